@@ -1,0 +1,52 @@
+# The README's two commands: `make run` and `make test`. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+DEMO := demo/sample.annotator
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test lint typecheck layers pytest bench screenshot clean
+
+# A venv is stale when pyproject.toml changed or its interpreter no longer runs.
+$(STAMP): pyproject.toml
+	@$(PY) -c "import sys" 2>/dev/null || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
+	$(PIP) -e .
+	@touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(PIP) -e '.[test]'
+	@touch $@
+
+$(DEMO): | $(STAMP)
+	@mkdir -p $(dir $(DEMO))
+	@rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm
+	$(BIN)/annotator init $(DEMO)
+	$(BIN)/annotator import $(DEMO) datasets/sample_posts.csv --dataset sample
+	$(BIN)/annotator import-labels $(DEMO) datasets/sample_labels.csv
+
+run: $(STAMP) $(DEMO)
+	$(BIN)/annotator gui $(DEMO)
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+layers: $(TEST_STAMP)
+	$(BIN)/lint-imports
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
+
+pytest: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+test: lint layers typecheck pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/import_rate.py
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,0 +1,63 @@
+"""GUI composition root: QApplication, error handlers, style, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from annotator import __version__
+from annotator.resource_files import resource_path
+from annotator.ui.errors import install_error_handlers
+from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import APPLICATION, ORGANIZATION, Preferences
+
+
+def ensure_application() -> QApplication:
+    """The one QApplication, configured once (names feed QSettings' location)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons/annotator.svg"))))
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def _configure_logging() -> Path:
+    folder = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    log_file = folder / "annotator.log"
+    logging.basicConfig(
+        filename=log_file,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return log_file
+
+
+def build_main_window(project: str | None, annotator_name: str | None) -> MainWindow:
+    """Everything start-up does short of the event loop; tests use it too."""
+    ensure_application()
+    preferences = Preferences()
+    window = MainWindow(preferences, annotator_name=annotator_name)
+    if project:
+        window.open_project(project)
+    return window
+
+
+def run_app(project: str | None = None, annotator_name: str | None = None) -> int:
+    app = ensure_application()
+    _configure_logging()
+    install_error_handlers()
+    window = build_main_window(project, annotator_name)
+    window.show()
+    return int(app.exec())

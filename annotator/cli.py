@@ -1,0 +1,177 @@
+"""The command line: subcommands over the services. Never imports Qt.
+
+Errors the user can fix go to stderr as one sentence with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.domain.errors import UserError
+from annotator.services.exporting import export_posts
+from annotator.services.importing import ImportOptions, import_dataset
+from annotator.services.label_import import import_labels
+from annotator.services.projects import init_project, open_project
+from annotator.services.stats import label_counts
+
+GuiLauncher = Callable[[str | None, str | None], int]
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes the same way as every other user error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message} (see 'annotator {self.prog.split()[-1]} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator",
+        description="Label social-media posts as not sponsored, sponsored and disclosed, "
+        "or sponsored but undisclosed. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    init = commands.add_parser("init", help="create a new project")
+    init.add_argument("project", metavar="PROJECT", help="project file or database URL")
+    init.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="KEY[=DISPLAY NAME]",
+        help="a codebook label, in order; repeat it. Without it: the default codebook",
+    )
+
+    imp = commands.add_parser("import", help="import a dataset file (CSV, TSV, JSON Lines, JSON)")
+    imp.add_argument("project", metavar="PROJECT")
+    imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("--dataset", metavar="NAME", help="dataset name (default: the file name)")
+    imp.add_argument("--format", dest="fmt", choices=["csv", "tsv", "jsonl", "json"])
+    for field, flag in (
+        ("text", "--text-col"),
+        ("id", "--id-col"),
+        ("author", "--author-col"),
+        ("time", "--time-col"),
+        ("platform", "--platform-col"),
+        ("url", "--url-col"),
+    ):
+        imp.add_argument(flag, metavar="C", help=f"the column holding the post {field}")
+
+    labels = commands.add_parser(
+        "import-labels",
+        help="import labels in long format: post_id, annotator, label[, notes, sponsor]",
+    )
+    labels.add_argument("project", metavar="PROJECT")
+    labels.add_argument("file", metavar="FILE", type=Path)
+    labels.add_argument("--dataset", metavar="NAME", help="match post ids in this dataset only")
+
+    export = commands.add_parser("export", help="export posts with every annotator's label")
+    export.add_argument("project", metavar="PROJECT")
+    export.add_argument("out", metavar="OUT", type=Path, help=".csv .jsonl .xlsx or .parquet")
+
+    stats = commands.add_parser("stats", help="label counts per annotator and label")
+    stats.add_argument("project", metavar="PROJECT")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    gui = commands.add_parser("gui", help="open the app, optionally on a project")
+    gui.add_argument("project", metavar="PROJECT", nargs="?")
+    gui.add_argument("--annotator", metavar="NAME", help="label as this annotator")
+    return parser
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    project = init_project(args.project, args.label)
+    project.close()
+    print(f"Created project {project.location}.")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    project = open_project(args.project)
+    try:
+        report = import_dataset(
+            project,
+            args.file,
+            ImportOptions(
+                dataset=args.dataset,
+                text_col=args.text_col,
+                id_col=args.id_col,
+                author_col=args.author_col,
+                time_col=args.time_col,
+                platform_col=args.platform_col,
+                url_col=args.url_col,
+                fmt=args.fmt,
+            ),
+        )
+    finally:
+        project.close()
+    print(report.summary())
+    mapping = ", ".join(f"{field}={column}" for field, column in report.column_mapping.items())
+    print(f"Columns used: {mapping}.")
+    return 0
+
+
+def _cmd_import_labels(args: argparse.Namespace) -> int:
+    project = open_project(args.project)
+    try:
+        report = import_labels(project, args.file, dataset=args.dataset)
+    finally:
+        project.close()
+    print(report.summary())
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    project = open_project(args.project)
+    try:
+        report = export_posts(project, args.out)
+    finally:
+        project.close()
+    print(f"Wrote {report.rows} posts to {report.path}.")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    project = open_project(args.project)
+    try:
+        counts = label_counts(project)
+    finally:
+        project.close()
+    if args.json:
+        print(json.dumps(counts.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(counts.to_table())
+    return 0
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": _cmd_init,
+    "import": _cmd_import,
+    "import-labels": _cmd_import_labels,
+    "export": _cmd_export,
+    "stats": _cmd_stats,
+}
+
+
+def run_cli(argv: Sequence[str], *, launch_gui: GuiLauncher) -> int:
+    """Run one command; user errors become one line on stderr and exit code 2."""
+    try:
+        args = build_parser().parse_args(list(argv))
+        if args.command is None:
+            return launch_gui(None, None)
+        if args.command == "gui":
+            return launch_gui(args.project, args.annotator)
+        return _COMMANDS[args.command](args)
+    except UserError as error:
+        print(f"annotator: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("annotator: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Plain-Python core: codebook, records crossing layers, errors, progress protocol."""

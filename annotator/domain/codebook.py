@@ -1,0 +1,104 @@
+"""The codebook: the ordered labels a project uses, and how user text maps onto them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.domain.errors import UserError
+from annotator.resource_files import resource_path
+
+_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One codebook entry. ``key`` is stored; ``display_name`` is shown."""
+
+    key: str
+    display_name: str
+    description: str = ""
+    shortcut: str = ""
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Ordered labels; order gives default shortcuts and training label ids."""
+
+    labels: tuple[Label, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        keys = [label.key for label in self.labels]
+        if len(set(keys)) != len(keys):
+            raise UserError(f"the codebook repeats a label key: {keys}")
+        for key in keys:
+            if not _KEY_PATTERN.match(key):
+                raise UserError(
+                    f"label key {key!r} must start with a letter and use only "
+                    "lower-case letters, digits and underscores"
+                )
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(label.key for label in self.labels)
+
+    def get(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+    def resolve(self, text: str) -> str | None:
+        """Map what a person typed ("Sponsored disclosed", " NO_ad ") to a key, or None.
+
+        Matches a key or display name ignoring case, surrounding space and the
+        difference between spaces, hyphens and underscores.
+        """
+        wanted = _normalise(text)
+        if not wanted:
+            return None
+        for label in self.labels:
+            if wanted in (_normalise(label.key), _normalise(label.display_name)):
+                return label.key
+        return None
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "_", text.strip().casefold())
+
+
+def codebook_from_json(data: dict[str, Any]) -> Codebook:
+    """A codebook from its JSON form (``{"labels": [{"key": ..., ...}]}``)."""
+    try:
+        return Codebook(
+            tuple(
+                Label(
+                    key=str(item["key"]),
+                    display_name=str(item.get("display_name") or item["key"]),
+                    description=str(item.get("description", "")),
+                    shortcut=str(item.get("shortcut", "")),
+                )
+                for item in data["labels"]
+            )
+        )
+    except (KeyError, TypeError) as error:
+        raise UserError(f"the codebook is malformed: missing {error}") from error
+
+
+def default_codebook() -> Codebook:
+    """The shipped sponsorship codebook (resources/codebooks/sponsorship.json)."""
+    path = resource_path("codebooks/sponsorship.json")
+    return codebook_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def codebook_from_specs(specs: list[str]) -> Codebook:
+    """Build a codebook from ``KEY[=DISPLAY NAME]`` strings; shortcuts are 1..9 in order."""
+    if not specs:
+        return default_codebook()
+    labels = []
+    for position, spec in enumerate(specs):
+        key, _, display = spec.partition("=")
+        key = key.strip()
+        display = display.strip() or key.replace("_", " ").capitalize()
+        shortcut = str(position + 1) if position < 9 else ""
+        labels.append(Label(key=key, display_name=display, shortcut=shortcut))
+    return Codebook(tuple(labels))

@@ -1,0 +1,135 @@
+"""Plain records that cross layers: what the store returns and services pass around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    """Quoted words in a post: half-open character offsets [start, end) and the quote."""
+
+    start: int
+    end: int
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "quote": self.quote}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EvidenceSpan:
+        return cls(start=int(data["start"]), end=int(data["end"]), quote=str(data["quote"]))
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """One post as the UI and exports see it."""
+
+    id: int
+    dataset: str
+    external_id: str
+    text: str
+    author: str | None = None
+    created_at: str | None = None
+    platform: str | None = None
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """One annotator's current label for one post, with the evidence behind it."""
+
+    post_id: int
+    annotator: str
+    label_key: str
+    notes: str = ""
+    sponsor: str = ""
+    evidence: tuple[EvidenceSpan, ...] = ()
+    seconds_spent: float = 0.0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AnnotationChange:
+    """What a label action writes: the state an annotation should have afterwards.
+
+    ``label_key`` None means the annotation is removed (used by undo).
+    """
+
+    post_id: int
+    annotator: str
+    label_key: str | None
+    notes: str = ""
+    sponsor: str = ""
+    evidence: tuple[EvidenceSpan, ...] = ()
+    seconds_spent: float = 0.0
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """A dataset as listed to the user."""
+
+    id: int
+    name: str
+    source_name: str
+    source_sha256: str
+    imported_at: datetime
+    column_mapping: dict[str, str]
+    post_count: int
+
+
+@dataclass
+class ImportReport:
+    """What an import did, said back to the user."""
+
+    dataset: str
+    file: str
+    rows_read: int = 0
+    added: int = 0
+    duplicates_skipped: int = 0
+    empty_text_skipped: list[int] = field(default_factory=list)
+    column_mapping: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} posts added to dataset {self.dataset!r} from {self.file}"]
+        if self.duplicates_skipped:
+            parts.append(f"{self.duplicates_skipped} already present, skipped as duplicates")
+        if self.empty_text_skipped:
+            rows = ", ".join(str(r) for r in self.empty_text_skipped[:10])
+            more = " ..." if len(self.empty_text_skipped) > 10 else ""
+            parts.append(
+                f"{len(self.empty_text_skipped)} rows with empty text skipped (rows {rows}{more})"
+            )
+        return "; ".join(parts) + "."
+
+
+@dataclass
+class LabelImportReport:
+    """What importing a label file did."""
+
+    file: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    blank_skipped: int = 0
+    annotators: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} labels added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.blank_skipped} rows without a label skipped, from {self.file} "
+            f"(annotators: {', '.join(self.annotators) or 'none'})."
+        )
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    path: str
+    rows: int
+    columns: list[str]

@@ -1,0 +1,73 @@
+"""Labeling: commands with do/undo that the GUI's undo stack wraps, tested without Qt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.domain.records import AnnotationChange, AnnotationRecord
+from annotator.store.engine import Project
+from annotator.store.queries import apply_annotation_change, get_annotation
+
+
+def save_annotation(project: Project, change: AnnotationChange) -> str:
+    """Write one change and commit it before returning."""
+    with project.session() as session:
+        return apply_annotation_change(session, change)
+
+
+def current_annotation(
+    project: Project, *, post_id: int, annotator: str
+) -> AnnotationRecord | None:
+    with project.session() as session:
+        return get_annotation(session, post_id=post_id, annotator=annotator)
+
+
+def _as_change(
+    record: AnnotationRecord | None, *, post_id: int, annotator: str
+) -> AnnotationChange:
+    if record is None:
+        return AnnotationChange(post_id=post_id, annotator=annotator, label_key=None)
+    return AnnotationChange(
+        post_id=record.post_id,
+        annotator=record.annotator,
+        label_key=record.label_key,
+        notes=record.notes,
+        sponsor=record.sponsor,
+        evidence=record.evidence,
+        seconds_spent=record.seconds_spent,
+    )
+
+
+@dataclass
+class SetAnnotationCommand:
+    """Set an annotation; ``undo`` puts back exactly what was there (or nothing)."""
+
+    project: Project
+    change: AnnotationChange
+    _before: AnnotationChange | None = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        if self.change.label_key is None:
+            return "Remove label"
+        return f"Label {self.change.label_key}"
+
+    @property
+    def before(self) -> AnnotationChange | None:
+        """The annotation as it was before ``do`` (label_key None: there was none)."""
+        return self._before
+
+    def do(self) -> None:
+        with self.project.session() as session:
+            if self._before is None:
+                before = get_annotation(
+                    session, post_id=self.change.post_id, annotator=self.change.annotator
+                )
+                self._before = _as_change(
+                    before, post_id=self.change.post_id, annotator=self.change.annotator
+                )
+            apply_annotation_change(session, self.change)
+
+    def undo(self) -> None:
+        assert self._before is not None, "undo before do"
+        save_annotation(self.project, self._before)

@@ -1,0 +1,97 @@
+"""Finding which source columns hold a post's text, id, author, time, platform and url."""
+
+from __future__ import annotations
+
+from annotator.domain.errors import UserError
+
+#: Field -> source column names to look for, best first (compared without case).
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "text": (
+        "full_text",
+        "extended_tweet.full_text",
+        "text",
+        "content",
+        "message",
+        "body",
+        "caption",
+        "post_text",
+        "tweet",
+        "tweet_text",
+        "ad_creative_body",
+        "ad_creative_bodies",
+        "description",
+    ),
+    "id": (
+        "id_str",
+        "id",
+        "post_id",
+        "tweet_id",
+        "status_id",
+        "ad_id",
+        "external_id",
+        "message_id",
+        "uid",
+        "guid",
+    ),
+    "author": (
+        "user.screen_name",
+        "author",
+        "author.username",
+        "username",
+        "screen_name",
+        "user_name",
+        "handle",
+        "account",
+        "user",
+        "page_name",
+        "from",
+    ),
+    "created_at": (
+        "created_at",
+        "date",
+        "datetime",
+        "timestamp",
+        "time",
+        "published_at",
+        "posted_at",
+        "created_time",
+        "ad_delivery_start_time",
+    ),
+    "platform": ("platform", "network", "source_platform", "site"),
+    "url": ("url", "permalink", "link", "post_url", "ad_snapshot_url"),
+}
+
+FIELDS = tuple(CANDIDATES)
+
+
+def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict[str, str]:
+    """Field -> column. Overrides win; the text column is required.
+
+    Raises UserError listing the columns that exist when a named column is missing
+    or no text column can be found.
+    """
+    by_folded = {column.casefold(): column for column in columns}
+    mapping: dict[str, str] = {}
+    for field, column in overrides.items():
+        if column is None:
+            continue
+        if column not in columns:
+            raise UserError(
+                f"there is no column {column!r} for the {field}; the columns are: "
+                + ", ".join(columns)
+            )
+        mapping[field] = column
+    for field, candidates in CANDIDATES.items():
+        if field in mapping:
+            continue
+        for candidate in candidates:
+            found = by_folded.get(candidate.casefold())
+            if found is not None and found not in mapping.values():
+                mapping[field] = found
+                break
+    if "text" not in mapping:
+        raise UserError(
+            "cannot tell which column holds the post text; name it with --text-col. "
+            "The columns are: " + ", ".join(columns)
+        )
+    return mapping

@@ -1,0 +1,242 @@
+"""Opening and creating project stores: SQLite files (WAL, foreign keys) or database URLs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlmodel import Session, SQLModel, select
+
+from annotator import __version__
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import ProjectError
+from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+_APPEND_ONLY_SQLITE = [
+    f"""CREATE TRIGGER IF NOT EXISTS annotation_event_no_{verb}
+        BEFORE {verb.upper()} ON annotation_event
+        BEGIN SELECT RAISE(ABORT, 'annotation history is append-only'); END"""
+    for verb in ("update", "delete")
+]
+_APPEND_ONLY_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION annotation_event_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'annotation history is append-only'; END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER annotation_event_append_only BEFORE UPDATE OR DELETE ON annotation_event
+       FOR EACH ROW EXECUTE FUNCTION annotation_event_append_only()""",
+]
+
+
+@dataclass
+class Project:
+    """An open project store. ``location`` is the file path or the URL without password."""
+
+    engine: Engine
+    location: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_path(target: str | Path) -> Path | None:
+    """The file behind a target, or None when the target is a non-SQLite URL."""
+    text_target = str(target)
+    if "://" not in text_target:
+        return Path(text_target)
+    try:
+        url = make_url(text_target)
+    except ArgumentError as error:
+        raise ProjectError(f"{text_target!r} is neither a file path nor a database URL") from error
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ProjectError("a project needs a file; in-memory SQLite is not supported")
+        return Path(url.database)
+    return None
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a label acknowledged to the annotator survives a power cut, not only a crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _make_engine(target: str | Path) -> Engine:
+    path = _sqlite_path(target)
+    if path is not None:
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    try:
+        return create_engine(str(target), pool_pre_ping=True)
+    except (ArgumentError, ImportError) as error:
+        raise ProjectError(f"cannot use database URL {_safe(target)}: {error}") from error
+
+
+def _safe(target: str | Path) -> str:
+    """A target fit for messages: URLs without their password."""
+    text_target = str(target)
+    if "://" in text_target:
+        try:
+            return make_url(text_target).render_as_string(hide_password=True)
+        except ArgumentError:
+            return text_target
+    return text_target
+
+
+def _read_sqlite_meta(path: Path) -> dict[str, str]:
+    """Read project facts without changing a byte of the file (read-only, no WAL switch)."""
+    if not path.exists():
+        raise ProjectError(
+            f"{path}: no project here; create one with 'annotator init {path}' "
+            "or File > New project"
+        )
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not an annotator project file")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise ProjectError(f"{path}: is not an annotator project (not an SQLite database)")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT key, value FROM project_meta").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise ProjectError(
+            f"{path}: is an SQLite database but not an annotator project ({error})"
+        ) from error
+    return dict(rows)
+
+
+def _read_url_meta(engine: Engine, location: str) -> dict[str, str]:
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("project_meta"):
+                raise ProjectError(
+                    f"{location}: the database holds no annotator project; "
+                    "create one with 'annotator init'"
+                )
+            rows = connection.execute(text("SELECT key, value FROM project_meta")).all()
+    except OperationalError as error:
+        raise ProjectError(f"{location}: cannot connect ({error.orig})") from error
+    return {str(key): str(value) for key, value in rows}
+
+
+def _check_meta(meta: dict[str, str], location: str) -> None:
+    if meta.get("format") != PROJECT_FORMAT:
+        raise ProjectError(f"{location}: is not an annotator project")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError as error:
+        raise ProjectError(f"{location}: the project's schema version is unreadable") from error
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"{location}: was written by a newer annotator (schema {version}, this app "
+            f"reads up to {SCHEMA_VERSION}); update annotator to open it"
+        )
+    if version < SCHEMA_VERSION:
+        raise ProjectError(
+            f"{location}: uses schema {version}, which this version cannot upgrade yet"
+        )
+
+
+def open_project(target: str | Path) -> Project:
+    """Open an existing project, refusing anything that is not one, untouched."""
+    location = _safe(target)
+    path = _sqlite_path(target)
+    if path is not None:
+        _check_meta(_read_sqlite_meta(path), location)
+        return Project(_make_engine(path), str(path))
+    engine = _make_engine(target)
+    try:
+        _check_meta(_read_url_meta(engine, location), location)
+    except ProjectError:
+        engine.dispose()
+        raise
+    return Project(engine, location)
+
+
+def create_project(target: str | Path, codebook: Codebook) -> Project:
+    """Create a new, empty project with ``codebook``; refuse to overwrite anything."""
+    location = _safe(target)
+    path = _sqlite_path(target)
+    if path is not None:
+        if path.exists() and path.stat().st_size > 0:
+            raise ProjectError(f"{path}: already exists; choose a new file name")
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+    engine = _make_engine(target)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).has_table("project_meta"):
+                raise ProjectError(f"{location}: already holds an annotator project")
+            SQLModel.metadata.create_all(connection)
+            statements = (
+                _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
+            )
+            for statement in statements:
+                connection.execute(text(statement))
+    except SQLAlchemyError as error:
+        engine.dispose()
+        raise ProjectError(f"{location}: cannot create the project ({error})") from error
+    except ProjectError:
+        engine.dispose()
+        raise
+    project = Project(engine, str(path) if path is not None else location)
+    with project.session() as session:
+        for key, value in {
+            "format": PROJECT_FORMAT,
+            "schema_version": str(SCHEMA_VERSION),
+            "created_with": __version__,
+        }.items():
+            session.add(ProjectMeta(key=key, value=value))
+        for position, label in enumerate(codebook.labels):
+            session.add(
+                CodebookLabel(
+                    position=position,
+                    key=label.key,
+                    display_name=label.display_name,
+                    description=label.description,
+                    shortcut=label.shortcut,
+                )
+            )
+    return project
+
+
+def schema_version(project: Project) -> int:
+    """The schema version recorded in the project."""
+    with project.session() as session:
+        row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "schema_version")).one()
+        return int(row.value)

@@ -1,0 +1,278 @@
+"""Queries over a project; callers get domain records, never ORM objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from annotator.domain.codebook import Codebook, Label
+from annotator.domain.records import (
+    AnnotationChange,
+    AnnotationRecord,
+    DatasetRecord,
+    EvidenceSpan,
+    PostRecord,
+)
+from annotator.store.tables import (
+    Annotation,
+    AnnotationEvent,
+    Annotator,
+    CodebookLabel,
+    Dataset,
+    GoldLabel,
+    Post,
+    utc_now,
+)
+
+
+def load_codebook(session: Session) -> Codebook:
+    rows = session.exec(select(CodebookLabel).order_by(col(CodebookLabel.position))).all()
+    return Codebook(
+        tuple(
+            Label(
+                key=row.key,
+                display_name=row.display_name,
+                description=row.description,
+                shortcut=row.shortcut,
+            )
+            for row in rows
+        )
+    )
+
+
+def annotator_id(session: Session, name: str, *, create: bool = True) -> int | None:
+    """The id of the annotator called ``name``, created on first use when ``create``."""
+    row = session.exec(select(Annotator).where(Annotator.name == name)).first()
+    if row is None:
+        if not create:
+            return None
+        row = Annotator(name=name)
+        session.add(row)
+        session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def annotator_names(session: Session) -> list[str]:
+    return list(session.exec(select(Annotator.name).order_by(col(Annotator.name))).all())
+
+
+def list_datasets(session: Session) -> list[DatasetRecord]:
+    counts: dict[int, int] = {
+        int(dataset_id): int(n)
+        for dataset_id, n in session.exec(
+            select(Post.dataset_id, func.count()).group_by(col(Post.dataset_id))
+        ).all()
+    }
+    rows = session.exec(select(Dataset).order_by(col(Dataset.id))).all()
+    return [
+        DatasetRecord(
+            id=row.id or 0,
+            name=row.name,
+            source_name=row.source_name,
+            source_sha256=row.source_sha256,
+            imported_at=row.imported_at,
+            column_mapping=dict(row.column_mapping or {}),
+            post_count=counts.get(row.id or 0, 0),
+        )
+        for row in rows
+    ]
+
+
+def post_ids(session: Session) -> list[int]:
+    """Every post id in queue order (import order)."""
+    return [int(i or 0) for i in session.exec(select(Post.id).order_by(col(Post.id))).all()]
+
+
+def count_posts(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Post)).one())
+
+
+def get_post(session: Session, post_id: int) -> PostRecord:
+    row = session.exec(select(Post, Dataset.name).join(Dataset).where(Post.id == post_id)).one()
+    post, dataset_name = row
+    return _post_record(post, dataset_name)
+
+
+def _post_record(post: Post, dataset_name: str) -> PostRecord:
+    return PostRecord(
+        id=post.id or 0,
+        dataset=dataset_name,
+        external_id=post.external_id,
+        text=post.text,
+        author=post.author,
+        created_at=post.created_at,
+        platform=post.platform,
+        url=post.url,
+        extra=dict(post.extra or {}),
+    )
+
+
+def iter_posts(session: Session, *, batch_size: int = 2000) -> Iterable[PostRecord]:
+    """All posts in queue order, fetched in batches so memory stays flat."""
+    statement = (
+        select(Post, Dataset.name)
+        .join(Dataset)
+        .order_by(col(Post.id))
+        .execution_options(yield_per=batch_size)
+    )
+    for post, dataset_name in session.exec(statement):
+        yield _post_record(post, dataset_name)
+
+
+def labeled_post_ids(session: Session, annotator: str) -> set[int]:
+    statement = (
+        select(Annotation.post_id)
+        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+        .where(Annotator.name == annotator)
+    )
+    return {int(i) for i in session.exec(statement).all()}
+
+
+def count_labeled_posts(session: Session) -> int:
+    """Posts with at least one annotation."""
+    return int(session.exec(select(func.count(func.distinct(Annotation.post_id)))).one())
+
+
+def _annotation_record(annotation: Annotation, name: str) -> AnnotationRecord:
+    return AnnotationRecord(
+        post_id=annotation.post_id,
+        annotator=name,
+        label_key=annotation.label_key,
+        notes=annotation.notes,
+        sponsor=annotation.sponsor,
+        evidence=tuple(EvidenceSpan.from_json(span) for span in annotation.evidence or []),
+        seconds_spent=annotation.seconds_spent,
+        created_at=annotation.created_at,
+        updated_at=annotation.updated_at,
+    )
+
+
+def get_annotation(session: Session, *, post_id: int, annotator: str) -> AnnotationRecord | None:
+    row = session.exec(
+        select(Annotation)
+        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+        .where(Annotation.post_id == post_id, Annotator.name == annotator)
+    ).first()
+    return None if row is None else _annotation_record(row, annotator)
+
+
+def iter_annotations(session: Session) -> Iterable[AnnotationRecord]:
+    statement = (
+        select(Annotation, Annotator.name)
+        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+        .order_by(col(Annotation.post_id), col(Annotator.name))
+    )
+    for annotation, name in session.exec(statement):
+        yield _annotation_record(annotation, name)
+
+
+def gold_labels(session: Session) -> dict[int, str]:
+    return {
+        int(post_id): key
+        for post_id, key in session.exec(select(GoldLabel.post_id, GoldLabel.label_key)).all()
+    }
+
+
+def apply_annotation_change(session: Session, change: AnnotationChange) -> str:
+    """Make the annotation match ``change`` and append the history event.
+
+    Returns "added", "updated", "removed" or "unchanged"; an unchanged annotation
+    writes no history, so re-importing the same labels adds nothing.
+    """
+    who = annotator_id(session, change.annotator)
+    assert who is not None
+    current = session.exec(
+        select(Annotation).where(
+            Annotation.post_id == change.post_id, Annotation.annotator_id == who
+        )
+    ).first()
+    evidence: list[dict[str, Any]] = [span.to_json() for span in change.evidence]
+    previous = current.label_key if current is not None else None
+    if change.label_key is None:
+        if current is None:
+            return "unchanged"
+        session.delete(current)
+        outcome = "removed"
+    elif current is None:
+        session.add(
+            Annotation(
+                post_id=change.post_id,
+                annotator_id=who,
+                label_key=change.label_key,
+                notes=change.notes,
+                sponsor=change.sponsor,
+                evidence=evidence,
+                seconds_spent=change.seconds_spent,
+            )
+        )
+        outcome = "added"
+    else:
+        same = (
+            current.label_key == change.label_key
+            and current.notes == change.notes
+            and current.sponsor == change.sponsor
+            and list(current.evidence or []) == evidence
+            and current.seconds_spent == change.seconds_spent
+        )
+        if same:
+            return "unchanged"
+        current.label_key = change.label_key
+        current.notes = change.notes
+        current.sponsor = change.sponsor
+        current.evidence = evidence
+        current.seconds_spent = change.seconds_spent
+        current.updated_at = utc_now()
+        session.add(current)
+        outcome = "updated"
+    session.add(
+        AnnotationEvent(
+            post_id=change.post_id,
+            annotator_id=who,
+            action="remove" if change.label_key is None else "set",
+            label_key=change.label_key,
+            previous_label_key=previous,
+            notes=change.notes,
+            sponsor=change.sponsor,
+            evidence=evidence,
+            seconds_spent=change.seconds_spent,
+        )
+    )
+    session.flush()
+    return outcome
+
+
+def annotation_history(session: Session, *, post_id: int) -> list[tuple[str, str, str | None]]:
+    """(annotator, action, label key) for every change of a post, oldest first."""
+    statement = (
+        select(Annotator.name, AnnotationEvent.action, AnnotationEvent.label_key)
+        .join(Annotator, col(Annotator.id) == col(AnnotationEvent.annotator_id))
+        .where(AnnotationEvent.post_id == post_id)
+        .order_by(col(AnnotationEvent.id))
+    )
+    return [(name, action, key) for name, action, key in session.exec(statement).all()]
+
+
+def label_counts_by_annotator(session: Session) -> list[tuple[str, str, int]]:
+    """(annotator, label key, count) over current annotations."""
+    statement = (
+        select(Annotator.name, Annotation.label_key, func.count())
+        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+        .group_by(col(Annotator.name), col(Annotation.label_key))
+        .order_by(col(Annotator.name))
+    )
+    return [(name, key, int(n)) for name, key, n in session.exec(statement).all()]
+
+
+def external_id_index(session: Session, dataset: str | None = None) -> dict[str, list[int]]:
+    """external id -> post ids (several when datasets share an id)."""
+    statement = select(Post.external_id, Post.id).join(Dataset)
+    if dataset is not None:
+        statement = statement.where(Dataset.name == dataset)
+    index: dict[str, list[int]] = {}
+    for external_id, post_id in session.exec(statement).all():
+        index.setdefault(external_id, []).append(int(post_id or 0))
+    return index

@@ -1,0 +1,144 @@
+"""SQLModel tables of a project. Bump ``SCHEMA_VERSION`` on any change to them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+#: Version of the table layout written into every project file.
+SCHEMA_VERSION = 1
+
+#: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
+PROJECT_FORMAT = "annotator-project"
+
+
+def utc_now() -> datetime:
+    """Every timestamp is an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class ProjectMeta(SQLModel, table=True):
+    """Key/value facts about the project file itself: format, schema version, settings."""
+
+    __tablename__ = "project_meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CodebookLabel(SQLModel, table=True):
+    """One label of the project's codebook, in display order."""
+
+    __tablename__ = "codebook_label"
+
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = Field(index=True)
+    key: str = Field(unique=True)
+    display_name: str
+    description: str = ""
+    shortcut: str = ""
+
+
+class Dataset(SQLModel, table=True):
+    """One imported file's posts, under a user-chosen name."""
+
+    __tablename__ = "dataset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    source_name: str
+    source_sha256: str
+    imported_at: datetime = Field(default_factory=utc_now)
+    column_mapping: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Post(SQLModel, table=True):
+    """A post; every source column not mapped to a field is kept in ``extra``."""
+
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("dataset_id", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False)
+    )
+    external_id: str
+    text: str
+    author: str | None = Field(default=None, index=True)
+    created_at: str | None = None
+    platform: str | None = None
+    url: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    content_hash: str = Field(index=True)
+
+
+class Annotator(SQLModel, table=True):
+    """A person who labels posts."""
+
+    __tablename__ = "annotator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Annotation(SQLModel, table=True):
+    """The current label of one post by one annotator; history keeps every change."""
+
+    __tablename__ = "annotation"
+    __table_args__ = (
+        UniqueConstraint("post_id", "annotator_id"),
+        CheckConstraint("seconds_spent >= 0", name="seconds_spent_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("annotator.id"), nullable=False, index=True)
+    )
+    label_key: str = Field(foreign_key="codebook_label.key", index=True)
+    notes: str = ""
+    sponsor: str = ""
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    seconds_spent: float = 0.0
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class AnnotationEvent(SQLModel, table=True):
+    """Append-only history: one row per change of an annotation, including removals."""
+
+    __tablename__ = "annotation_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator_id: int = Field(sa_column=Column(Integer, ForeignKey("annotator.id"), nullable=False))
+    action: str  # "set" or "remove"
+    label_key: str | None = None
+    previous_label_key: str | None = None
+    notes: str = ""
+    sponsor: str = ""
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    seconds_spent: float = 0.0
+    at: datetime = Field(default_factory=utc_now, index=True)
+
+
+class GoldLabel(SQLModel, table=True):
+    """The adjudicated label of a post."""
+
+    __tablename__ = "gold_label"
+
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    )
+    label_key: str = Field(foreign_key="codebook_label.key")
+    decided_by: str = ""
+    notes: str = ""
+    decided_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,55 @@
+"""User preferences over QSettings, declared once with their types and defaults.
+
+Window geometry is kept apart from preferences; anything that belongs to a project
+lives in the project's database instead.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "annotator"
+APPLICATION = "annotator"
+MAX_RECENT = 8
+
+
+class Preferences:
+    """Typed accessors; every key appears here and nowhere else."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    @property
+    def annotator_name(self) -> str:
+        return str(self._settings.value("preferences/annotator_name", "") or "")
+
+    @annotator_name.setter
+    def annotator_name(self, name: str) -> None:
+        self._settings.setValue("preferences/annotator_name", name)
+        self._settings.sync()
+
+    @property
+    def recent_projects(self) -> list[str]:
+        value = self._settings.value("preferences/recent_projects", [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value or []]
+
+    def add_recent_project(self, location: str) -> None:
+        recent = [location, *(p for p in self.recent_projects if p != location)][:MAX_RECENT]
+        self._settings.setValue("preferences/recent_projects", recent)
+        self._settings.sync()
+
+
+class WindowState:
+    """Geometry and splitter positions, restored at start."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    def save(self, name: str, state: QByteArray) -> None:
+        self._settings.setValue(f"window/{name}", state)
+
+    def load(self, name: str) -> QByteArray | None:
+        value = self._settings.value(f"window/{name}")
+        return value if isinstance(value, QByteArray) else None

@@ -1,0 +1,147 @@
+"""Running service jobs on a QThreadPool with a progress dialog and a cancel button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from annotator.domain.errors import CancelledError
+from annotator.domain.progress import CancelToken, ProgressCallback
+
+#: A job is a service call taking (progress, cancel) and returning a result.
+Job = Callable[[ProgressCallback, CancelToken], Any]
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _JobRunnable(QRunnable):
+    """Runs the job on a pool thread; talks back only through queued signals."""
+
+    def __init__(self, job: Job, token: CancelToken) -> None:
+        super().__init__()
+        self.job = job
+        self.token = token
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.job(self.signals.progress.emit, self.token)
+        except CancelledError:
+            self.signals.cancelled.emit()
+        except BaseException as error:  # every failure is reported on the GUI thread
+            self.signals.failed.emit(error)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class _JobWatcher(QObject):
+    """Lives on the GUI thread, so its slots run there: owns the dialog and callbacks."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        runnable: _JobRunnable,
+        title: str,
+        on_success: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_cancel: Callable[[], None],
+    ) -> None:
+        super().__init__(runner)
+        self._runner = runner
+        self._runnable = runnable
+        self._on_success = on_success
+        self._on_error = on_error
+        self._on_cancel = on_cancel
+        self.dialog = QProgressDialog(title, "Cancel", 0, 0, runner.parent_widget)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(400)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(runnable.token.cancel)
+        signals = runnable.signals
+        signals.progress.connect(self._progress)
+        signals.succeeded.connect(self._succeeded)
+        signals.failed.connect(self._failed)
+        signals.cancelled.connect(self._cancelled)
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        self.dialog.setLabelText(message)
+
+    def _finish(self) -> None:
+        self.dialog.canceled.disconnect(self._runnable.token.cancel)
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self._runner.forget(self)
+
+    @Slot(object)
+    def _succeeded(self, result: object) -> None:
+        self._finish()
+        self._on_success(result)
+        self._runner.finished.emit()
+
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        self._finish()
+        assert isinstance(error, BaseException)
+        self._on_error(error)
+        self._runner.finished.emit()
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self._finish()
+        self._on_cancel()
+        self._runner.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Starts jobs off the GUI thread; results and errors come back on the GUI thread."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self._pool = QThreadPool.globalInstance()
+        self._watchers: list[_JobWatcher] = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._watchers)
+
+    def start(
+        self,
+        title: str,
+        job: Job,
+        on_success: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> CancelToken:
+        token = CancelToken()
+        runnable = _JobRunnable(job, token)
+        runnable.setAutoDelete(False)
+        watcher = _JobWatcher(
+            self, runnable, title, on_success, on_error, on_cancel or (lambda: None)
+        )
+        self._watchers.append(watcher)
+        self._pool.start(runnable)
+        return token
+
+    def forget(self, watcher: _JobWatcher) -> None:
+        self._watchers.remove(watcher)
+        watcher.deleteLater()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the pool is idle (at shutdown, so no job is cut mid-write)."""
+        return bool(self._pool.waitForDone(msecs))

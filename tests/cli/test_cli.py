@@ -1,0 +1,126 @@
+"""The command line end to end, through a real subprocess as a script would call it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from tests.conftest import DATASETS, SMALL_CSV, write_csv
+
+
+def annotator(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_init_import_labels_stats_export_round_trip(tmp_path: Path) -> None:
+    project = tmp_path / "study.annotator"
+    source = write_csv(tmp_path / "posts.csv", SMALL_CSV)
+    labels = write_csv(
+        tmp_path / "labels.csv",
+        "post_id,annotator,label,notes,sponsor\n"
+        "00123,ana,not_sponsored,,\n"
+        "00123,ben,sponsored_undisclosed,looks coordinated,Rivera for America\n"
+        "1229871234567890123,ana,sponsored_disclosed,#ad,GlowCo\n",
+    )
+    assert "Created project" in annotator("init", project).stdout
+    out = annotator("import", project, source, "--dataset", "campaign").stdout
+    assert "4 posts added to dataset 'campaign'" in out
+    assert "Columns used: text=text, id=id" in out
+    assert "3 labels added" in annotator("import-labels", project, labels).stdout
+
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert stats["posts"] == 4
+    assert stats["annotators"]["ana"]["total"] == 2
+    assert stats["annotators"]["ben"]["sponsored_undisclosed"] == 1
+    table = annotator("stats", project).stdout
+    assert "ana" in table and "sponsored_undisclosed" in table
+
+    annotator("export", project, tmp_path / "out.csv")
+    frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    row = frame.set_index("id").loc["00123"]
+    assert (row["label_ana"], row["label_ben"]) == ("not_sponsored", "sponsored_undisclosed")
+    assert row["text"].startswith("'=HYPERLINK")
+    assert list(frame["id"]) == ["00123", "1229871234567890123", "1229871234567890124", "42"]
+
+    annotator("export", project, tmp_path / "out.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Posts"]
+    header = [c.value for c in sheet[1]]
+    first = [c for c in sheet[2]]
+    assert first[header.index("id")].value == "00123"
+    assert first[header.index("text")].data_type == "s"
+    assert first[header.index("label_ben")].value == "sponsored_undisclosed"
+
+
+def test_custom_codebook_from_labels(tmp_path: Path) -> None:
+    project = tmp_path / "c.annotator"
+    annotator("init", project, "--label", "political=Political ad", "--label", "other")
+    source = write_csv(tmp_path / "p.csv", "id,text\n1,hello\n")
+    annotator("import", project, source)
+    labels = write_csv(tmp_path / "l.csv", "post_id,annotator,label\n1,ana,Political ad\n")
+    annotator("import-labels", project, labels)
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert stats["labels"] == {"political": 1, "other": 0}
+
+
+def test_user_errors_are_one_line_exit_2_and_change_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "e.annotator"
+    annotator("init", project)
+    before = project.read_bytes()
+    bad = write_csv(tmp_path / "bad.csv", "id,text\n1,a\n1,b\n")
+    result = annotator("import", project, bad, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("annotator: error: bad.csv, row 3, column 'id'")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert stats["posts"] == 0
+    assert project.stat().st_size >= len(before)
+
+    for args in (
+        ("stats", tmp_path / "missing.annotator"),
+        ("import", project, tmp_path / "nope.csv"),
+        ("export", project, tmp_path / "x.doc"),
+        ("init", project),
+        ("frobnicate",),
+        ("import", project),
+    ):
+        result = annotator(*args, check=False)
+        assert result.returncode == 2, args
+        assert result.stderr.startswith("annotator: error:"), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_shipped_sample_imports_whole_with_its_labels(tmp_path: Path) -> None:
+    project = tmp_path / "sample.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    annotator("import-labels", project, DATASETS / "sample_labels.csv")
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    source = pd.read_csv(DATASETS / "sample_posts.csv", dtype=str, keep_default_na=False)
+    assert stats["posts"] == len(source) >= 300
+    assert set(stats["annotators"]) == {"ana", "ben", "chloe"}
+    annotator("export", project, tmp_path / "sample.csv")
+    exported = pd.read_csv(tmp_path / "sample.csv", dtype=str, keep_default_na=False)
+    assert list(exported["id"]) == list(source["id"])
+    plain = exported["text"].where(~exported["text"].str.startswith("'"), exported["text"].str[1:])
+    assert list(plain) == list(source["text"])
+
+
+def test_version_and_help(tmp_path: Path) -> None:
+    assert annotator("--version").stdout.startswith("annotator ")
+    help_text = annotator("--help").stdout
+    for command in ("init", "import", "import-labels", "export", "stats", "gui"):
+        assert command in help_text

@@ -1,0 +1,65 @@
+"""Shared fixtures: offscreen Qt, per-test QSettings, small projects and source files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator.services.importing import import_dataset
+from annotator.services.projects import Project, init_project
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETS = REPO / "datasets"
+
+
+def write_csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+SMALL_CSV = (
+    "id,text,author,created_at,platform,url,likes\n"
+    '00123,"=HYPERLINK(""http://evil.example"",""click"")",bob,2020-02-14T18:03:11Z,twitter,'
+    "https://twitter.com/bob/status/00123,5\n"
+    '1229871234567890123,"Loving my new serum! #ad\nPaid partnership with GlowCo 👩‍👩‍👧",'
+    "ann,2020-02-15T09:00:00Z,instagram,https://instagram.com/p/x,17\n"
+    '1229871234567890124,"Vote Rivera on Tuesday, our future depends on it",cam,'
+    "2020-02-16T10:00:00Z,twitter,https://twitter.com/cam/status/1229871234567890124,3\n"
+    '42,"<b>not bold</b> &amp; just my lunch",dee,2020-02-17T12:00:00Z,facebook,,0\n'
+)
+
+
+@pytest.fixture
+def small_csv(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "small.csv", SMALL_CSV)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    opened = init_project(tmp_path / "test.annotator")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def small_project(project: Project, small_csv: Path) -> Project:
+    import_dataset(project, small_csv)
+    return project
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """QSettings go to a temporary folder, never to the developer's real preferences."""
+    if "qtbot" not in request.fixturenames and request.node.get_closest_marker("gui") is None:
+        return
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
