@@ -45,6 +45,12 @@ pytest: $(TEST_STAMP)
 
 test: lint layers typecheck pytest
 
+# The README's screenshot, from the real window (Xvfb when installed, else offscreen).
+screenshot: $(STAMP) $(DEMO)
+	@if command -v xvfb-run >/dev/null; then \
+		xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py $(DEMO) docs/main-window.png; \
+	else QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py $(DEMO) docs/main-window.png; fi
+
 bench: $(STAMP)
 	$(PY) benchmarks/import_rate.py
 

@@ -45,19 +45,32 @@ def _configure_logging() -> Path:
 
 
 def build_main_window(project: str | None, annotator_name: str | None) -> MainWindow:
-    """Everything start-up does short of the event loop; tests use it too."""
+    """Everything start-up does short of the event loop; tests use it too.
+
+    The window is shown before the project opens, so the "who is labeling?" question
+    and any error appear over the app rather than alone on the desktop.
+    """
     ensure_application()
     preferences = Preferences()
     window = MainWindow(preferences, annotator_name=annotator_name)
+    window.show()
     if project:
         window.open_project(project)
     return window
+
+
+def _last_project(preferences: Preferences) -> str | None:
+    """The most recent project that still exists, for a start without arguments."""
+    for location in preferences.recent_projects:
+        if "://" in location or Path(location).exists():
+            return location
+    return None
 
 
 def run_app(project: str | None = None, annotator_name: str | None = None) -> int:
     app = ensure_application()
     _configure_logging()
     install_error_handlers()
-    window = build_main_window(project, annotator_name)
-    window.show()
+    window = build_main_window(project or _last_project(Preferences()), annotator_name)
+    window.raise_()
     return int(app.exec())

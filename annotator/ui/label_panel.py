@@ -45,9 +45,16 @@ class LabelPanel(QWidget):
         self.notes.setObjectName("notes")
         self.notes.setPlaceholderText("Evidence, reasoning… (Esc returns to the label keys)")
         self.notes.setTabChangesFocus(True)
+        # Only a deliberate click puts the cursor here; at start the keys label posts.
+        self.notes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         notes_label.setBuddy(self.notes)
         self._layout.addWidget(notes_label)
         self._layout.addWidget(self.notes, stretch=1)
+        keys = QLabel("← → previous / next post   ·   Ctrl+→ next unlabeled   ·   Ctrl+Z undo")
+        keys.setObjectName("keyHints")
+        keys.setWordWrap(True)
+        keys.setTextFormat(Qt.TextFormat.PlainText)
+        self._layout.addWidget(keys)
 
     def set_codebook(self, codebook: Codebook) -> None:
         while self._buttons_box.count():

@@ -326,6 +326,8 @@ class MainWindow(QMainWindow):
         self.label_panel.notes.setPlainText(self._notes_loaded)
         self.label_panel.show_current(annotation.label_key if annotation else None)
         self._shown_at = time.monotonic()
+        # Every new post starts with the keys on labeling, not in the notes field.
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._refresh()
 
     def _refresh(self) -> None:

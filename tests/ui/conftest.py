@@ -46,10 +46,8 @@ def make_window(
     def make(project: str | Path | None = None, annotator: str | None = "ana") -> MainWindow:
         window = build_main_window(str(project) if project else None, annotator)
         qtbot.addWidget(window)
-        window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
-        window.setFocus()
         windows.append(window)
         return window
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.services.annotating import current_annotation
@@ -33,6 +33,15 @@ def _labels(location: str) -> dict[tuple[str, str], str]:
         project.close()
 
 
+def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: object = None) -> None:
+    """Type a key the way a person does: into whatever widget has the focus."""
+    target = QApplication.focusWidget() or window
+    if modifiers is None:
+        qtbot.keyClick(target, key)
+    else:
+        qtbot.keyClick(target, key, modifiers)
+
+
 def _current_external_id(window: MainWindow) -> str:
     assert window.queue is not None
     post = window.queue.current_post()
@@ -48,7 +57,7 @@ def test_number_keys_label_save_and_advance(qtbot: QtBot, small_window: MainWind
     order = []
     for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
         order.append(_current_external_id(window))
-        qtbot.keyClick(window, key)
+        press(qtbot, window, key)
     assert _labels(location) == {
         (order[0], "ana"): "not_sponsored",
         (order[1], "ana"): "sponsored_disclosed",
@@ -62,14 +71,14 @@ def test_number_keys_label_save_and_advance(qtbot: QtBot, small_window: MainWind
 def test_arrows_move_back_and_forth(qtbot: QtBot, small_window: MainWindow) -> None:
     window = small_window
     assert _current_external_id(window) == "00123"
-    qtbot.keyClick(window, Qt.Key.Key_Right)
-    qtbot.keyClick(window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right)
     assert _current_external_id(window) == "1229871234567890124"
-    qtbot.keyClick(window, Qt.Key.Key_Left)
+    press(qtbot, window, Qt.Key.Key_Left)
     assert _current_external_id(window) == "1229871234567890123"
     assert "Post 2 of 4" in window.post_panel.meta.text()
-    qtbot.keyClick(window, Qt.Key.Key_Left)
-    qtbot.keyClick(window, Qt.Key.Key_Left)
+    press(qtbot, window, Qt.Key.Key_Left)
+    press(qtbot, window, Qt.Key.Key_Left)
     assert _current_external_id(window) == "00123"
 
 
@@ -78,12 +87,22 @@ def test_relabel_after_going_back_updates_not_duplicates(
 ) -> None:
     window = small_window
     location = window.project.location if window.project else ""
-    qtbot.keyClick(window, Qt.Key.Key_1)
-    qtbot.keyClick(window, Qt.Key.Key_Left)
+    press(qtbot, window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_Left)
     assert _current_external_id(window) == "00123"
     assert window.label_panel.button("not_sponsored").property("current") is True
-    qtbot.keyClick(window, Qt.Key.Key_3)
+    press(qtbot, window, Qt.Key.Key_3)
     assert _labels(location) == {("00123", "ana"): "sponsored_undisclosed"}
+
+
+def test_keys_label_from_the_start_without_clicking_anywhere(
+    qtbot: QtBot, small_window: MainWindow
+) -> None:
+    window = small_window
+    assert QApplication.focusWidget() is not window.label_panel.notes
+    press(qtbot, window, Qt.Key.Key_2)
+    assert window.label_panel.notes.toPlainText() == ""
+    assert window.progress_label.text() == "1 of 4 labeled"
 
 
 def test_typing_digits_in_notes_does_not_label(qtbot: QtBot, small_window: MainWindow) -> None:
@@ -91,12 +110,15 @@ def test_typing_digits_in_notes_does_not_label(qtbot: QtBot, small_window: MainW
     location = window.project.location if window.project else ""
     notes = window.label_panel.notes
     qtbot.mouseClick(notes.viewport(), Qt.MouseButton.LeftButton)
-    notes.setFocus()
-    qtbot.keyClicks(notes, "code GLOW20, 3 posts alike")
+    assert QApplication.focusWidget() is notes
+    qtbot.keyClicks(QApplication.focusWidget(), "code GLOW20, 3 posts alike")
+    press(qtbot, window, Qt.Key.Key_Left)
     assert _labels(location) == {}
     assert notes.toPlainText() == "code GLOW20, 3 posts alike"
-    qtbot.keyClick(notes, Qt.Key.Key_Escape)
-    qtbot.keyClick(window, Qt.Key.Key_3)
+    assert _current_external_id(window) == "00123"
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is not notes
+    press(qtbot, window, Qt.Key.Key_3)
     project = open_project(location)
     with project.session() as session:
         saved = list(iter_annotations(session))
@@ -110,13 +132,14 @@ def test_typing_digits_in_notes_does_not_label(qtbot: QtBot, small_window: MainW
 def test_undo_and_redo_follow_the_post(qtbot: QtBot, small_window: MainWindow) -> None:
     window = small_window
     location = window.project.location if window.project else ""
-    qtbot.keyClick(window, Qt.Key.Key_2)
+    press(qtbot, window, Qt.Key.Key_2)
     assert _current_external_id(window) == "1229871234567890123"
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _labels(location) == {}
     assert _current_external_id(window) == "00123"
     assert window.progress_label.text() == "0 of 4 labeled"
-    qtbot.keyClick(
+    press(
+        qtbot,
         window,
         Qt.Key.Key_Z,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
@@ -209,7 +232,7 @@ def test_export_from_the_menu_writes_labels(
     qtbot: QtBot, small_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = small_window
-    qtbot.keyClick(window, Qt.Key.Key_2)
+    press(qtbot, window, Qt.Key.Key_2)
     out = tmp_path / "export"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "Excel workbook (*.xlsx)")
@@ -238,7 +261,7 @@ def test_label_saved_is_visible_to_another_connection_at_once(
     window = small_window
     location = window.project.location if window.project else ""
     reader = open_project(location)
-    qtbot.keyClick(window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_1)
     found = current_annotation(reader, post_id=1, annotator="ana")
     reader.close()
     assert found is not None and found.label_key == "not_sponsored"
