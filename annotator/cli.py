@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 
 from annotator import __version__
@@ -94,8 +95,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
-    try:
+    with closing(open_project(args.project)) as project:
         report = import_dataset(
             project,
             args.file,
@@ -110,8 +110,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 fmt=args.fmt,
             ),
         )
-    finally:
-        project.close()
     print(report.summary())
     mapping = ", ".join(f"{field}={column}" for field, column in report.column_mapping.items())
     print(f"Columns used: {mapping}.")
@@ -119,31 +117,22 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_labels(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
-    try:
+    with closing(open_project(args.project)) as project:
         report = import_labels(project, args.file, dataset=args.dataset)
-    finally:
-        project.close()
     print(report.summary())
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
-    try:
+    with closing(open_project(args.project)) as project:
         report = export_posts(project, args.out)
-    finally:
-        project.close()
     print(f"Wrote {report.rows} posts to {report.path}.")
     return 0
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
-    try:
+    with closing(open_project(args.project)) as project:
         counts = label_counts(project)
-    finally:
-        project.close()
     if args.json:
         print(json.dumps(counts.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -52,6 +52,18 @@ class AnnotationRecord:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    def as_change(self) -> AnnotationChange:
+        """The change that would write this annotation back exactly as it is."""
+        return AnnotationChange(
+            post_id=self.post_id,
+            annotator=self.annotator,
+            label_key=self.label_key,
+            notes=self.notes,
+            sponsor=self.sponsor,
+            evidence=self.evidence,
+            seconds_spent=self.seconds_spent,
+        )
+
 
 @dataclass(frozen=True)
 class AnnotationChange:

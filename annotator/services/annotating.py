@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotator.domain.records import AnnotationChange, AnnotationRecord
 from annotator.store.engine import Project
@@ -20,22 +20,6 @@ def current_annotation(
 ) -> AnnotationRecord | None:
     with project.session() as session:
         return get_annotation(session, post_id=post_id, annotator=annotator)
-
-
-def _as_change(
-    record: AnnotationRecord | None, *, post_id: int, annotator: str
-) -> AnnotationChange:
-    if record is None:
-        return AnnotationChange(post_id=post_id, annotator=annotator, label_key=None)
-    return AnnotationChange(
-        post_id=record.post_id,
-        annotator=record.annotator,
-        label_key=record.label_key,
-        notes=record.notes,
-        sponsor=record.sponsor,
-        evidence=record.evidence,
-        seconds_spent=record.seconds_spent,
-    )
 
 
 @dataclass
@@ -63,8 +47,17 @@ class SetAnnotationCommand:
                 before = get_annotation(
                     session, post_id=self.change.post_id, annotator=self.change.annotator
                 )
-                self._before = _as_change(
-                    before, post_id=self.change.post_id, annotator=self.change.annotator
+                self._before = (
+                    before.as_change()
+                    if before is not None
+                    else replace(
+                        self.change,
+                        label_key=None,
+                        notes="",
+                        sponsor="",
+                        evidence=(),
+                        seconds_spent=0.0,
+                    )
                 )
             apply_annotation_change(session, self.change)
 

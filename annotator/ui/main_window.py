@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -275,18 +276,7 @@ class MainWindow(QMainWindow):
         existing = current_annotation(self.project, post_id=post_id, annotator=self.annotator_name)
         if existing is None:
             return  # notes without a label are kept only when a label is given
-        save_annotation(
-            self.project,
-            AnnotationChange(
-                post_id=post_id,
-                annotator=existing.annotator,
-                label_key=existing.label_key,
-                notes=notes,
-                sponsor=existing.sponsor,
-                evidence=existing.evidence,
-                seconds_spent=existing.seconds_spent,
-            ),
-        )
+        save_annotation(self.project, replace(existing.as_change(), notes=notes))
         self._notes_loaded = notes
 
     def go_next(self) -> None:
