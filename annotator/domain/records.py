@@ -103,20 +103,42 @@ class ImportReport:
     rows_read: int = 0
     added: int = 0
     duplicates_skipped: int = 0
+    changed_skipped: int = 0
+    blank_rows: int = 0
     empty_text_skipped: list[int] = field(default_factory=list)
     column_mapping: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
 
     def summary(self) -> str:
-        parts = [f"{self.added} posts added to dataset {self.dataset!r} from {self.file}"]
-        if self.duplicates_skipped:
-            parts.append(f"{self.duplicates_skipped} already present, skipped as duplicates")
+        """One line: read, imported, duplicates skipped, empty skipped."""
+        line = (
+            f"{self.file} -> dataset {self.dataset!r}: read {self.rows_read:,}, "
+            f"imported {self.added:,}, duplicates skipped {self.duplicates_skipped:,}, "
+            f"empty skipped {len(self.empty_text_skipped):,}"
+        )
+        return line + "."
+
+    def details(self) -> list[str]:
+        """Further lines worth reading: which rows were empty, changed duplicates."""
+        lines = []
         if self.empty_text_skipped:
             rows = ", ".join(str(r) for r in self.empty_text_skipped[:10])
-            more = " ..." if len(self.empty_text_skipped) > 10 else ""
-            parts.append(
-                f"{len(self.empty_text_skipped)} rows with empty text skipped (rows {rows}{more})"
+            more = (
+                f" and {len(self.empty_text_skipped) - 10:,} more"
+                if len(self.empty_text_skipped) > 10
+                else ""
             )
-        return "; ".join(parts) + "."
+            lines.append(f"Rows with empty text, not imported: {rows}{more}.")
+        if self.changed_skipped:
+            lines.append(
+                f"{self.changed_skipped:,} duplicates have different text from the post "
+                "already stored; the stored text was kept."
+            )
+        if self.blank_rows:
+            lines.append(f"{self.blank_rows:,} blank rows ignored.")
+        if self.encoding and not self.encoding.startswith(("UTF-8", "byte-order")):
+            lines.append(f"Read as {self.encoding}.")
+        return lines
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, LabelImportReport
-from annotator.services.readers import cell_text, read_table
+from annotator.services.sources import cell_text, open_source
 from annotator.store.engine import Project
 from annotator.store.queries import apply_annotation_change, external_id_index, load_codebook
 
@@ -78,7 +78,7 @@ def import_labels(
     ``post_id`` is the post's external id; when two datasets share an id, name the
     dataset. Label text matches a codebook key or display name, ignoring case.
     """
-    table = read_table(path, fmt)
+    table = open_source(path, fmt)
     by_folded = {column.strip().casefold(): column for column in table.columns}
     missing = [name for name in REQUIRED if name not in by_folded]
     if missing:
@@ -96,12 +96,15 @@ def import_labels(
             raise UserError(f"the project has no dataset {dataset!r} (or it is empty)")
         reader = _RowReader(table.file, columns, load_codebook(session), index)
         changes: list[AnnotationChange] = []
-        for number, row in zip(table.row_numbers, table.rows, strict=True):
-            change = reader.change(row, number)
-            if change is None:
-                report.blank_skipped += 1
-            else:
-                changes.append(change)
+        for chunk in table.chunks(10_000):
+            values = {column: chunk.values(column) for column in columns.values()}
+            for position, number in enumerate(chunk.row_numbers):
+                row = {column: cells[position] for column, cells in values.items()}
+                change = reader.change(row, number)
+                if change is None:
+                    report.blank_skipped += 1
+                else:
+                    changes.append(change)
         _check_no_conflicts(changes, table.file)
         for change in changes:
             outcome = apply_annotation_change(session, change)

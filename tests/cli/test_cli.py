@@ -37,7 +37,7 @@ def test_init_import_labels_stats_export_round_trip(tmp_path: Path) -> None:
     )
     assert "Created project" in annotator("init", project).stdout
     out = annotator("import", project, source, "--dataset", "campaign").stdout
-    assert "4 posts added to dataset 'campaign'" in out
+    assert "posts.csv -> dataset 'campaign': read 4, imported 4, duplicates skipped 0" in out
     assert "Columns used: text=text, id=id" in out
     assert "3 labels added" in annotator("import-labels", project, labels).stdout
 

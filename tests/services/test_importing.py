@@ -61,7 +61,9 @@ def test_reimport_adds_only_new_posts(project: Project, tmp_path: Path, small_cs
     third = import_dataset(project, bigger, ImportOptions(dataset="small"))
     assert (third.added, third.duplicates_skipped) == (1, 4)
     assert _count(project) == 5
-    assert "already present" in again.summary()
+    assert again.summary() == (
+        "small.csv -> dataset 'small': read 4, imported 0, duplicates skipped 4, empty skipped 0."
+    )
 
 
 def test_same_file_into_a_new_dataset_name_is_allowed(project: Project, small_csv: Path) -> None:
@@ -76,7 +78,8 @@ def test_empty_text_rows_are_reported_and_skipped(project: Project, tmp_path: Pa
     report = import_dataset(project, path)
     assert report.added == 2
     assert report.empty_text_skipped == [3, 4]
-    assert "rows 3, 4" in report.summary()
+    assert "empty skipped 2" in report.summary()
+    assert report.details() == ["Rows with empty text, not imported: 3, 4."]
 
 
 def test_rows_without_ids_get_stable_content_ids(project: Project, tmp_path: Path) -> None:
@@ -132,11 +135,24 @@ def test_semicolon_csv_with_bom(project: Project, tmp_path: Path) -> None:
     assert (post.external_id, post.text) == ("1", "Grüße aus Köln #werbung")
 
 
-def test_non_utf8_file_is_refused_with_line(project: Project, tmp_path: Path) -> None:
-    path = tmp_path / "latin.csv"
-    path.write_bytes("id,text\n1,ok\n2,caf\xe9\n".encode("latin-1"))
-    with pytest.raises(UserError, match="line 3"):
+def test_cp1252_from_excel_is_detected_not_mangled(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id;text\n1;Caf\xe9 cr\xe8me \x80 5 \x93sponsored\x94\n".encode("latin-1"))
+    report = import_dataset(project, path)
+    assert _posts(project)[0].text == "Café crème € 5 “sponsored”"
+    assert report.encoding is not None and "cp1252" in report.encoding
+    assert "Read as cp1252" in " ".join(report.details())
+
+
+def test_mixed_encodings_are_refused_naming_the_row(project: Project, tmp_path: Path) -> None:
+    good = 'id,text\n1,Grüße 👋\n2,"multi\nline"\n'.encode()
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(good + b"3,caf\xe9\n")
+    with pytest.raises(UserError) as caught:
         import_dataset(project, path)
+    assert caught.value.row == 4
+    assert "invalid UTF-8 byte 0xe9" in str(caught.value)
+    assert _count(project) == 0
 
 
 def test_jsonl_tweets_use_id_str_full_text_and_screen_name(
@@ -184,9 +200,11 @@ def test_cancel_leaves_nothing(project: Project, small_csv: Path) -> None:
 
 
 def test_progress_is_reported(project: Project, small_csv: Path) -> None:
-    seen: list[tuple[int, int]] = []
-    import_dataset(project, small_csv, progress=lambda done, total, _m: seen.append((done, total)))
-    assert seen[-1] == (4, 4)
+    seen: list[tuple[int, int, str]] = []
+    import_dataset(project, small_csv, progress=lambda *args: seen.append(args))
+    done, total, message = seen[-1]
+    assert done == total == small_csv.stat().st_size
+    assert message == "4 rows read"
 
 
 def test_unknown_suffix_says_what_to_do(project: Project, tmp_path: Path) -> None:

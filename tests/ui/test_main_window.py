@@ -223,7 +223,7 @@ def test_new_project_then_import_runs_off_the_gui_thread(
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
         window.actions_by_id["file.import"].trigger()
-    assert messages and "4 posts added" in messages[-1]
+    assert messages and "imported 4" in messages[-1]
     assert window.progress_label.text() == "0 of 4 labeled"
     assert _current_external_id(window) == "00123"
 
@@ -239,7 +239,7 @@ def test_export_from_the_menu_writes_labels(
     )
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
         window.actions_by_id["file.export"].trigger()
-    frame = pd.read_excel(tmp_path / "export.xlsx", dtype=str)
+    frame = pd.read_excel(tmp_path / "export.xlsx", dtype=str, engine="calamine")
     assert frame.loc[0, "label_ana"] == "sponsored_disclosed"
     assert frame.loc[0, "id"] == "00123"
 
