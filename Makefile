@@ -52,7 +52,7 @@ screenshot: $(STAMP) $(DEMO)
 	else QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py $(DEMO) docs/main-window.png; fi
 
 bench: $(STAMP)
-	$(PY) benchmarks/import_rate.py
+	$(PY) benchmarks/import_rate.py --rows 1000000
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache build dist

@@ -8,16 +8,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from annotator import __version__
 from annotator.domain.errors import UserError
+from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.services.exporting import export_posts
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.label_import import import_labels
 from annotator.services.projects import init_project, open_project
+from annotator.services.sources import FORMATS
 from annotator.services.stats import label_counts
 
 GuiLauncher = Callable[[str | None, str | None], int]
@@ -50,11 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="a codebook label, in order; repeat it. Without it: the default codebook",
     )
 
-    imp = commands.add_parser("import", help="import a dataset file (CSV, TSV, JSON Lines, JSON)")
+    imp = commands.add_parser(
+        "import", help="import a dataset file (CSV, TSV, JSON Lines, JSON, XLSX, Parquet)"
+    )
     imp.add_argument("project", metavar="PROJECT")
     imp.add_argument("file", metavar="FILE", type=Path)
     imp.add_argument("--dataset", metavar="NAME", help="dataset name (default: the file name)")
-    imp.add_argument("--format", dest="fmt", choices=["csv", "tsv", "jsonl", "json"])
+    imp.add_argument(
+        "--format", dest="fmt", choices=FORMATS, help="read FILE as this format, not by suffix"
+    )
+    imp.add_argument("--sheet", metavar="NAME", help="xlsx: the sheet to read (default: first)")
+    imp.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="xlsx: the sheet row holding the column names (default: found automatically)",
+    )
     for field, flag in (
         ("text", "--text-col"),
         ("id", "--id-col"),
@@ -94,12 +110,40 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _terminal_progress(label: str) -> Iterator[ProgressCallback]:
+    """A tqdm bar on stderr when it is a terminal; silent otherwise (scripts, CI)."""
+    if not sys.stderr.isatty():
+        yield no_progress
+        return
+    bar: tqdm[Any] | None = None
+
+    def update(done: int, total: int, message: str) -> None:
+        nonlocal bar
+        if total <= 0:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc=label, unit="B", unit_scale=True, leave=False)
+        bar.set_postfix_str(message, refresh=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
-    with closing(open_project(args.project)) as project:
+    with (
+        closing(open_project(args.project)) as project,
+        _terminal_progress(f"Importing {args.file.name}") as progress,
+    ):
         report = import_dataset(
             project,
             args.file,
-            ImportOptions(
+            progress=progress,
+            options=ImportOptions(
                 dataset=args.dataset,
                 text_col=args.text_col,
                 id_col=args.id_col,
@@ -108,9 +152,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 platform_col=args.platform_col,
                 url_col=args.url_col,
                 fmt=args.fmt,
+                sheet=args.sheet,
+                header_row=args.header_row,
             ),
         )
     print(report.summary())
+    for line in report.details():
+        print(line)
     mapping = ", ".join(f"{field}={column}" for field, column in report.column_mapping.items())
     print(f"Columns used: {mapping}.")
     return 0

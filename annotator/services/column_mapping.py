@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from annotator.domain.errors import UserError
 
 #: Field -> source column names to look for, best first (compared without case).
@@ -19,6 +21,10 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "tweet_text",
         "ad_creative_body",
         "ad_creative_bodies",
+        "ad_creative_link_description",
+        "data.text",
+        "post",
+        "status",
         "description",
     ),
     "id": (
@@ -28,15 +34,17 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "tweet_id",
         "status_id",
         "ad_id",
+        "ad_archive_id",
         "external_id",
         "message_id",
         "uid",
         "guid",
+        "data.id",
     ),
     "author": (
         "user.screen_name",
-        "author",
         "author.username",
+        "author",
         "username",
         "screen_name",
         "user_name",
@@ -45,6 +53,10 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "user",
         "page_name",
         "from",
+        "user_screen_name",
+        "author_name",
+        "name",
+        "author_id",
     ),
     "created_at": (
         "created_at",
@@ -56,12 +68,22 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "posted_at",
         "created_time",
         "ad_delivery_start_time",
+        "ad_creation_time",
+        "tweet_created",
+        "created",
+        "post_date",
+        "publish_date",
     ),
-    "platform": ("platform", "network", "source_platform", "site"),
-    "url": ("url", "permalink", "link", "post_url", "ad_snapshot_url"),
+    "platform": ("platform", "network", "source_platform", "site", "publisher_platforms"),
+    "url": ("url", "permalink", "link", "post_url", "tweet_url", "ad_snapshot_url"),
 }
 
 FIELDS = tuple(CANDIDATES)
+
+
+def normalise_column_name(name: str) -> str:
+    """ "Post ID", "post-id" and "post_id" compare equal; so do "Text" and "text"."""
+    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
 
 
 def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict[str, str]:
@@ -70,7 +92,9 @@ def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict
     Raises UserError listing the columns that exist when a named column is missing
     or no text column can be found.
     """
-    by_folded = {column.casefold(): column for column in columns}
+    by_folded: dict[str, str] = {}
+    for column in columns:
+        by_folded.setdefault(normalise_column_name(column), column)
     mapping: dict[str, str] = {}
     for field, column in overrides.items():
         if column is None:
@@ -85,7 +109,7 @@ def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict
         if field in mapping:
             continue
         for candidate in candidates:
-            found = by_folded.get(candidate.casefold())
+            found = by_folded.get(normalise_column_name(candidate))
             if found is not None and found not in mapping.values():
                 mapping[field] = found
                 break

@@ -15,8 +15,13 @@ from annotator.domain.progress import CancelToken, ProgressCallback
 Job = Callable[[ProgressCallback, CancelToken], Any]
 
 
+#: The progress bar counts in these steps, whatever unit (bytes, rows) the job reports.
+PROGRESS_STEPS = 1000
+
+
 class _Signals(QObject):
-    progress = Signal(int, int, str)
+    # object, not int: byte counts of files over 2 GiB do not fit a C++ int.
+    progress = Signal(object, object, str)
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -73,10 +78,17 @@ class _JobWatcher(QObject):
         signals.failed.connect(self._failed)
         signals.cancelled.connect(self._cancelled)
 
-    @Slot(int, int, str)
+    @Slot(object, object, str)
     def _progress(self, done: int, total: int, message: str) -> None:
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total else 0)
+        """Busy indicator while the total is unknown, then a bar in steps of the total."""
+        if self.dialog.wasCanceled():
+            return
+        if total > 0:
+            self.dialog.setMaximum(PROGRESS_STEPS)
+            self.dialog.setValue(min(PROGRESS_STEPS, max(0, done * PROGRESS_STEPS // total)))
+        else:
+            self.dialog.setMaximum(0)
+            self.dialog.setValue(0)
         self.dialog.setLabelText(message)
 
     def _finish(self) -> None:
@@ -145,3 +157,75 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the pool is idle (at shutdown, so no job is cut mid-write)."""
         return bool(self._pool.waitForDone(msecs))
+
+
+class _Outcome(QObject):
+    """Carries one background call's result from a pool thread to the GUI thread."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    ended = Signal()
+
+
+class _Receiver(QObject):
+    """Child of the widget that asked: when that widget is gone, so is the delivery."""
+
+    def __init__(
+        self,
+        owner: QObject,
+        token: CancelToken,
+        on_success: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        super().__init__(owner)
+        self._token = token
+        self._on_success = on_success
+        self._on_error = on_error
+
+    @Slot(object)
+    def deliver(self, result: object) -> None:
+        if not self._token.cancelled:
+            self._on_success(result)
+
+    @Slot(object)
+    def fail(self, error: object) -> None:
+        if not self._token.cancelled:
+            assert isinstance(error, BaseException)
+            self._on_error(error)
+
+    @Slot()
+    def end(self) -> None:
+        self.deleteLater()
+
+
+def run_in_background(
+    owner: QObject,
+    job: Callable[[CancelToken], Any],
+    on_success: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> CancelToken:
+    """Run a short read-only job (a preview, a row count) on the pool, with no dialog.
+
+    The callbacks run on the GUI thread, and only while ``owner`` exists and the
+    returned token is not cancelled; a job that polls the token also stops early.
+    """
+    token = CancelToken()
+    outcome = _Outcome()
+    receiver = _Receiver(owner, token, on_success, on_error)
+    outcome.succeeded.connect(receiver.deliver)
+    outcome.failed.connect(receiver.fail)
+    outcome.ended.connect(receiver.end)
+
+    def work() -> None:
+        try:
+            result = job(token)
+        except CancelledError:
+            pass
+        except BaseException as error:  # reported on the GUI thread
+            outcome.failed.emit(error)
+        else:
+            outcome.succeeded.emit(result)
+        outcome.ended.emit()
+
+    QThreadPool.globalInstance().start(work)
+    return token

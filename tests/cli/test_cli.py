@@ -124,3 +124,24 @@ def test_version_and_help(tmp_path: Path) -> None:
     help_text = annotator("--help").stdout
     for command in ("init", "import", "import-labels", "export", "stats", "gui"):
         assert command in help_text
+
+
+def test_import_xlsx_with_sheet_and_header_row_flags(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Readme"
+    workbook.active.append(["This workbook holds coded posts"])
+    sheet = workbook.create_sheet("Coded")
+    for row in (["exported 2020-03-01"], ["Tweet ID", "Tweet Text"], ["00123", "hi #ad"]):
+        sheet.append(row)
+    workbook.save(tmp_path / "coded.xlsx")
+    project = tmp_path / "x.annotator"
+    annotator("init", project)
+    out = annotator(
+        "import", project, tmp_path / "coded.xlsx", "--sheet", "Coded", "--header-row", "2"
+    ).stdout
+    assert "read 1, imported 1" in out
+    assert "text=Tweet Text, id=Tweet ID" in out
+    annotator("export", project, tmp_path / "back.csv")
+    back = pd.read_csv(tmp_path / "back.csv", dtype=str, keep_default_na=False)
+    assert list(back["id"]) == ["00123"]
+    assert list(back["text"]) == ["hi #ad"]

@@ -15,11 +15,11 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken
-from annotator.services.column_mapping import CANDIDATES
+from annotator.services.column_mapping import CANDIDATES, normalise_column_name
 from annotator.services.sources.base import FrameChunk, SourceChunk, SourceTable, cell_text
 
 HEADER_SEARCH_ROWS = 30
-_KNOWN_NAMES = {name.casefold() for names in CANDIDATES.values() for name in names}
+_KNOWN_NAMES = {normalise_column_name(n) for names in CANDIDATES.values() for n in names}
 
 
 def _column_letter(index: int) -> str:
@@ -35,7 +35,7 @@ def find_header_row(rows: list[list[str]]) -> int:
     """0-based index of the header: the first row naming a known column, else the fullest."""
     search = rows[:HEADER_SEARCH_ROWS]
     for index, row in enumerate(search):
-        if any(cell.strip().casefold() in _KNOWN_NAMES for cell in row):
+        if any(normalise_column_name(cell) in _KNOWN_NAMES for cell in row if cell.strip()):
             return index
     filled = [sum(1 for cell in row if cell.strip()) for row in search]
     if not filled or max(filled) == 0:
