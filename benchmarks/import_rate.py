@@ -57,7 +57,8 @@ def _post_ddl(folder: Path) -> list[str]:
     ddl = [
         sql
         for (sql,) in connection.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'post' AND sql IS NOT NULL"
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'post' AND type IN ('table', 'index')"
+            " AND sql IS NOT NULL"
         )
     ]
     connection.close()

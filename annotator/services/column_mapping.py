@@ -89,6 +89,7 @@ def normalise_column_name(name: str) -> str:
 def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict[str, str]:
     """Field -> column. Overrides win; the text column is required.
 
+    An override of "" means "no column for this field": nothing is detected for it.
     Raises UserError listing the columns that exist when a named column is missing
     or no text column can be found.
     """
@@ -96,9 +97,11 @@ def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict
     for column in columns:
         by_folded.setdefault(normalise_column_name(column), column)
     mapping: dict[str, str] = {}
-    for field, column in overrides.items():
-        if column is None:
+    excluded = {field for field, named in overrides.items() if named == "" and field != "text"}
+    for field, named in overrides.items():
+        if not named:
             continue
+        column = named
         if column not in columns:
             raise UserError(
                 f"there is no column {column!r} for the {field}; the columns are: "
@@ -106,7 +109,7 @@ def detect_mapping(columns: list[str], overrides: dict[str, str | None]) -> dict
             )
         mapping[field] = column
     for field, candidates in CANDIDATES.items():
-        if field in mapping:
+        if field in mapping or field in excluded:
             continue
         for candidate in candidates:
             found = by_folded.get(normalise_column_name(candidate))

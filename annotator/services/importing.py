@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,11 @@ from annotator.services.column_mapping import detect_mapping
 from annotator.services.post_text import resolve_texts
 from annotator.services.sources import SourceChunk, SourceTable, cell_text, open_source
 from annotator.store.engine import Project
+from annotator.store.schema import index_new_posts
 from annotator.store.tables import Dataset, Post
 
 CHUNK_ROWS = 20_000
+IMPORT_CACHE_KIB = 256 * 1024
 _SCIENTIFIC_ID = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _POST_COLUMNS = (
     "dataset_id",
@@ -204,6 +208,25 @@ def _insert_statement(connection: Connection) -> str:
     )
 
 
+@contextmanager
+def _large_cache(connection: Connection) -> Iterator[None]:
+    """A big page cache while bulk-inserting into SQLite.
+
+    A million-row import updates the indexes and the full-text index far more often
+    than the default 2 MiB cache holds; with the cache spilling, every page is written
+    to the WAL again and again (measured: 3x slower).
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or -2000)}")
+
+
 def _dataset(session: Session, name: str, path: Path, mapping: dict[str, str]) -> Dataset:
     dataset = session.exec(select(Dataset).where(Dataset.name == name)).first()
     if dataset is None:
@@ -254,12 +277,18 @@ def import_dataset(
         writer = _ChunkWriter(source, mapping, options, existing, report, dataset.id)
         connection = session.connection()
         statement = _insert_statement(connection)
-        for chunk in source.chunks(CHUNK_ROWS, cancel):
-            rows = writer.rows(chunk)
-            if rows:
-                connection.exec_driver_sql(statement, rows)
-            progress(source.position(), source.size, f"{report.rows_read:,} rows read")
-        cancel.raise_if_cancelled()
+        last_id_before = int(
+            connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM post").scalar() or 0
+        )
+        with _large_cache(connection):
+            for chunk in source.chunks(CHUNK_ROWS, cancel):
+                rows = writer.rows(chunk)
+                if rows:
+                    connection.exec_driver_sql(statement, rows)
+                progress(source.position(), source.size, f"{report.rows_read:,} rows read")
+            cancel.raise_if_cancelled()
+            progress(source.size, source.size, "Indexing for search")
+            index_new_posts(connection, last_id_before)
         if report.rows_read == 0:
             raise UserError("has a header but no rows", file=source.file)
     return report

@@ -1,86 +1,141 @@
-"""The order an annotator walks through posts, and which of them they have labeled."""
+"""The posts an annotator walks through, in a chosen mode, and where they are in it.
+
+Backed by SQL (``store.navigation``), never by a list of every id, so it opens and
+steps instantly on a million posts.
+"""
 
 from __future__ import annotations
 
 from annotator.domain.records import PostRecord
 from annotator.store.engine import Project
-from annotator.store.queries import get_post, labeled_post_ids, post_ids
+from annotator.store.navigation import (
+    QueueMode,
+    annotator_id_of,
+    contains,
+    count_in_mode,
+    count_labeled_by,
+    first_id,
+    next_id,
+    previous_id,
+)
+from annotator.store.queries import get_post
 
 
 class LabelingQueue:
-    """Posts in import order, a cursor, and the current annotator's labeled set.
+    """A mode, a current post, and moves. In "unlabeled" mode the arrows walk every post
+    (so the post just labeled is one step back) while labeling jumps to the next post
+    I have neither labeled nor skipped."""
 
-    Holds ids only (a million ints is a few MB); post bodies are fetched one at a time.
-    """
-
-    def __init__(self, project: Project, annotator: str) -> None:
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        mode: QueueMode | None = None,
+        start_at: int | None = None,
+    ) -> None:
         self.project = project
         self.annotator = annotator
+        self.mode = mode or QueueMode()
+        self.current_id: int | None = None
+        self._total = 0
         with project.session() as session:
-            self._ids = post_ids(session)
-            self._labeled = labeled_post_ids(session, annotator) & set(self._ids)
-        self.position = 0 if self._ids else -1
-        first = self.next_unlabeled_position(start=0)
-        if first is not None:
-            self.position = first
+            self._annotator_id = annotator_id_of(session, annotator)
+        self.refresh_counts()
+        if start_at is not None and self._exists(start_at):
+            self.current_id = start_at
+        elif self.mode.kind == "unlabeled":
+            self.current_id = self._next(0, unlabeled=True) or self._next(0, unlabeled=False)
+        else:
+            self.current_id = self._next(0, unlabeled=False)
+
+    @property
+    def _walk_mode(self) -> QueueMode:
+        return QueueMode("all") if self.mode.kind == "unlabeled" else self.mode
+
+    def _annotator(self) -> int | None:
+        if self._annotator_id is None:
+            with self.project.session() as session:
+                self._annotator_id = annotator_id_of(session, self.annotator)
+        return self._annotator_id
+
+    def _next(self, after: int, *, unlabeled: bool) -> int | None:
+        with self.project.session() as session:
+            return next_id(session, self._walk_mode, self._annotator(), after, unlabeled=unlabeled)
+
+    def _exists(self, post_id: int) -> bool:
+        with self.project.session() as session:
+            return contains(session, self._walk_mode, self._annotator(), post_id)
+
+    def refresh_counts(self) -> None:
+        """Re-read the totals (after an import or a label from elsewhere)."""
+        with self.project.session() as session:
+            self._total = count_in_mode(session, self._walk_mode, self._annotator())
+            self._labeled = count_labeled_by(session, self._annotator())
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._total
 
     @property
     def labeled_count(self) -> int:
-        return len(self._labeled)
+        """Posts this annotator has labeled, in the whole project."""
+        return self._labeled
 
     @property
-    def current_id(self) -> int | None:
-        return self._ids[self.position] if self.position >= 0 else None
+    def position(self) -> int:
+        """1-based place of the current post in the mode (0 when there is none)."""
+        if self.current_id is None:
+            return 0
+        with self.project.session() as session:
+            return count_in_mode(session, self._walk_mode, self._annotator(), up_to=self.current_id)
 
     def current_post(self) -> PostRecord | None:
-        post_id = self.current_id
-        if post_id is None:
+        if self.current_id is None:
             return None
         with self.project.session() as session:
-            return get_post(session, post_id)
+            return get_post(session, self.current_id)
 
-    def is_labeled(self, post_id: int) -> bool:
-        return post_id in self._labeled
+    def refresh_labeled(self) -> None:
+        """Re-count my labels (indexed by annotator: cheap) after a label changes."""
+        with self.project.session() as session:
+            self._labeled = count_labeled_by(session, self._annotator())
 
-    def mark(self, post_id: int, *, labeled: bool) -> None:
-        if labeled:
-            self._labeled.add(post_id)
-        else:
-            self._labeled.discard(post_id)
-
-    def next_unlabeled_position(self, start: int) -> int | None:
-        """First unlabeled position at or after ``start``, wrapping round; None if all done."""
-        count = len(self._ids)
-        for offset in range(count):
-            position = (start + offset) % count
-            if self._ids[position] not in self._labeled:
-                return position
-        return None
-
-    def go_to_next_unlabeled(self) -> bool:
-        """Move to the next unlabeled post after the current one; False when none is left."""
-        if not self._ids:
-            return False
-        found = self.next_unlabeled_position(self.position + 1)
+    def go_next(self) -> bool:
+        """Next post in the mode; False (and no move) at the end."""
+        found = self._next(self.current_id or 0, unlabeled=False)
         if found is None:
             return False
-        self.position = found
+        self.current_id = found
         return True
 
-    def step(self, delta: int) -> bool:
-        """Move by ``delta`` posts; False (and no move) at either end."""
-        target = self.position + delta
-        if not self._ids or not 0 <= target < len(self._ids):
+    def go_previous(self) -> bool:
+        if self.current_id is None:
             return False
-        self.position = target
+        with self.project.session() as session:
+            found = previous_id(session, self._walk_mode, self._annotator(), self.current_id)
+        if found is None:
+            return False
+        self.current_id = found
         return True
 
-    def go_to_post(self, post_id: int) -> bool:
-        try:
-            self.position = self._ids.index(post_id)
-        except ValueError:
+    def go_to_next_unlabeled(self) -> bool:
+        """The next post I have neither labeled nor skipped, wrapping round to the start."""
+        start = self.current_id or 0
+        found = self._next(start, unlabeled=True) or self._next(0, unlabeled=True)
+        if found is None or found == self.current_id:
             return False
+        self.current_id = found
         return True
+
+    def advance(self) -> bool:
+        """Where a label key goes next: the next unlabeled post, or the next in the mode."""
+        if self.mode.kind == "unlabeled":
+            return self.go_to_next_unlabeled()
+        return self.go_next()
+
+    def go_to_post(self, post_id: int) -> None:
+        """Show a given post (from the browse table or the author list), in any mode."""
+        self.current_id = post_id
+
+    def first(self) -> int | None:
+        with self.project.session() as session:
+            return first_id(session, self._walk_mode, self._annotator())

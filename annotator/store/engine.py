@@ -12,28 +12,16 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import ProjectError
+from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-
-_APPEND_ONLY_SQLITE = [
-    f"""CREATE TRIGGER IF NOT EXISTS annotation_event_no_{verb}
-        BEFORE {verb.upper()} ON annotation_event
-        BEGIN SELECT RAISE(ABORT, 'annotation history is append-only'); END"""
-    for verb in ("update", "delete")
-]
-_APPEND_ONLY_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION annotation_event_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'annotation history is append-only'; END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER annotation_event_append_only BEFORE UPDATE OR DELETE ON annotation_event
-       FOR EACH ROW EXECUTE FUNCTION annotation_event_append_only()""",
-]
 
 
 @dataclass
@@ -166,10 +154,16 @@ def _check_meta(meta: dict[str, str], location: str) -> None:
             f"{location}: was written by a newer annotator (schema {version}, this app "
             f"reads up to {SCHEMA_VERSION}); update annotator to open it"
         )
+    if version < 1:
+        raise ProjectError(f"{location}: has an unknown schema version {version}")
+
+
+def _upgrade(project: Project, meta: dict[str, str]) -> None:
+    """Bring an older project up to this version's schema, in one transaction."""
+    version = int(meta["schema_version"])
     if version < SCHEMA_VERSION:
-        raise ProjectError(
-            f"{location}: uses schema {version}, which this version cannot upgrade yet"
-        )
+        with project.engine.begin() as connection:
+            migrate(connection, version, SCHEMA_VERSION)
 
 
 def open_project(target: str | Path) -> Project:
@@ -177,15 +171,20 @@ def open_project(target: str | Path) -> Project:
     location = _safe(target)
     path = _sqlite_path(target)
     if path is not None:
-        _check_meta(_read_sqlite_meta(path), location)
-        return Project(_make_engine(path), str(path))
-    engine = _make_engine(target)
-    try:
-        _check_meta(_read_url_meta(engine, location), location)
-    except ProjectError:
-        engine.dispose()
-        raise
-    return Project(engine, location)
+        meta = _read_sqlite_meta(path)
+        _check_meta(meta, location)
+        project = Project(_make_engine(path), str(path))
+    else:
+        engine = _make_engine(target)
+        try:
+            meta = _read_url_meta(engine, location)
+            _check_meta(meta, location)
+        except ProjectError:
+            engine.dispose()
+            raise
+        project = Project(engine, location)
+    _upgrade(project, meta)
+    return project
 
 
 def create_project(target: str | Path, codebook: Codebook) -> Project:
@@ -202,12 +201,7 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
         with engine.begin() as connection:
             if inspect(connection).has_table("project_meta"):
                 raise ProjectError(f"{location}: already holds an annotator project")
-            SQLModel.metadata.create_all(connection)
-            statements = (
-                _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
-            )
-            for statement in statements:
-                connection.execute(text(statement))
+            create_schema(connection)
     except SQLAlchemyError as error:
         engine.dispose()
         raise ProjectError(f"{location}: cannot create the project ({error})") from error

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -142,3 +142,19 @@ class GoldLabel(SQLModel, table=True):
     decided_by: str = ""
     notes: str = ""
     decided_at: datetime = Field(default_factory=utc_now)
+
+
+class PostMark(SQLModel, table=True):
+    """An annotator's mark on a post that is not a label: "skip" or "flag" (for the lead)."""
+
+    __tablename__ = "post_mark"
+    __table_args__ = (UniqueConstraint("post_id", "annotator_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator_id: int = Field(sa_column=Column(Integer, ForeignKey("annotator.id"), nullable=False))
+    kind: str = Field(index=True)
+    note: str = ""
+    at: datetime = Field(default_factory=utc_now)

@@ -29,11 +29,12 @@ from annotator.services.annotating import (
     save_annotation,
 )
 from annotator.services.exporting import export_posts
-from annotator.services.importing import import_dataset
+from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.labeling_queue import LabelingQueue
 from annotator.services.projects import Project, codebook_of, init_project, open_project
 from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.errors import report_error
+from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.label_panel import LabelPanel
 from annotator.ui.post_panel import PostPanel
 from annotator.ui.settings import Preferences, WindowState
@@ -41,7 +42,10 @@ from annotator.ui.tasks import TaskRunner
 from annotator.ui.undo import AnnotationUndoCommand
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
-DATASET_FILTER = "Datasets (*.csv *.tsv *.jsonl *.ndjson *.json);;All files (*)"
+DATASET_FILTER = (
+    "Datasets (*.csv *.tsv *.txt *.jsonl *.ndjson *.json *.xlsx *.xls *.ods *.parquet)"
+    ";;All files (*)"
+)
 EXPORT_FILTERS = {
     "CSV (*.csv)": ".csv",
     "Excel workbook (*.xlsx)": ".xlsx",
@@ -249,7 +253,7 @@ class MainWindow(QMainWindow):
             report_error(self, error)
             return
         self._notes_loaded = change.notes
-        if not self.queue.go_to_next_unlabeled():
+        if not self.queue.advance():
             self.statusBar().showMessage("Every post is labeled. Well done.", 8000)
         self._show_current()
 
@@ -257,7 +261,7 @@ class MainWindow(QMainWindow):
         """After do/undo/redo: keep the labeled set right and show the post that changed."""
         if self.queue is None:
             return
-        self.queue.mark(change.post_id, labeled=labeled)
+        self.queue.refresh_labeled()
         if self.queue.current_id != change.post_id:
             self.queue.go_to_post(change.post_id)
         self._show_current()
@@ -280,10 +284,10 @@ class MainWindow(QMainWindow):
         self._notes_loaded = notes
 
     def go_next(self) -> None:
-        self._move(lambda queue: queue.step(1))
+        self._move(lambda queue: queue.go_next())
 
     def go_previous(self) -> None:
-        self._move(lambda queue: queue.step(-1))
+        self._move(lambda queue: queue.go_previous())
 
     def go_next_unlabeled(self) -> None:
         self._move(lambda queue: queue.go_to_next_unlabeled())
@@ -303,7 +307,7 @@ class MainWindow(QMainWindow):
                 self.project, post_id=post.id, annotator=self.annotator_name
             )
         if post is not None and self.queue is not None:
-            self.post_panel.show_post(post, position=self.queue.position + 1, total=len(self.queue))
+            self.post_panel.show_post(post, position=self.queue.position, total=len(self.queue))
         elif self.project is None:
             self.post_panel.show_message("Open or create a project from the File menu.")
         elif not self.annotator_name:
@@ -367,20 +371,30 @@ class MainWindow(QMainWindow):
             return
         path, _ = QFileDialog.getOpenFileName(self, "Import dataset", "", DATASET_FILTER)
         if path:
-            self.start_import(Path(path))
+            self.open_import_dialog(Path(path))
 
-    def start_import(self, path: Path) -> CancelToken | None:
+    def open_import_dialog(self, path: Path) -> ImportDialog:
+        """Preview and map the file in a window-modal dialog; Import starts the import."""
+        dialog = ImportDialog(path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.start_import(path, dialog.options()))
+        dialog.open()
+        return dialog
+
+    def start_import(self, path: Path, options: ImportOptions | None = None) -> CancelToken | None:
         project = self.project
         if project is None:
             return None
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> Any:
-            return import_dataset(project, path, progress=progress, cancel=cancel)
+            return import_dataset(project, path, options, progress=progress, cancel=cancel)
 
         def done(report: Any) -> None:
             self._reload_queue()
             self.statusBar().showMessage(report.summary(), 15000)
-            QMessageBox.information(self, "Import finished", report.summary())
+            QMessageBox.information(
+                self, "Import finished", "\n\n".join([report.summary(), *report.details()])
+            )
 
         return self.tasks.start(
             f"Importing {path.name}", job, done, self._task_failed, self._task_cancelled

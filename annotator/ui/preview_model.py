@@ -10,13 +10,14 @@ DISPLAY_LIMIT = 240
 #: Role holding a cell's text exactly as read (line breaks and all).
 RAW_ROLE = Qt.ItemDataRole.UserRole
 _MAPPED_BACKGROUND = QColor("#eaf2fb")
+#: Field -> (short name for headers, longer name for tool tips).
 _FIELD_NAMES = {
-    "text": "post text",
-    "id": "post id",
-    "author": "author",
-    "created_at": "time",
-    "platform": "platform",
-    "url": "URL",
+    "text": ("text", "post text"),
+    "id": ("id", "post id"),
+    "author": ("author", "author"),
+    "created_at": ("time", "time"),
+    "platform": ("platform", "platform"),
+    "url": ("url", "URL"),
 }
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -36,7 +37,7 @@ class PreviewTableModel(QAbstractTableModel):
         self._columns: list[str] = []
         self._rows: list[list[str]] = []
         self._first_row = 1
-        self._field_of: dict[str, str] = {}
+        self._field_of: dict[str, list[str]] = {}
 
     # ----- filling -------------------------------------------------------------------------
 
@@ -55,12 +56,10 @@ class PreviewTableModel(QAbstractTableModel):
 
     def set_mapping(self, mapping: dict[str, str]) -> None:
         """Mark the columns that feed a post field (field -> column)."""
-        field_of: dict[str, str] = {}
+        field_of: dict[str, list[str]] = {}
         for field, column in mapping.items():
             if column in self._columns:
-                field_of[column] = (
-                    f"{field_of[column]}, {field}" if column in field_of else field
-                )
+                field_of.setdefault(column, []).append(field)
         if field_of == self._field_of:
             return
         self._field_of = field_of
@@ -80,9 +79,9 @@ class PreviewTableModel(QAbstractTableModel):
     def columns(self) -> list[str]:
         return list(self._columns)
 
-    def field_of(self, column: str) -> str | None:
-        """The post field(s) a column is mapped to, or None when it is kept as extra data."""
-        return self._field_of.get(column)
+    def fields_of(self, column: str) -> list[str]:
+        """The post fields a column feeds; empty when it is kept as extra data."""
+        return list(self._field_of.get(column, []))
 
     def cell(self, row: int, column: int) -> str:
         return self._rows[row][column]
@@ -119,16 +118,18 @@ class PreviewTableModel(QAbstractTableModel):
         if not 0 <= section < len(self._columns):
             return None
         column = self._columns[section]
-        field = self._field_of.get(column)
+        fields = self._field_of.get(column, [])
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{field} ← {column}" if field else column
-        if role == Qt.ItemDataRole.FontRole and field:
+            short = ", ".join(_FIELD_NAMES.get(f, (f, f))[0] for f in fields)
+            # "author" mapped from "author" needs no arrow; bold and shading mark it.
+            return f"{short} ← {column}" if short and short != column.casefold() else column
+        if role == Qt.ItemDataRole.FontRole and fields:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            if field:
-                names = ", ".join(_FIELD_NAMES.get(f.strip(), f) for f in field.split(","))
+            if fields:
+                names = " and ".join(_FIELD_NAMES.get(f, (f, f))[1] for f in fields)
                 return f"Column “{column}” is imported as the {names}."
             return f"Column “{column}” is kept with each post as extra data."
         return None

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.domain.errors import CancelledError
@@ -159,16 +169,8 @@ class TaskRunner(QObject):
         return bool(self._pool.waitForDone(msecs))
 
 
-class _Outcome(QObject):
-    """Carries one background call's result from a pool thread to the GUI thread."""
-
-    succeeded = Signal(object)
-    failed = Signal(object)
-    ended = Signal()
-
-
-class _Receiver(QObject):
-    """Child of the widget that asked: when that widget is gone, so is the delivery."""
+class _BackgroundCall:
+    """One job run by ``run_in_background`` and where its result should go."""
 
     def __init__(
         self,
@@ -177,25 +179,59 @@ class _Receiver(QObject):
         on_success: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
     ) -> None:
-        super().__init__(owner)
-        self._token = token
-        self._on_success = on_success
-        self._on_error = on_error
+        self.owner = owner
+        self.token = token
+        self.on_success = on_success
+        self.on_error = on_error
 
-    @Slot(object)
-    def deliver(self, result: object) -> None:
-        if not self._token.cancelled:
-            self._on_success(result)
+    def deliver(self, outcome: str, value: object) -> None:
+        """On the GUI thread: call back unless cancelled or the owner was deleted meanwhile."""
+        if outcome == "cancelled" or self.token.cancelled or not shiboken6.isValid(self.owner):
+            return
+        if outcome == "succeeded":
+            self.on_success(value)
+        else:
+            assert isinstance(value, BaseException)
+            self.on_error(value)
 
-    @Slot(object)
-    def fail(self, error: object) -> None:
-        if not self._token.cancelled:
-            assert isinstance(error, BaseException)
-            self._on_error(error)
 
-    @Slot()
-    def end(self) -> None:
-        self.deleteLater()
+class _Dispatcher(QObject):
+    """The one GUI-thread object through which background results come back.
+
+    It lives as long as the application, so a worker never emits on an object being
+    deleted. Workers know a call only by its number: the call (which holds the owner
+    and its callbacks) is created and dropped on the GUI thread, so no Qt object is
+    ever freed on a pool thread.
+    """
+
+    arrived = Signal(int, str, object)
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.pending: dict[int, _BackgroundCall] = {}
+        self._numbers = itertools.count(1)
+        self.arrived.connect(self._deliver)
+
+    def add(self, call: _BackgroundCall) -> int:
+        number = next(self._numbers)
+        self.pending[number] = call
+        return number
+
+    @Slot(int, str, object)
+    def _deliver(self, number: int, outcome: str, value: object) -> None:
+        call = self.pending.pop(number, None)
+        if call is not None:
+            call.deliver(outcome, value)
+
+
+_dispatcher: _Dispatcher | None = None
+
+
+def _the_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None or not shiboken6.isValid(_dispatcher):
+        _dispatcher = _Dispatcher(QCoreApplication.instance())
+    return _dispatcher
 
 
 def run_in_background(
@@ -206,26 +242,24 @@ def run_in_background(
 ) -> CancelToken:
     """Run a short read-only job (a preview, a row count) on the pool, with no dialog.
 
-    The callbacks run on the GUI thread, and only while ``owner`` exists and the
-    returned token is not cancelled; a job that polls the token also stops early.
+    Call it on the GUI thread. The callbacks run there too, and only while ``owner``
+    exists and the returned token is not cancelled; a job that polls the token also
+    stops early. ``job`` must not hold Qt objects: it runs and is freed on the pool.
     """
     token = CancelToken()
-    outcome = _Outcome()
-    receiver = _Receiver(owner, token, on_success, on_error)
-    outcome.succeeded.connect(receiver.deliver)
-    outcome.failed.connect(receiver.fail)
-    outcome.ended.connect(receiver.end)
+    dispatcher = _the_dispatcher()
+    number = dispatcher.add(_BackgroundCall(owner, token, on_success, on_error))
+    arrived = dispatcher.arrived
 
     def work() -> None:
         try:
             result = job(token)
         except CancelledError:
-            pass
+            arrived.emit(number, "cancelled", None)
         except BaseException as error:  # reported on the GUI thread
-            outcome.failed.emit(error)
+            arrived.emit(number, "failed", error)
         else:
-            outcome.succeeded.emit(result)
-        outcome.ended.emit()
+            arrived.emit(number, "succeeded", result)
 
     QThreadPool.globalInstance().start(work)
     return token

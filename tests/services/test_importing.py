@@ -202,9 +202,9 @@ def test_cancel_leaves_nothing(project: Project, small_csv: Path) -> None:
 def test_progress_is_reported(project: Project, small_csv: Path) -> None:
     seen: list[tuple[int, int, str]] = []
     import_dataset(project, small_csv, progress=lambda *args: seen.append(args))
-    done, total, message = seen[-1]
+    done, total, _message = seen[-1]
     assert done == total == small_csv.stat().st_size
-    assert message == "4 rows read"
+    assert [m for _, _, m in seen][-2:] == ["4 rows read", "Indexing for search"]
 
 
 def test_unknown_suffix_says_what_to_do(project: Project, tmp_path: Path) -> None:
@@ -212,3 +212,11 @@ def test_unknown_suffix_says_what_to_do(project: Project, tmp_path: Path) -> Non
     path.write_bytes(b"PK")
     with pytest.raises(UserError, match="--format"):
         import_dataset(project, path)
+
+
+def test_empty_override_means_no_column(project: Project, small_csv: Path) -> None:
+    report = import_dataset(project, small_csv, ImportOptions(platform_col="", url_col=""))
+    assert "platform" not in report.column_mapping
+    post = _posts(project)[1]
+    assert post.platform is None
+    assert post.extra["platform"] == "instagram"

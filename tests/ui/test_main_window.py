@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from annotator.services.annotating import current_annotation
 from annotator.services.projects import Project, open_project
 from annotator.store.queries import get_post, iter_annotations
+from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.main_window import MainWindow
 from tests.conftest import SMALL_CSV, write_csv
 
@@ -221,8 +222,12 @@ def test_new_project_then_import_runs_off_the_gui_thread(
     assert "no posts yet" in window.post_panel.empty.text()
     source = write_csv(tmp_path / "posts.csv", SMALL_CSV)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    window.actions_by_id["file.import"].trigger()
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None and dialog.isModal()
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
-        window.actions_by_id["file.import"].trigger()
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert messages and "imported 4" in messages[-1]
     assert window.progress_label.text() == "0 of 4 labeled"
     assert _current_external_id(window) == "00123"

@@ -1,0 +1,48 @@
+"""Settings that belong to a project (not to a person): kept in the project's database."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from annotator.store.engine import Project
+from annotator.store.tables import ProjectMeta
+
+BLIND_MODE = "blind_mode"
+SHOWN_EXTRA_COLUMNS = "shown_extra_columns"
+
+
+def _get(project: Project, key: str) -> str | None:
+    with project.session() as session:
+        row = session.exec(select(ProjectMeta).where(ProjectMeta.key == key)).first()
+        return None if row is None else row.value
+
+
+def _set(project: Project, key: str, value: str) -> None:
+    with project.session() as session:
+        row = session.exec(select(ProjectMeta).where(ProjectMeta.key == key)).first()
+        if row is None:
+            session.add(ProjectMeta(key=key, value=value))
+        else:
+            row.value = value
+            session.add(row)
+
+
+def blind_mode(project: Project) -> bool:
+    """When on, annotators do not see who wrote a post."""
+    return _get(project, BLIND_MODE) == "1"
+
+
+def set_blind_mode(project: Project, on: bool) -> None:
+    _set(project, BLIND_MODE, "1" if on else "0")
+
+
+def shown_extra_columns(project: Project) -> list[str]:
+    """Extra source columns the lead wants shown beside each post."""
+    value = _get(project, SHOWN_EXTRA_COLUMNS)
+    return list(json.loads(value)) if value else []
+
+
+def set_shown_extra_columns(project: Project, columns: list[str]) -> None:
+    _set(project, SHOWN_EXTRA_COLUMNS, json.dumps(columns))

@@ -1,0 +1,151 @@
+"""Rows for the browse table and the author side list, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from annotator.store.navigation import QueueMode, mode_filter
+from annotator.store.tables import Annotation, Annotator, Dataset, Post
+
+#: Sortable columns of the browse table -> the SQL expression they sort by.
+SORT_KEYS = ("id", "dataset", "external_id", "author", "created_at", "text", "label", "notes")
+
+
+@dataclass(frozen=True)
+class BrowseRow:
+    """One line of the browse table: the post and my annotation of it."""
+
+    post_id: int
+    dataset: str
+    external_id: str
+    author: str
+    created_at: str
+    text: str
+    label: str
+    notes: str
+    annotations: int
+
+
+def browse_page(
+    session: Session,
+    mode: QueueMode,
+    annotator_id: int | None,
+    *,
+    sort: str = "id",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[BrowseRow]:
+    """``limit`` rows from ``offset`` in the chosen order; text cut to 300 characters."""
+    mine = aliased(Annotation, name="mine")
+    everyone = (
+        select(func.count())
+        .where(col(Annotation.post_id) == col(Post.id))
+        .correlate(Post)
+        .scalar_subquery()
+    )
+    order: Any = {
+        "id": col(Post.id),
+        "dataset": col(Dataset.name),
+        "external_id": col(Post.external_id),
+        "author": col(Post.author),
+        "created_at": col(Post.created_at),
+        "text": col(Post.text),
+        "label": col(mine.label_key),
+        "notes": col(mine.notes),
+    }[sort]
+    statement = (
+        select(
+            col(Post.id),
+            col(Dataset.name),
+            col(Post.external_id),
+            col(Post.author),
+            col(Post.created_at),
+            func.substr(col(Post.text), 1, 300),
+            col(mine.label_key),
+            col(mine.notes),
+            everyone,
+        )
+        .join(Dataset, col(Dataset.id) == col(Post.dataset_id))
+        .outerjoin(
+            mine,
+            and_(col(mine.post_id) == col(Post.id), col(mine.annotator_id) == (annotator_id or -1)),
+        )
+    )
+    where = mode_filter(session, mode, annotator_id) if mode.kind != "unlabeled" else None
+    if where is not None:
+        statement = statement.where(where)
+    direction = order.desc() if descending else order.asc()
+    tiebreak = col(Post.id).desc() if descending else col(Post.id).asc()
+    statement = statement.order_by(direction, tiebreak).offset(offset).limit(limit)
+    return [
+        BrowseRow(
+            post_id=int(row[0]),
+            dataset=str(row[1]),
+            external_id=str(row[2]),
+            author=row[3] or "",
+            created_at=row[4] or "",
+            text=row[5] or "",
+            label=row[6] or "",
+            notes=row[7] or "",
+            annotations=int(row[8] or 0),
+        )
+        for row in session.execute(statement).all()
+    ]
+
+
+@dataclass(frozen=True)
+class AuthorPost:
+    """Another post by the same author, with every label it has."""
+
+    post_id: int
+    text: str
+    created_at: str
+    labels: dict[str, str]
+
+
+def author_posts(
+    session: Session, *, author: str, exclude_post_id: int | None = None, limit: int = 50
+) -> list[AuthorPost]:
+    """The author's other posts (newest id first) and each annotator's label on them."""
+    statement = select(col(Post.id), col(Post.text), col(Post.created_at)).where(
+        col(Post.author) == author
+    )
+    if exclude_post_id is not None:
+        statement = statement.where(col(Post.id) != exclude_post_id)
+    rows = session.execute(statement.order_by(col(Post.id).desc()).limit(limit)).all()
+    ids = [int(r[0]) for r in rows]
+    labels: dict[int, dict[str, str]] = {i: {} for i in ids}
+    if ids:
+        for post_id, name, key in session.execute(
+            select(col(Annotation.post_id), col(Annotator.name), col(Annotation.label_key))
+            .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+            .where(col(Annotation.post_id).in_(ids))
+        ).all():
+            labels[int(post_id)][str(name)] = str(key)
+    return [
+        AuthorPost(post_id=int(r[0]), text=r[1], created_at=r[2] or "", labels=labels[int(r[0])])
+        for r in rows
+    ]
+
+
+def count_author_posts(session: Session, author: str) -> int:
+    statement = select(func.count()).where(col(Post.author) == author)
+    return int(session.execute(statement).scalar_one())
+
+
+def known_sponsors(session: Session, limit: int = 500) -> list[str]:
+    """Sponsor names already entered, most used first (for completion)."""
+    statement = (
+        select(col(Annotation.sponsor), func.count())
+        .where(col(Annotation.sponsor) != "")
+        .group_by(col(Annotation.sponsor))
+        .order_by(func.count().desc(), col(Annotation.sponsor))
+        .limit(limit)
+    )
+    return [str(name) for name, _ in session.execute(statement).all()]

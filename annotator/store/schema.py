@@ -1,0 +1,105 @@
+"""Schema objects SQLModel cannot declare (triggers, full-text index) and the migrations.
+
+Each migration takes a project from version N to N+1 inside the caller's transaction.
+Written as a small versioned scheme instead of Alembic: the project file carries its
+own version, migrations must run on end users' machines with no migration scripts
+directory, and every step so far only adds tables, triggers and indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, text
+from sqlmodel import SQLModel
+
+_APPEND_ONLY_SQLITE = [
+    f"""CREATE TRIGGER IF NOT EXISTS annotation_event_no_{verb}
+        BEFORE {verb.upper()} ON annotation_event
+        BEGIN SELECT RAISE(ABORT, 'annotation history is append-only'); END"""
+    for verb in ("update", "delete")
+]
+_APPEND_ONLY_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION annotation_event_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'annotation history is append-only'; END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER annotation_event_append_only BEFORE UPDATE OR DELETE ON annotation_event
+       FOR EACH ROW EXECUTE FUNCTION annotation_event_append_only()""",
+]
+
+#: Full-text index over post text and author (SQLite FTS5 over the post table).
+#: New posts are indexed in bulk by ``index_new_posts`` at the end of an import, not by
+#: an insert trigger: row-by-row FTS inserts made a million-row import 3x slower
+#: (measured: 300k rows, 3.5 s by trigger against 0.3 s in one INSERT ... SELECT).
+#: Deletes and updates are rare and stay on triggers.
+_SEARCH_SQLITE = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS post_search USING fts5(
+        text, author, content='post', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS post_search_delete AFTER DELETE ON post BEGIN
+        INSERT INTO post_search(post_search, rowid, text, author)
+        VALUES ('delete', old.id, old.text, old.author);
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS post_search_update AFTER UPDATE OF text, author ON post BEGIN
+        INSERT INTO post_search(post_search, rowid, text, author)
+        VALUES ('delete', old.id, old.text, old.author);
+        INSERT INTO post_search(rowid, text, author) VALUES (new.id, new.text, new.author);
+       END""",
+]
+_SEARCH_POSTGRES = [
+    """CREATE INDEX IF NOT EXISTS post_text_search ON post
+       USING gin (to_tsvector('simple', coalesce(text, '') || ' ' || coalesce(author, '')))""",
+]
+
+
+def index_new_posts(connection: Connection, after_id: int) -> None:
+    """Add posts with an id above ``after_id`` to the search index, in the caller's
+    transaction (so an import and its index land together or not at all)."""
+    if _is_sqlite(connection):
+        connection.execute(
+            text(
+                "INSERT INTO post_search(rowid, text, author) "
+                "SELECT id, text, author FROM post WHERE id > :after"
+            ),
+            {"after": after_id},
+        )
+
+
+def _run(connection: Connection, statements: list[str]) -> None:
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+def _is_sqlite(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
+
+
+def create_schema(connection: Connection) -> None:
+    """Everything a new project needs, at the current version."""
+    SQLModel.metadata.create_all(connection)
+    sqlite = _is_sqlite(connection)
+    _run(connection, _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES)
+    _run(connection, _SEARCH_SQLITE if sqlite else _SEARCH_POSTGRES)
+
+
+def _migrate_1_to_2(connection: Connection) -> None:
+    """Version 2 adds post marks (skip, flag) and the full-text search index."""
+    SQLModel.metadata.create_all(connection)
+    if _is_sqlite(connection):
+        _run(connection, _SEARCH_SQLITE)
+        connection.execute(text("INSERT INTO post_search(post_search) VALUES ('rebuild')"))
+    else:
+        _run(connection, _SEARCH_POSTGRES)
+
+
+#: version -> step taking a project from that version to the next.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+
+
+def migrate(connection: Connection, from_version: int, to_version: int) -> None:
+    """Run every step from ``from_version`` up to ``to_version`` and record the version."""
+    for version in range(from_version, to_version):
+        MIGRATIONS[version](connection)
+    connection.execute(
+        text("UPDATE project_meta SET value = :v WHERE key = 'schema_version'"),
+        {"v": str(to_version)},
+    )
