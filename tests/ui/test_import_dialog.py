@@ -219,7 +219,6 @@ def test_optional_field_set_to_none_is_not_imported(qtbot: QtBot, tmp_path: Path
     assert header(dialog.model, column_of(dialog, "summary")) == "id ← summary"
     # (none) really means none: the importer does not find "platform" by its name.
     assert "platform" not in dialog.effective_mapping()
-    assert not dialog.hint_label.isVisibleTo(dialog)
 
 
 def test_file_without_a_recognisable_text_column_asks_for_one(qtbot: QtBot, tmp_path: Path) -> None:
