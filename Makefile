@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench screenshot clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace screenshot clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -48,11 +48,14 @@ test: lint layers typecheck pytest
 # The README's screenshot, from the real window (Xvfb when installed, else offscreen).
 screenshot: $(STAMP) $(DEMO)
 	@if command -v xvfb-run >/dev/null; then \
-		xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py $(DEMO) docs/main-window.png; \
-	else QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py $(DEMO) docs/main-window.png; fi
+		xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py $(DEMO) docs; \
+	else QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py $(DEMO) docs; fi
 
 bench: $(STAMP)
 	$(PY) benchmarks/import_rate.py --rows 1000000
+
+bench-workspace: $(STAMP)
+	$(PY) benchmarks/workspace.py --posts 1000000
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,7 +1,7 @@
-"""Take the README's screenshot of the real main window on the sample project.
+"""Take the README's screenshots of the real windows on the sample project.
 
-Run through `make screenshot` (under Xvfb when available). It copies the demo project,
-so the screenshot never changes anyone's labels.
+Run through `make screenshot` (under Xvfb when available). It works on a copy of the
+demo project, so the screenshots never change anyone's labels.
 """
 
 from __future__ import annotations
@@ -12,33 +12,48 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from annotator.app import build_main_window
+from annotator.store.navigation import QueueMode
+
+DISCLOSED_POST = "Paid partnership"
 
 
-def main(project: Path, out: Path) -> int:
+def main(project: Path, out_dir: Path) -> int:
     with tempfile.TemporaryDirectory() as folder:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
         copy = Path(folder) / project.name
         shutil.copy(project, copy)
         window = build_main_window(str(copy), "ana")
-        window.resize(1200, 720)
-        # A post with a disclosure worth looking at.
-        queue = window.queue
+        window.resize(1280, 780)
+        view = window.labeling
+        window.set_mode(QueueMode("search", "paid partnership"))
+        queue = view.queue
         assert queue is not None
-        while queue.step(1):
-            post = queue.current_post()
-            if post is not None and "Paid for by" in post.text and "\n" not in post.text:
-                break
-        window.label_panel.notes.setPlainText("")
-        window.go_previous()
-        window.go_next()
+        post = queue.current_post()
+        assert post is not None
+        start = post.text.find(DISCLOSED_POST)
+        if start >= 0:
+            view.post_panel.select(start, start + len(DISCLOSED_POST))
+            view.add_evidence_from_selection()
+        view.label_panel.sponsor.setText("GlowLab")
         QApplication.processEvents()
-        window.grab().save(str(out))
+        window.grab().save(str(out_dir / "main-window.png"))
+        window.set_mode(QueueMode("all"))
+        window.tabs.setCurrentIndex(1)
+        QApplication.processEvents()
+        window.grab().save(str(out_dir / "browse-tab.png"))
+        window.tabs.setCurrentIndex(0)
+        window.show_help()
+        QApplication.processEvents()
+        for dialog in window.findChildren(QDialog):
+            if dialog.windowTitle() == "Keys":
+                dialog.grab().save(str(out_dir / "keys-overlay.png"))
+                dialog.close()
         window.close()
-    print(f"Wrote {out}")
+    print(f"Wrote screenshots to {out_dir}")
     return 0
 
 

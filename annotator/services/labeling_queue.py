@@ -38,6 +38,7 @@ class LabelingQueue:
         self.mode = mode or QueueMode()
         self.current_id: int | None = None
         self._total = 0
+        self._project_total: int | None = None
         with project.session() as session:
             self._annotator_id = annotator_id_of(session, annotator)
         self.refresh_counts()
@@ -70,10 +71,20 @@ class LabelingQueue:
         """Re-read the totals (after an import or a label from elsewhere)."""
         with self.project.session() as session:
             self._total = count_in_mode(session, self._walk_mode, self._annotator())
+            self._project_total = None
             self._labeled = count_labeled_by(session, self._annotator())
 
     def __len__(self) -> int:
         return self._total
+
+    def total_posts(self) -> int:
+        """Posts in the whole project (for "n of N labeled by me")."""
+        if self._walk_mode.kind == "all":
+            return self._total
+        if self._project_total is None:
+            with self.project.session() as session:
+                self._project_total = count_in_mode(session, QueueMode("all"), None)
+        return self._project_total
 
     @property
     def labeled_count(self) -> int:

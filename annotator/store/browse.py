@@ -41,13 +41,16 @@ def browse_page(
     offset: int = 0,
     limit: int = 200,
 ) -> list[BrowseRow]:
-    """``limit`` rows from ``offset`` in the chosen order; text cut to 300 characters."""
+    """``limit`` rows from ``offset`` in the chosen order; text cut to 300 characters.
+
+    Two steps: first the page's post ids, sorted with only the joins the sort needs
+    (by id this walks the primary key and stops after the page), then the details and
+    label counts of those ids alone. One query doing both counted everyone's labels on
+    every post before sorting: seconds on a million posts.
+    """
     mine = aliased(Annotation, name="mine")
-    everyone = (
-        select(func.count())
-        .where(col(Annotation.post_id) == col(Post.id))
-        .correlate(Post)
-        .scalar_subquery()
+    mine_join = and_(
+        col(mine.post_id) == col(Post.id), col(mine.annotator_id) == (annotator_id or -1)
     )
     order: Any = {
         "id": col(Post.id),
@@ -59,7 +62,31 @@ def browse_page(
         "label": col(mine.label_key),
         "notes": col(mine.notes),
     }[sort]
-    statement = (
+    ids_statement = select(col(Post.id))
+    if sort == "dataset":
+        ids_statement = ids_statement.join(Dataset, col(Dataset.id) == col(Post.dataset_id))
+    if sort in ("label", "notes"):
+        ids_statement = ids_statement.outerjoin(mine, mine_join)
+    where = mode_filter(session, mode, annotator_id) if mode.kind != "unlabeled" else None
+    if where is not None:
+        ids_statement = ids_statement.where(where)
+    direction = order.desc() if descending else order.asc()
+    tiebreak = col(Post.id).desc() if descending else col(Post.id).asc()
+    ids = [
+        int(i)
+        for i in session.execute(
+            ids_statement.order_by(direction, tiebreak).offset(offset).limit(limit)
+        ).scalars()
+    ]
+    if not ids:
+        return []
+    everyone = (
+        select(func.count())
+        .where(col(Annotation.post_id) == col(Post.id))
+        .correlate(Post)
+        .scalar_subquery()
+    )
+    details = (
         select(
             col(Post.id),
             col(Dataset.name),
@@ -72,20 +99,13 @@ def browse_page(
             everyone,
         )
         .join(Dataset, col(Dataset.id) == col(Post.dataset_id))
-        .outerjoin(
-            mine,
-            and_(col(mine.post_id) == col(Post.id), col(mine.annotator_id) == (annotator_id or -1)),
-        )
+        .outerjoin(mine, mine_join)
+        .where(col(Post.id).in_(ids))
     )
-    where = mode_filter(session, mode, annotator_id) if mode.kind != "unlabeled" else None
-    if where is not None:
-        statement = statement.where(where)
-    direction = order.desc() if descending else order.asc()
-    tiebreak = col(Post.id).desc() if descending else col(Post.id).asc()
-    statement = statement.order_by(direction, tiebreak).offset(offset).limit(limit)
+    rows = {int(row[0]): row for row in session.execute(details).all()}
     return [
         BrowseRow(
-            post_id=int(row[0]),
+            post_id=post_id,
             dataset=str(row[1]),
             external_id=str(row[2]),
             author=row[3] or "",
@@ -95,7 +115,8 @@ def browse_page(
             notes=row[7] or "",
             annotations=int(row[8] or 0),
         )
-        for row in session.execute(statement).all()
+        for post_id in ids
+        if (row := rows.get(post_id)) is not None
     ]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCompleter,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +30,21 @@ class NotesEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+class SponsorEdit(QLineEdit):
+    """Escape hands the keys back to labeling, as in the notes field."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not (
+            self.completer() and self.completer().popup().isVisible()
+        ):
+            self.clearFocus()
+            window = self.window()
+            if window is not None:
+                window.setFocus()
+            return
+        super().keyPressEvent(event)
+
+
 class LabelPanel(QWidget):
     """A button per label (clicking one applies it) and a notes field."""
 
@@ -36,10 +53,27 @@ class LabelPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._buttons: dict[str, QPushButton] = {}
+        self._codebook: Codebook | None = None
         self._layout = QVBoxLayout(self)
         self._buttons_box = QVBoxLayout()
         self._layout.addLayout(self._buttons_box)
         self._layout.addSpacing(12)
+        self.status = QLabel()
+        self.status.setObjectName("markStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self._layout.addWidget(self.status)
+        sponsor_label = QLabel("Sponsor (who paid, if known)")
+        self.sponsor = SponsorEdit()
+        self.sponsor.setObjectName("sponsor")
+        self.sponsor.setPlaceholderText("e.g. Rivera for America (P; Esc returns)")
+        self.sponsor.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._completer = QCompleter([], self.sponsor)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.sponsor.setCompleter(self._completer)
+        sponsor_label.setBuddy(self.sponsor)
+        self._layout.addWidget(sponsor_label)
+        self._layout.addWidget(self.sponsor)
         notes_label = QLabel("Notes (why this label)")
         self.notes = NotesEdit()
         self.notes.setObjectName("notes")
@@ -50,17 +84,26 @@ class LabelPanel(QWidget):
         notes_label.setBuddy(self.notes)
         self._layout.addWidget(notes_label)
         self._layout.addWidget(self.notes, stretch=1)
-        keys = QLabel("← → previous / next post   ·   Ctrl+→ next unlabeled   ·   Ctrl+Z undo")
+        keys = QLabel(
+            "E evidence from selection · S skip · F flag for lead · ← → move · "
+            "Ctrl+Z undo · F1 all keys"
+        )
         keys.setObjectName("keyHints")
         keys.setWordWrap(True)
         keys.setTextFormat(Qt.TextFormat.PlainText)
         self._layout.addWidget(keys)
 
     def set_codebook(self, codebook: Codebook) -> None:
+        if codebook == self._codebook:
+            return
+        self._codebook = codebook
         while self._buttons_box.count():
             item = self._buttons_box.takeAt(0)
             widget = item.widget()
             if widget is not None:
+                # Detach now: deleteLater alone leaves the old buttons painted until the
+                # event loop runs, on top of the new ones.
+                widget.setParent(None)
                 widget.deleteLater()
         self._buttons.clear()
         for label in codebook.labels:
@@ -95,3 +138,19 @@ class LabelPanel(QWidget):
         for button in self._buttons.values():
             button.setEnabled(enabled)
         self.notes.setEnabled(enabled)
+        self.sponsor.setEnabled(enabled)
+
+    def set_known_sponsors(self, names: list[str]) -> None:
+        """Names offered as the sponsor is typed (those already entered in the project)."""
+        model = self._completer.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList(names)
+
+    def show_marks(self, *, flagged: bool, skipped: bool) -> None:
+        parts = []
+        if flagged:
+            parts.append("⚑ Flagged for the lead")
+        if skipped:
+            parts.append("Skipped")
+        self.status.setText("   ".join(parts))
+        self.status.setVisible(bool(parts))

@@ -1,10 +1,9 @@
-"""The main window: composes the post and label panels, menus, undo stack and tasks."""
+"""The main window: composes the labeling view, the browse tab and the queue bar, owns
+the menus, the undo stack, background tasks and the open project."""
 
 from __future__ import annotations
 
 import getpass
-import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,30 +15,36 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
+from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
-from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import (
-    SetAnnotationCommand,
-    current_annotation,
-    save_annotation,
-)
+from annotator.services.browsing import dataset_names
 from annotator.services.exporting import export_posts
 from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.labeling_queue import LabelingQueue
+from annotator.services.project_settings import (
+    blind_mode,
+    set_blind_mode,
+    set_shown_extra_columns,
+    shown_extra_columns,
+)
 from annotator.services.projects import Project, codebook_of, init_project, open_project
+from annotator.store.navigation import QueueMode
 from annotator.ui.actions import ActionSpec, build_actions
+from annotator.ui.browse_panel import BrowsePanel
 from annotator.ui.errors import report_error
+from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.import_dialog import ImportDialog
-from annotator.ui.label_panel import LabelPanel
-from annotator.ui.post_panel import PostPanel
-from annotator.ui.settings import Preferences, WindowState
+from annotator.ui.labeling_view import LabelingContext, LabelingView
+from annotator.ui.queue_bar import QueueBar
+from annotator.ui.settings import Positions, Preferences, WindowState
 from annotator.ui.tasks import TaskRunner
-from annotator.ui.undo import AnnotationUndoCommand
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
 DATASET_FILTER = (
@@ -52,40 +57,52 @@ EXPORT_FILTERS = {
     "JSON Lines (*.jsonl)": ".jsonl",
     "Parquet (*.parquet)": ".parquet",
 }
+LABEL_TAB, BROWSE_TAB = 0, 1
 
 
 class MainWindow(QMainWindow):
-    """One post at a time: label keys save and advance, arrows move, File menu does the rest."""
+    """Label keys save and advance, arrows move, menus hold every action with its keys."""
 
     def __init__(self, preferences: Preferences, annotator_name: str | None = None) -> None:
         super().__init__()
         self.preferences = preferences
         self.window_state = WindowState()
+        self.positions = Positions()
         self.project: Project | None = None
         self.codebook: Codebook | None = None
-        self.queue: LabelingQueue | None = None
+        self.markers: list[Marker] = load_markers()
         self.annotator_name = annotator_name or preferences.annotator_name or None
         self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
-        self._shown_at = time.monotonic()
-        self._notes_loaded = ""
 
-        self.post_panel = PostPanel()
-        self.label_panel = LabelPanel()
-        self.label_panel.label_chosen.connect(self.apply_label)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.post_panel)
-        splitter.addWidget(self.label_panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        self.splitter = splitter
-        self.setCentralWidget(splitter)
+        self.labeling = LabelingView(self.undo_stack)
+        self.labeling.changed.connect(self._refresh)
+        self.labeling.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.browse = BrowsePanel()
+        self.browse.post_activated.connect(self.open_post)
+        self.tabs = QTabWidget()
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.addTab(self.labeling, "Label")
+        self.tabs.addTab(self.browse, "Browse")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.queue_bar = QueueBar()
+        self.queue_bar.mode_changed.connect(self.set_mode)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.queue_bar)
+        layout.addWidget(self.tabs, stretch=1)
+        self.setCentralWidget(central)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.progress_label = QLabel()
         self.annotator_label = QLabel()
-        self.statusBar().addPermanentWidget(self.annotator_label)
-        self.statusBar().addPermanentWidget(self.progress_label)
+        self.progress_label = QLabel()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(180)
+        self.progress_bar.setTextVisible(False)
+        for widget in (self.annotator_label, self.progress_bar, self.progress_label):
+            self.statusBar().addPermanentWidget(widget)
 
         self.actions_by_id = build_actions(self, self._action_specs())
         self.label_actions: dict[str, QAction] = {}
@@ -96,6 +113,7 @@ class MainWindow(QMainWindow):
     # ----- construction -------------------------------------------------------------------
 
     def _action_specs(self) -> list[ActionSpec]:
+        view = self.labeling
         return [
             ActionSpec("file.new", "&New project…", QKeySequence.StandardKey.New, self.new_project),
             ActionSpec(
@@ -105,23 +123,75 @@ class MainWindow(QMainWindow):
             ActionSpec("file.export", "&Export…", "Ctrl+E", self.choose_export),
             ActionSpec("file.annotator", "Switch &annotator…", None, self.switch_annotator),
             ActionSpec("file.quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
-            ActionSpec("go.next", "&Next post", "Right", self.go_next, auto_repeat=True),
-            ActionSpec("go.previous", "&Previous post", "Left", self.go_previous),
             ActionSpec(
-                "go.next_unlabeled", "Next &unlabeled post", "Ctrl+Right", self.go_next_unlabeled
+                "post.evidence",
+                "Add &evidence from selection",
+                "E",
+                view.add_evidence_from_selection,
+                auto_repeat=False,
             ),
+            ActionSpec("post.skip", "&Skip post", "S", view.skip, auto_repeat=False),
+            ActionSpec("post.flag", "&Flag for the lead", "F", view.toggle_flag, auto_repeat=False),
+            ActionSpec("post.notes", "Write &notes", "N", self._focus_notes),
+            ActionSpec("post.sponsor", "Enter s&ponsor", "P", self._focus_sponsor),
+            ActionSpec("go.next", "&Next post", "Right", lambda: view.move("next")),
+            ActionSpec("go.previous", "&Previous post", "Left", lambda: view.move("previous")),
+            ActionSpec(
+                "go.next_unlabeled",
+                "Next &unlabeled post",
+                "Ctrl+Right",
+                lambda: view.move("unlabeled"),
+            ),
+            ActionSpec(
+                "view.search",
+                "&Search…",
+                QKeySequence.StandardKey.Find,
+                self.queue_bar.focus_search,
+            ),
+            ActionSpec(
+                "view.label",
+                "&Labeling view",
+                "Ctrl+L",
+                lambda: self.tabs.setCurrentIndex(LABEL_TAB),
+            ),
+            ActionSpec(
+                "view.browse",
+                "&Browse table",
+                "Ctrl+B",
+                lambda: self.tabs.setCurrentIndex(BROWSE_TAB),
+            ),
+            ActionSpec("project.blind", "&Blind mode: hide authors", None, self.toggle_blind),
+            ActionSpec("project.columns", "Extra &columns shown…", None, self.choose_columns),
+            ActionSpec("help.keys", "&Keys…", "F1", self.show_help),
         ]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action_id in ("file.new", "file.open", "file.import", "file.export"):
-            file_menu.addAction(self.actions_by_id[action_id])
-        file_menu.addSeparator()
-        file_menu.addAction(self.actions_by_id["file.annotator"])
-        file_menu.addSeparator()
-        file_menu.addAction(self.actions_by_id["file.quit"])
+        ids = self.actions_by_id
 
+        def menu(title: str, action_ids: list[str | None]) -> Any:
+            created = bar.addMenu(title)
+            for action_id in action_ids:
+                if action_id is None:
+                    created.addSeparator()
+                else:
+                    created.addAction(ids[action_id])
+            return created
+
+        menu(
+            "&File",
+            [
+                "file.new",
+                "file.open",
+                None,
+                "file.import",
+                "file.export",
+                None,
+                "file.annotator",
+                None,
+                "file.quit",
+            ],
+        )
         edit_menu = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -129,13 +199,17 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
-        self.actions_by_id["edit.undo"] = undo
-        self.actions_by_id["edit.redo"] = redo
-
+        ids["edit.undo"], ids["edit.redo"] = undo, redo
         self.label_menu = bar.addMenu("&Label")
-        go_menu = bar.addMenu("&Go")
-        for action_id in ("go.next", "go.previous", "go.next_unlabeled"):
-            go_menu.addAction(self.actions_by_id[action_id])
+        menu(
+            "&Post", ["post.evidence", "post.notes", "post.sponsor", None, "post.skip", "post.flag"]
+        )
+        menu("&Go", ["go.next", "go.previous", "go.next_unlabeled"])
+        menu("&View", ["view.search", None, "view.label", "view.browse"])
+        ids["project.blind"].setCheckable(True)
+        menu("P&roject", ["project.blind", "project.columns"])
+        ids["help.keys"].setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        menu("&Help", ["help.keys"])
 
     def _rebuild_label_actions(self) -> None:
         for action in self.label_actions.values():
@@ -150,7 +224,7 @@ class MainWindow(QMainWindow):
                 f"label.{label.key}",
                 label.display_name,
                 label.shortcut or None,
-                lambda key=label.key: self.apply_label(key),
+                lambda key=label.key: self.labeling.apply_label(key),
                 tip=label.description,
                 # Holding a key down must not label a run of posts.
                 auto_repeat=False,
@@ -158,19 +232,17 @@ class MainWindow(QMainWindow):
             for label in self.codebook.labels
         ]
         self.label_actions = build_actions(self, specs)
-        for action in self.label_actions.values():
-            self.label_menu.addAction(action)
-        self.label_panel.set_codebook(self.codebook)
+        self.label_menu.addActions(list(self.label_actions.values()))
 
     def _restore_geometry(self) -> None:
         geometry = self.window_state.load("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 700)
+            self.resize(1200, 760)
         splitter = self.window_state.load("splitter")
         if splitter is not None:
-            self.splitter.restoreState(splitter)
+            self.labeling.splitter.restoreState(splitter)
 
-    # ----- project and annotator ------------------------------------------------------------
+    # ----- project, annotator, mode -------------------------------------------------------------
 
     def open_project(self, target: str | Path) -> bool:
         """Open a project; a bad file gets a sentence and the current project stays open."""
@@ -185,18 +257,25 @@ class MainWindow(QMainWindow):
         self.codebook = codebook
         self.preferences.add_recent_project(project.location)
         self._rebuild_label_actions()
+        self.actions_by_id["project.blind"].setChecked(blind_mode(project))
         if self.annotator_name is None:
             self._ask_annotator()
-        self._reload_queue()
+        self.queue_bar.set_choices(codebook, dataset_names(project))
+        self.set_mode(QueueMode(), start_at=self._saved_position())
         return True
+
+    def _saved_position(self) -> int | None:
+        if self.project is None or not self.annotator_name:
+            return None
+        return self.positions.load(self.project.location, self.annotator_name)
 
     def _close_project(self) -> None:
         if self.project is not None:
-            self._save_notes_if_changed()
+            self.labeling.set_context(None)
+            self.browse.set_context(None, None, QueueMode(), blind=False)
             self.undo_stack.clear()
             self.project.close()
         self.project = None
-        self.queue = None
 
     def _ask_annotator(self) -> None:
         name, ok = QInputDialog.getText(
@@ -211,131 +290,109 @@ class MainWindow(QMainWindow):
             self.preferences.annotator_name = name
 
     def switch_annotator(self) -> None:
-        self._save_notes_if_changed()
+        self.labeling.save_edits()
         previous = self.annotator_name
         self.annotator_name = None
         self._ask_annotator()
         if self.annotator_name is None:
             self.annotator_name = previous
         self.undo_stack.clear()
-        self._reload_queue()
+        self.set_mode(self.queue_bar.current_mode(), start_at=self._saved_position())
 
-    def _reload_queue(self) -> None:
-        self.queue = None
-        if self.project is not None and self.annotator_name:
-            self.queue = LabelingQueue(self.project, self.annotator_name)
-        self._show_current()
-
-    # ----- labeling ----------------------------------------------------------------------------
-
-    def apply_label(self, key: str) -> None:
-        """Save ``key`` for the current post (with the notes) and move to the next unlabeled."""
-        if self.queue is None or self.project is None or self.annotator_name is None:
+    def set_mode(self, mode: QueueMode, start_at: int | None = None) -> None:
+        """Walk a different set of posts (a view, a label, a dataset, a search)."""
+        project, codebook = self.project, self.codebook
+        if project is None or codebook is None or not self.annotator_name:
+            self.labeling.set_context(None)
+            self._refresh()
             return
-        post_id = self.queue.current_id
-        if post_id is None:
-            return
-        previous = current_annotation(self.project, post_id=post_id, annotator=self.annotator_name)
-        change = AnnotationChange(
-            post_id=post_id,
-            annotator=self.annotator_name,
-            label_key=key,
-            notes=self.label_panel.notes.toPlainText(),
-            sponsor=previous.sponsor if previous else "",
-            evidence=previous.evidence if previous else (),
-            seconds_spent=(previous.seconds_spent if previous else 0.0) + self._elapsed(),
+        blind = self.actions_by_id["project.blind"].isChecked()
+        self.labeling.set_context(
+            LabelingContext(
+                project=project,
+                annotator=self.annotator_name,
+                codebook=codebook,
+                mode=mode,
+                blind=blind,
+                extra_columns=shown_extra_columns(project),
+                markers=self.markers,
+                start_at=start_at,
+            )
         )
-        try:
-            self.undo_stack.push(
-                AnnotationUndoCommand(SetAnnotationCommand(self.project, change), self._applied)
-            )
-        except UserError as error:
-            report_error(self, error)
+        self.browse.set_context(project, self.annotator_name, mode, blind=blind)
+
+    def open_post(self, post_id: int) -> None:
+        """Show a post (from the browse table) in the labeling view."""
+        self.tabs.setCurrentIndex(LABEL_TAB)
+        self.labeling.open_post(post_id)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == BROWSE_TAB:
+            self.labeling.save_edits()
+            self.browse.refresh()
+        self.setFocus()
+
+    def toggle_blind(self) -> None:
+        if self.project is None:
             return
-        self._notes_loaded = change.notes
-        if not self.queue.advance():
-            self.statusBar().showMessage("Every post is labeled. Well done.", 8000)
-        self._show_current()
+        set_blind_mode(self.project, self.actions_by_id["project.blind"].isChecked())
+        self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
 
-    def _applied(self, change: AnnotationChange, labeled: bool) -> None:
-        """After do/undo/redo: keep the labeled set right and show the post that changed."""
-        if self.queue is None:
+    def choose_columns(self) -> None:
+        post = self.labeling.queue.current_post() if self.labeling.queue else None
+        if self.project is None or post is None:
             return
-        self.queue.refresh_labeled()
-        if self.queue.current_id != change.post_id:
-            self.queue.go_to_post(change.post_id)
-        self._show_current()
+        available = ", ".join(post.extra) or "(this post has no extra columns)"
+        current = ", ".join(shown_extra_columns(self.project))
+        text, ok = QInputDialog.getText(
+            self,
+            "Extra columns shown",
+            f"Columns to show with each post, separated by commas.\nAvailable: {available}",
+            text=current,
+        )
+        if ok:
+            columns = [c.strip() for c in text.split(",") if c.strip()]
+            set_shown_extra_columns(self.project, columns)
+            self.set_mode(self.queue_bar.current_mode(), start_at=post.id)
 
-    def _elapsed(self) -> float:
-        return round(time.monotonic() - self._shown_at, 3)
+    def show_help(self) -> None:
+        HelpOverlay(self.menuBar(), self).open()
 
-    def _save_notes_if_changed(self) -> None:
-        """Notes edited after labeling are saved when the annotator moves on."""
-        if self.queue is None or self.project is None or self.annotator_name is None:
-            return
-        post_id = self.queue.current_id
-        notes = self.label_panel.notes.toPlainText()
-        if post_id is None or notes == self._notes_loaded:
-            return
-        existing = current_annotation(self.project, post_id=post_id, annotator=self.annotator_name)
-        if existing is None:
-            return  # notes without a label are kept only when a label is given
-        save_annotation(self.project, replace(existing.as_change(), notes=notes))
-        self._notes_loaded = notes
+    def _focus_notes(self) -> None:
+        self.tabs.setCurrentIndex(LABEL_TAB)
+        self.labeling.label_panel.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def go_next(self) -> None:
-        self._move(lambda queue: queue.go_next())
-
-    def go_previous(self) -> None:
-        self._move(lambda queue: queue.go_previous())
-
-    def go_next_unlabeled(self) -> None:
-        self._move(lambda queue: queue.go_to_next_unlabeled())
-
-    def _move(self, how: Any) -> None:
-        if self.queue is None:
-            return
-        self._save_notes_if_changed()
-        if how(self.queue):
-            self._show_current()
-
-    def _show_current(self) -> None:
-        post = self.queue.current_post() if self.queue is not None else None
-        annotation = None
-        if post is not None and self.project is not None and self.annotator_name:
-            annotation = current_annotation(
-                self.project, post_id=post.id, annotator=self.annotator_name
-            )
-        if post is not None and self.queue is not None:
-            self.post_panel.show_post(post, position=self.queue.position, total=len(self.queue))
-        elif self.project is None:
-            self.post_panel.show_message("Open or create a project from the File menu.")
-        elif not self.annotator_name:
-            self.post_panel.show_message("Choose who is labeling: File > Switch annotator.")
-        else:
-            self.post_panel.show_message(
-                "This project has no posts yet: File > Import dataset to add some."
-            )
-        self._notes_loaded = annotation.notes if annotation else ""
-        self.label_panel.notes.setPlainText(self._notes_loaded)
-        self.label_panel.show_current(annotation.label_key if annotation else None)
-        self._shown_at = time.monotonic()
-        # Every new post starts with the keys on labeling, not in the notes field.
-        self.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._refresh()
+    def _focus_sponsor(self) -> None:
+        self.tabs.setCurrentIndex(LABEL_TAB)
+        self.labeling.label_panel.sponsor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _refresh(self) -> None:
-        has_post = self.queue is not None and self.queue.current_id is not None
-        self.label_panel.set_enabled(has_post)
-        for action in self.label_actions.values():
+        queue = self.labeling.queue
+        has_post = queue is not None and queue.current_id is not None
+        for action in (
+            *self.label_actions.values(),
+            *(self.actions_by_id[i] for i in ("post.evidence", "post.skip", "post.flag")),
+        ):
             action.setEnabled(has_post)
-        for action_id in ("file.import", "file.export"):
+        for action_id in (
+            "file.import",
+            "file.export",
+            "file.annotator",
+            "project.blind",
+            "project.columns",
+        ):
             self.actions_by_id[action_id].setEnabled(self.project is not None)
-        self.actions_by_id["file.annotator"].setEnabled(self.project is not None)
-        if self.queue is not None:
-            self.progress_label.setText(f"{self.queue.labeled_count} of {len(self.queue)} labeled")
+        if queue is not None and self.project is not None:
+            total = queue.total_posts()
+            self.progress_label.setText(f"{queue.labeled_count:,} of {total:,} labeled by me")
+            self.progress_bar.setRange(0, max(total, 1))
+            self.progress_bar.setValue(min(queue.labeled_count, total))
+            self.progress_bar.show()
+            if queue.current_id is not None and self.annotator_name:
+                self.positions.save(self.project.location, self.annotator_name, queue.current_id)
         else:
             self.progress_label.setText("")
+            self.progress_bar.hide()
         self.annotator_label.setText(
             f"Annotator: {self.annotator_name}" if self.annotator_name else "No annotator"
         )
@@ -390,7 +447,8 @@ class MainWindow(QMainWindow):
             return import_dataset(project, path, options, progress=progress, cancel=cancel)
 
         def done(report: Any) -> None:
-            self._reload_queue()
+            self.queue_bar.set_choices(self.codebook, dataset_names(project))
+            self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
             self.statusBar().showMessage(report.summary(), 15000)
             QMessageBox.information(
                 self, "Import finished", "\n\n".join([report.summary(), *report.details()])
@@ -416,7 +474,7 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return None
-        self._save_notes_if_changed()
+        self.labeling.save_edits()
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return export_posts(project, path, progress=progress, cancel=cancel)
@@ -439,6 +497,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.tasks.wait()
         self.window_state.save("geometry", self.saveGeometry())
-        self.window_state.save("splitter", self.splitter.saveState())
+        self.window_state.save("splitter", self.labeling.splitter.saveState())
         self._close_project()
         event.accept()

@@ -41,6 +41,28 @@ class Preferences:
         self._settings.sync()
 
 
+def _position_key(project: str, annotator: str) -> str:
+    safe = project.replace("/", "|").replace("\\", "|")
+    return f"positions/{safe}/{annotator}"
+
+
+class Positions:
+    """The post each annotator was on in each project, to reopen there."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    def load(self, project: str, annotator: str) -> int | None:
+        value = self._settings.value(_position_key(project, annotator))
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def save(self, project: str, annotator: str, post_id: int) -> None:
+        self._settings.setValue(_position_key(project, annotator), post_id)
+
+
 class WindowState:
     """Geometry and splitter positions, restored at start."""
 

@@ -44,8 +44,8 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: object = Non
 
 
 def _current_external_id(window: MainWindow) -> str:
-    assert window.queue is not None
-    post = window.queue.current_post()
+    assert window.labeling.queue is not None
+    post = window.labeling.queue.current_post()
     assert post is not None
     return post.external_id
 
@@ -53,8 +53,8 @@ def _current_external_id(window: MainWindow) -> str:
 def test_number_keys_label_save_and_advance(qtbot: QtBot, small_window: MainWindow) -> None:
     window = small_window
     location = window.project.location if window.project else ""
-    assert window.progress_label.text() == "0 of 4 labeled"
-    assert window.post_panel.text.toPlainText().startswith("=HYPERLINK")
+    assert window.progress_label.text() == "0 of 4 labeled by me"
+    assert window.labeling.post_panel.text.toPlainText().startswith("=HYPERLINK")
     order = []
     for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
         order.append(_current_external_id(window))
@@ -66,7 +66,7 @@ def test_number_keys_label_save_and_advance(qtbot: QtBot, small_window: MainWind
     }
     assert order == ["00123", "1229871234567890123", "1229871234567890124"]
     assert _current_external_id(window) == "42"
-    assert window.progress_label.text() == "3 of 4 labeled"
+    assert window.progress_label.text() == "3 of 4 labeled by me"
 
 
 def test_arrows_move_back_and_forth(qtbot: QtBot, small_window: MainWindow) -> None:
@@ -77,7 +77,7 @@ def test_arrows_move_back_and_forth(qtbot: QtBot, small_window: MainWindow) -> N
     assert _current_external_id(window) == "1229871234567890124"
     press(qtbot, window, Qt.Key.Key_Left)
     assert _current_external_id(window) == "1229871234567890123"
-    assert "Post 2 of 4" in window.post_panel.meta.text()
+    assert "Post 2 of 4" in window.labeling.post_panel.meta.text()
     press(qtbot, window, Qt.Key.Key_Left)
     press(qtbot, window, Qt.Key.Key_Left)
     assert _current_external_id(window) == "00123"
@@ -91,7 +91,7 @@ def test_relabel_after_going_back_updates_not_duplicates(
     press(qtbot, window, Qt.Key.Key_1)
     press(qtbot, window, Qt.Key.Key_Left)
     assert _current_external_id(window) == "00123"
-    assert window.label_panel.button("not_sponsored").property("current") is True
+    assert window.labeling.label_panel.button("not_sponsored").property("current") is True
     press(qtbot, window, Qt.Key.Key_3)
     assert _labels(location) == {("00123", "ana"): "sponsored_undisclosed"}
 
@@ -100,16 +100,16 @@ def test_keys_label_from_the_start_without_clicking_anywhere(
     qtbot: QtBot, small_window: MainWindow
 ) -> None:
     window = small_window
-    assert QApplication.focusWidget() is not window.label_panel.notes
+    assert QApplication.focusWidget() is not window.labeling.label_panel.notes
     press(qtbot, window, Qt.Key.Key_2)
-    assert window.label_panel.notes.toPlainText() == ""
-    assert window.progress_label.text() == "1 of 4 labeled"
+    assert window.labeling.label_panel.notes.toPlainText() == ""
+    assert window.progress_label.text() == "1 of 4 labeled by me"
 
 
 def test_typing_digits_in_notes_does_not_label(qtbot: QtBot, small_window: MainWindow) -> None:
     window = small_window
     location = window.project.location if window.project else ""
-    notes = window.label_panel.notes
+    notes = window.labeling.label_panel.notes
     qtbot.mouseClick(notes.viewport(), Qt.MouseButton.LeftButton)
     assert QApplication.focusWidget() is notes
     qtbot.keyClicks(QApplication.focusWidget(), "code GLOW20, 3 posts alike")
@@ -138,7 +138,7 @@ def test_undo_and_redo_follow_the_post(qtbot: QtBot, small_window: MainWindow) -
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _labels(location) == {}
     assert _current_external_id(window) == "00123"
-    assert window.progress_label.text() == "0 of 4 labeled"
+    assert window.progress_label.text() == "0 of 4 labeled by me"
     press(
         qtbot,
         window,
@@ -146,13 +146,15 @@ def test_undo_and_redo_follow_the_post(qtbot: QtBot, small_window: MainWindow) -
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert _labels(location) == {("00123", "ana"): "sponsored_disclosed"}
-    assert window.progress_label.text() == "1 of 4 labeled"
+    assert window.progress_label.text() == "1 of 4 labeled by me"
 
 
 def test_clicking_a_label_button_labels(qtbot: QtBot, small_window: MainWindow) -> None:
     window = small_window
     location = window.project.location if window.project else ""
-    qtbot.mouseClick(window.label_panel.button("sponsored_disclosed"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        window.labeling.label_panel.button("sponsored_disclosed"), Qt.MouseButton.LeftButton
+    )
     assert _labels(location) == {("00123", "ana"): "sponsored_disclosed"}
 
 
@@ -161,9 +163,9 @@ def test_post_text_is_plain_never_html(small_project: Project, make_window: Call
     small_project.close()
     window = make_window(location)
     for _ in range(3):
-        window.go_next()
-    assert window.post_panel.text.toPlainText() == "<b>not bold</b> &amp; just my lunch"
-    assert window.post_panel.meta.textFormat() == Qt.TextFormat.PlainText
+        window.labeling.move("next")
+    assert window.labeling.post_panel.text.toPlainText() == "<b>not bold</b> &amp; just my lunch"
+    assert window.labeling.post_panel.meta.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_menus_list_actions_with_shortcuts(small_window: MainWindow) -> None:
@@ -201,7 +203,7 @@ def test_opening_a_non_project_shows_a_sentence(
     window = make_window(bogus)
     assert window.project is None
     assert errors and "not an annotator project" in errors[0]
-    assert "Open or create a project" in window.post_panel.empty.text()
+    assert "Open or create a project" in window.labeling.post_panel.empty.text()
 
 
 def test_new_project_then_import_runs_off_the_gui_thread(
@@ -219,7 +221,7 @@ def test_new_project_then_import_runs_off_the_gui_thread(
     window.actions_by_id["file.new"].trigger()
     assert window.project is not None
     assert window.project.location.endswith("fresh.annotator")
-    assert "no posts yet" in window.post_panel.empty.text()
+    assert "no posts yet" in window.labeling.post_panel.empty.text()
     source = write_csv(tmp_path / "posts.csv", SMALL_CSV)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
     window.actions_by_id["file.import"].trigger()
@@ -229,7 +231,7 @@ def test_new_project_then_import_runs_off_the_gui_thread(
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert messages and "imported 4" in messages[-1]
-    assert window.progress_label.text() == "0 of 4 labeled"
+    assert window.progress_label.text() == "0 of 4 labeled by me"
     assert _current_external_id(window) == "00123"
 
 
@@ -257,7 +259,7 @@ def test_import_error_is_shown_and_changes_nothing(
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
         window.start_import(bad)
     assert errors and "bad.csv, row 3" in errors[-1]
-    assert window.queue is not None and len(window.queue) == 4
+    assert window.labeling.queue is not None and len(window.labeling.queue) == 4
 
 
 def test_label_saved_is_visible_to_another_connection_at_once(

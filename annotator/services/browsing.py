@@ -1,0 +1,61 @@
+"""Read-only views of a project for the browse table and the side lists."""
+
+from __future__ import annotations
+
+from annotator.store.browse import (
+    AuthorPost,
+    BrowseRow,
+    author_posts,
+    browse_page,
+    count_author_posts,
+    known_sponsors,
+)
+from annotator.store.engine import Project
+from annotator.store.navigation import QueueMode, annotator_id_of, count_in_mode
+from annotator.store.queries import list_datasets
+
+
+def browse_rows(
+    project: Project,
+    mode: QueueMode,
+    annotator: str | None,
+    *,
+    sort: str = "id",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[BrowseRow]:
+    """One page of the browse table, with ``annotator``'s label and notes."""
+    with project.session() as session:
+        who = annotator_id_of(session, annotator) if annotator else None
+        return browse_page(
+            session, mode, who, sort=sort, descending=descending, offset=offset, limit=limit
+        )
+
+
+def count_rows(project: Project, mode: QueueMode, annotator: str | None) -> int:
+    """How many posts the browse table holds in this mode ("unlabeled" browses all)."""
+    shown = QueueMode("all") if mode.kind == "unlabeled" else mode
+    with project.session() as session:
+        who = annotator_id_of(session, annotator) if annotator else None
+        return count_in_mode(session, shown, who)
+
+
+def other_posts_by(
+    project: Project, author: str, *, exclude_post_id: int | None, limit: int = 50
+) -> tuple[list[AuthorPost], int]:
+    """The author's other posts with their labels, and how many posts the author has."""
+    with project.session() as session:
+        posts = author_posts(session, author=author, exclude_post_id=exclude_post_id, limit=limit)
+        return posts, count_author_posts(session, author)
+
+
+def sponsor_names(project: Project) -> list[str]:
+    """Sponsors already entered, most used first."""
+    with project.session() as session:
+        return known_sponsors(session)
+
+
+def dataset_names(project: Project) -> list[str]:
+    with project.session() as session:
+        return [dataset.name for dataset in list_datasets(session)]

@@ -1,0 +1,57 @@
+"""More from this author: their other posts and the labels those carry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from annotator.domain.codebook import Codebook
+from annotator.store.browse import AuthorPost
+
+POST_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class AuthorPanel(QWidget):
+    """A list of the author's other posts; activating one opens it."""
+
+    post_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("authorTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        self.posts = QListWidget()
+        self.posts.setObjectName("authorPosts")
+        self.posts.setWordWrap(True)
+        self.posts.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.posts.itemActivated.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.posts, stretch=1)
+
+    def show_author(
+        self, author: str | None, posts: list[AuthorPost], total: int, codebook: Codebook
+    ) -> None:
+        self.posts.clear()
+        if not author:
+            self.title.setText("More from this author: no author recorded")
+            return
+        others = max(total - 1, 0)
+        self.title.setText(f"More from {author}: {others:,} other post{'s' * (others != 1)}")
+        for post in posts:
+            names = []
+            for annotator, key in sorted(post.labels.items()):
+                label = codebook.get(key)
+                names.append(f"{annotator}: {label.display_name if label else key}")
+            first_line = " ".join(post.text.split())[:140]
+            text = first_line + ("\n" + " · ".join(names) if names else "\nnot labeled yet")
+            item = QListWidgetItem(text)
+            item.setData(POST_ID_ROLE, post.post_id)
+            item.setToolTip(post.text)
+            self.posts.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.post_activated.emit(int(item.data(POST_ID_ROLE)))

@@ -1,0 +1,99 @@
+"""The bar above the post: which posts to walk (mode) and a full-text search box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from annotator.domain.codebook import Codebook
+from annotator.store.navigation import QueueMode
+
+MODE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class SearchEdit(QLineEdit):
+    """Escape clears the search and hands the keys back to labeling."""
+
+    cleared = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.clear()
+            self.cleared.emit()
+            self.clearFocus()
+            window = self.window()
+            if window is not None:
+                window.setFocus()
+            return
+        super().keyPressEvent(event)
+
+
+class QueueBar(QWidget):
+    """Emits ``mode_changed`` when the view or the search changes."""
+
+    mode_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.modes = QComboBox()
+        self.modes.setObjectName("queueMode")
+        self.modes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.modes.setMinimumContentsLength(26)
+        self.modes.activated.connect(self._mode_chosen)
+        self.search = SearchEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search text and authors (Ctrl+F, Enter; Esc clears)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.search.returnPressed.connect(self._search)
+        self.search.cleared.connect(self._mode_chosen)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(QLabel("Show:"))
+        layout.addWidget(self.modes)
+        layout.addSpacing(12)
+        layout.addWidget(self.search, stretch=1)
+
+    def set_choices(self, codebook: Codebook | None, datasets: list[str]) -> None:
+        self.modes.clear()
+        self.modes.addItem("Next unlabeled by me", QueueMode("unlabeled"))
+        self.modes.addItem("All posts", QueueMode("all"))
+        for label in codebook.labels if codebook else ():
+            self.modes.addItem(
+                f"Labeled by me: {label.display_name}", QueueMode("label", label.key)
+            )
+        self.modes.addItem("Flagged for the lead", QueueMode("flagged"))
+        self.modes.addItem("Skipped by me", QueueMode("skipped"))
+        self.modes.addItem("Disagreements between annotators", QueueMode("disagreements"))
+        for name in datasets:
+            self.modes.addItem(f"Dataset: {name}", QueueMode("dataset", name))
+
+    def current_mode(self) -> QueueMode:
+        query = self.search.text().strip()
+        if query:
+            return QueueMode("search", query)
+        mode = self.modes.currentData(MODE_ROLE)
+        return mode if isinstance(mode, QueueMode) else QueueMode()
+
+    def select_mode(self, mode: QueueMode) -> None:
+        for index in range(self.modes.count()):
+            if self.modes.itemData(index, MODE_ROLE) == mode:
+                self.modes.setCurrentIndex(index)
+                self.search.clear()
+                self.mode_changed.emit(mode)
+                return
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _mode_chosen(self, *_args: object) -> None:
+        self.search.clear()
+        self.mode_changed.emit(self.current_mode())
+
+    def _search(self) -> None:
+        self.mode_changed.emit(self.current_mode())
+        window = self.window()
+        if window is not None:
+            window.setFocus()

@@ -1,0 +1,145 @@
+"""The labeling workspace on a 1,000,000-post project: start-up, keypress, search, memory.
+
+    python benchmarks/workspace.py [--posts 1000000] [--presses 500]
+
+Builds (once, in a temporary folder) a project of generated tweet-like posts, then runs
+the real app offscreen in a child process and prints:
+- start-up: from launching the process to the first post shown;
+- label keypress to the next post shown (key event, commit, queue step, repaint),
+  median and 95th percentile over ``--presses`` presses;
+- search: typing a query's Enter to the first result shown;
+- peak RSS of the app process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def build_project(folder: Path, posts: int) -> Path:
+    sys.path.insert(0, str(HERE))
+    from import_rate import make_csv
+
+    from annotator.services.importing import import_dataset
+    from annotator.services.projects import init_project
+
+    source = folder / "posts.csv"
+    make_csv(source, posts)
+    path = folder / "million.annotator"
+    project = init_project(path)
+    import_dataset(project, source)
+    project.close()
+    source.unlink()
+    return path
+
+
+def child(project: str, launched: float, presses: int) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    settings_dir = tempfile.mkdtemp()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    from annotator.app import build_main_window
+
+    window = build_main_window(project, "bench")
+    QApplication.processEvents()
+    shown = window.labeling.post_panel.text.toPlainText()
+    startup = time.time() - launched
+    assert shown, "no post shown"
+
+    timings = []
+    for _ in range(presses):
+        before = window.labeling.current_post_id
+        started = time.perf_counter()
+        QTest.keyClick(window, Qt.Key.Key_1)
+        QApplication.processEvents()
+        timings.append(time.perf_counter() - started)
+        assert window.labeling.current_post_id != before
+    timings.sort()
+
+    from annotator.store.navigation import QueueMode
+
+    started = time.perf_counter()
+    window.set_mode(QueueMode("search", "yuzu 999"))
+    QApplication.processEvents()
+    search = time.perf_counter() - started
+    found = window.labeling.post_panel.text.toPlainText()
+    window.close()
+    print(
+        json.dumps(
+            {
+                "startup_s": startup,
+                "press_median_ms": statistics.median(timings) * 1000,
+                "press_p95_ms": timings[int(0.95 * len(timings)) - 1] * 1000,
+                "search_ms": search * 1000,
+                "search_found": bool(found),
+                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--presses", type=int, default=500)
+    parser.add_argument("--child", nargs=2, metavar=("PROJECT", "LAUNCHED"))
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="build the project here and reuse it next time"
+    )
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], float(args.child[1]), args.presses)
+        return
+    with tempfile.TemporaryDirectory() as name:
+        folder = args.keep or Path(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        project = folder / "million.annotator"
+        if not project.exists():
+            started = time.perf_counter()
+            build_project(folder, args.posts)
+            print(f"built {args.posts:,}-post project in {time.perf_counter() - started:.1f} s")
+        launched = time.time()
+        output = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--presses",
+                str(args.presses),
+                "--child",
+                str(project),
+                str(launched),
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    if output.returncode != 0:
+        sys.exit(f"the app failed:\n{output.stderr[-3000:]}")
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    print(f"start-up to first post:      {result['startup_s']:.2f} s")
+    print(
+        f"label key to next post:      median {result['press_median_ms']:.1f} ms, "
+        f"p95 {result['press_p95_ms']:.1f} ms over {args.presses} presses"
+    )
+    print(f"search to first result:      {result['search_ms']:.0f} ms")
+    print(f"peak RSS of the app:         {result['peak_rss_mib']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

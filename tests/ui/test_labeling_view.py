@@ -1,0 +1,308 @@
+"""The annotation workspace driven with keys and the mouse; the database is the judge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QTableWidget
+from pytestqt.qtbot import QtBot
+
+from annotator.services.annotating import current_annotation
+from annotator.services.importing import import_dataset
+from annotator.services.marks import FLAG, SKIP, marks_of
+from annotator.services.projects import Project, open_project
+from annotator.ui.active_timer import ActiveTimer
+from annotator.ui.main_window import MainWindow
+from tests.conftest import write_csv
+
+pytestmark = pytest.mark.gui
+
+EXTRA_CSV = (
+    "id,text,author,created_at,platform,url\n"
+    "900,Weekend #adventure with #adidas in #spring,ann,2020-03-01,instagram,\n"
+    "901,Another day another serum #sponsored,ann,2020-03-02,instagram,\n"
+)
+
+
+def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: object = None) -> None:
+    """Type a key the way a person does: into whatever widget has the focus."""
+    target = QApplication.focusWidget() or window
+    if modifiers is None:
+        qtbot.keyClick(target, key)
+    else:
+        qtbot.keyClick(target, key, modifiers)
+
+
+def external_id(window: MainWindow) -> str:
+    queue = window.labeling.queue
+    assert queue is not None
+    post = queue.current_post()
+    assert post is not None
+    return post.external_id
+
+
+def go_to(qtbot: QtBot, window: MainWindow, wanted: str) -> None:
+    for _ in range(10):
+        if external_id(window) == wanted:
+            return
+        press(qtbot, window, Qt.Key.Key_Right)
+    raise AssertionError(f"post {wanted} not reached")
+
+
+def reread(window: MainWindow, post_id: int, who: str = "ana"):  # type: ignore[no-untyped-def]
+    assert window.project is not None
+    project = open_project(window.project.location)
+    try:
+        return current_annotation(project, post_id=post_id, annotator=who)
+    finally:
+        project.close()
+
+
+@pytest.fixture
+def window(small_project: Project, tmp_path: Path, make_window: Callable) -> MainWindow:
+    import_dataset(small_project, write_csv(tmp_path / "extra.csv", EXTRA_CSV))
+    location = small_project.location
+    small_project.close()
+    made: MainWindow = make_window(location)
+    return made
+
+
+def test_evidence_span_from_a_selection_is_saved_highlighted_and_removable(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    go_to(qtbot, window, "1229871234567890123")
+    panel = window.labeling.post_panel
+    text = panel.text.toPlainText()
+    start = text.index("Paid partnership")
+    panel.select(start, start + len("Paid partnership with GlowCo"))
+    press(qtbot, window, Qt.Key.Key_E)
+    assert panel.evidence_list.count() == 1
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_2)
+    saved = reread(window, post_id)
+    assert saved is not None and saved.label_key == "sponsored_disclosed"
+    [span] = saved.evidence
+    assert (span.quote, span.start, span.end) == (
+        "Paid partnership with GlowCo",
+        start,
+        start + 28,
+    )
+    # Back on the post: the span is listed and highlighted; Delete removes it from the database.
+    press(qtbot, window, Qt.Key.Key_Left)
+    assert panel.evidence_list.count() == 1
+    highlighted = {s.cursor.selectedText() for s in panel.text.extraSelections()}
+    assert "Paid partnership with GlowCo" in highlighted
+    qtbot.mouseClick(
+        panel.evidence_list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=panel.evidence_list.visualItemRect(panel.evidence_list.item(0)).center(),
+    )
+    qtbot.keyClick(panel.evidence_list, Qt.Key.Key_Delete)
+    after = reread(window, post_id)
+    assert after is not None and after.evidence == ()
+    assert after.label_key == "sponsored_disclosed"
+    # Undo brings the span back.
+    window.setFocus()
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    restored = reread(window, post_id)
+    assert restored is not None and len(restored.evidence) == 1
+
+
+def test_evidence_offsets_count_code_points_after_emoji(qtbot: QtBot, window: MainWindow) -> None:
+    go_to(qtbot, window, "1229871234567890123")
+    panel = window.labeling.post_panel
+    # "👩‍👩‍👧" is 5 code points but 8 UTF-16 units: select it by Qt's own cursor.
+    text = panel.text.toPlainText()
+    start = text.index("👩")
+    panel.select(start, len(text))
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_E)
+    press(qtbot, window, Qt.Key.Key_3)
+    saved = reread(window, post_id)
+    assert saved is not None
+    [span] = saved.evidence
+    assert span.quote == "👩‍👩‍👧"
+    assert text[span.start : span.end] == "👩‍👩‍👧"
+
+
+def test_notes_and_sponsor_are_saved_with_the_label_and_sponsors_complete(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    panel = window.labeling.label_panel
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_P)
+    assert QApplication.focusWidget() is panel.sponsor
+    qtbot.keyClicks(panel.sponsor, "GlowCo")
+    qtbot.keyClick(panel.sponsor, Qt.Key.Key_Escape)
+    press(qtbot, window, Qt.Key.Key_N)
+    assert QApplication.focusWidget() is panel.notes
+    qtbot.keyClicks(panel.notes, "code GLOW20 in bio")
+    qtbot.keyClick(panel.notes, Qt.Key.Key_Escape)
+    press(qtbot, window, Qt.Key.Key_3)
+    saved = reread(window, post_id)
+    assert saved is not None
+    assert (saved.label_key, saved.sponsor, saved.notes) == (
+        "sponsored_undisclosed",
+        "GlowCo",
+        "code GLOW20 in bio",
+    )
+    completer_model = panel.sponsor.completer().model()
+    names = [completer_model.index(i, 0).data() for i in range(completer_model.rowCount())]
+    assert names == ["GlowCo"]
+
+
+def test_notes_edited_after_labeling_are_saved_on_moving(qtbot: QtBot, window: MainWindow) -> None:
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_Left)
+    notes = window.labeling.label_panel.notes
+    qtbot.mouseClick(notes.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(notes, "second thoughts")
+    qtbot.keyClick(notes, Qt.Key.Key_Escape)
+    press(qtbot, window, Qt.Key.Key_Right)
+    saved = reread(window, post_id)
+    assert saved is not None and saved.notes == "second thoughts"
+
+
+def test_skip_and_flag(qtbot: QtBot, window: MainWindow) -> None:
+    first = window.labeling.current_post_id
+    assert first is not None and window.project is not None
+    press(qtbot, window, Qt.Key.Key_S)
+    assert window.labeling.current_post_id != first
+    second = window.labeling.current_post_id
+    assert second is not None
+    press(qtbot, window, Qt.Key.Key_F)
+    assert "Flagged" in window.labeling.label_panel.status.text()
+    project = open_project(window.project.location)
+    assert marks_of(project, post_id=first, annotator="ana") == {SKIP}
+    assert marks_of(project, post_id=second, annotator="ana") == {FLAG}
+    project.close()
+    press(qtbot, window, Qt.Key.Key_F)  # F again removes the flag
+    project = open_project(window.project.location)
+    assert marks_of(project, post_id=second, annotator="ana") == set()
+    project.close()
+    assert window.labeling.current_post_id == second
+
+
+def test_markers_are_highlighted_and_suggested_but_adventure_is_not(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    panel = window.labeling.post_panel
+    go_to(qtbot, window, "1229871234567890123")
+    assert panel.suggestion.isVisibleTo(window)
+    assert "#ad" in panel.suggestion.text()
+    marked = {s.cursor.selectedText() for s in panel.text.extraSelections()}
+    assert {"#ad", "Paid partnership with"} <= marked
+    # The suggestion is never applied by itself.
+    assert reread(window, window.labeling.current_post_id or 0) is None
+    go_to(qtbot, window, "900")
+    assert not panel.suggestion.isVisibleTo(window)
+    assert panel.text.extraSelections() == []
+
+
+def test_search_finds_a_post(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.queue_bar.search
+    assert QApplication.focusWidget() is search
+    qtbot.keyClicks(search, "serum")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    queue = window.labeling.queue
+    assert queue is not None and len(queue) == 2
+    assert "serum" in window.labeling.post_panel.text.toPlainText()
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert external_id(window) == "901"
+    # Escape in the search box goes back to all posts.
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert window.labeling.queue is not None and len(window.labeling.queue) == 6
+
+
+def test_browse_table_opens_a_post(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
+    view = window.browse.view
+    model = window.browse.model
+    qtbot.waitUntil(lambda: model.rowCount() == 6)
+    index = model.index(4, 0)
+    wanted = model.post_id(4)
+    rect = view.visualRect(index)
+    # A real double-click is a press, release, then the double-click event.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.tabs.currentIndex() == 0
+    assert window.labeling.current_post_id == wanted
+
+
+def test_help_overlay_lists_the_keys(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_F1)
+    overlay = next(w for w in window.findChildren(QDialog) if w.windowTitle() == "Keys")
+    table = overlay.findChild(QTableWidget)
+    rows = {table.item(r, 1).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert rows["Not sponsored"] == "1"
+    assert rows["Skip post"] == "S"
+    assert rows["Flag for the lead"] == "F"
+    assert rows["Add evidence from selection"] == "E"
+    assert "Ctrl+Z" in rows["Undo"]
+    overlay.close()
+
+
+def test_blind_mode_hides_authors(qtbot: QtBot, window: MainWindow) -> None:
+    go_to(qtbot, window, "1229871234567890123")
+    assert "by ann" in window.labeling.post_panel.meta.text()
+    assert window.labeling.author_panel.isVisibleTo(window)
+    window.actions_by_id["project.blind"].trigger()
+    assert external_id(window) == "1229871234567890123"
+    assert "ann" not in window.labeling.post_panel.meta.text()
+    assert not window.labeling.author_panel.isVisibleTo(window)
+    assert window.project is not None
+    from annotator.services.project_settings import blind_mode
+
+    assert blind_mode(window.project) is True
+
+
+def test_more_from_this_author_lists_and_opens_other_posts(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    go_to(qtbot, window, "1229871234567890123")
+    press(qtbot, window, Qt.Key.Key_2)  # label it, then look from another post by ann
+    go_to(qtbot, window, "900")
+    authors = window.labeling.author_panel
+    assert "More from ann: 2 other posts" in authors.title.text()
+    texts = [authors.posts.item(i).text() for i in range(authors.posts.count())]
+    assert any("ana: Sponsored, disclosed" in t for t in texts)
+    item = authors.posts.item(texts.index(next(t for t in texts if "ana:" in t)))
+    rect = authors.posts.visualItemRect(item)
+    qtbot.mouseClick(authors.posts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(authors.posts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert external_id(window) == "1229871234567890123"
+
+
+def test_position_is_remembered_per_project(
+    qtbot: QtBot, window: MainWindow, make_window: Callable
+) -> None:
+    go_to(qtbot, window, "42")
+    location = window.project.location if window.project else ""
+    window.close()
+    again: MainWindow = make_window(location)
+    assert external_id(again) == "42"
+
+
+def test_timer_pauses_while_the_app_is_inactive(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [100.0]
+    monkeypatch.setattr("annotator.ui.active_timer.time.monotonic", lambda: clock[0])
+    timer = ActiveTimer()
+    timer._state_changed(Qt.ApplicationState.ApplicationActive)
+    timer.restart()
+    clock[0] += 5
+    timer._state_changed(Qt.ApplicationState.ApplicationInactive)
+    clock[0] += 60  # away for a minute
+    timer._state_changed(Qt.ApplicationState.ApplicationActive)
+    clock[0] += 2
+    assert timer.seconds() == 7.0
