@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -26,6 +27,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.browsing import dataset_names
+from annotator.services.codebook_editing import set_label_shortcuts
 from annotator.services.exporting import export_posts
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.project_settings import (
@@ -41,6 +43,7 @@ from annotator.ui.browse_panel import BrowsePanel
 from annotator.ui.errors import report_error
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.import_dialog import ImportDialog
+from annotator.ui.label_keys_dialog import LabelKeysDialog
 from annotator.ui.labeling_view import LabelingContext, LabelingView
 from annotator.ui.queue_bar import QueueBar
 from annotator.ui.settings import Positions, Preferences, WindowState
@@ -162,6 +165,7 @@ class MainWindow(QMainWindow):
             ),
             ActionSpec("project.blind", "&Blind mode: hide authors", None, self.toggle_blind),
             ActionSpec("project.columns", "Extra &columns shown…", None, self.choose_columns),
+            ActionSpec("project.keys", "Label &keys…", None, self.edit_label_keys),
             ActionSpec("help.keys", "&Keys…", "F1", self.show_help),
         ]
 
@@ -207,7 +211,7 @@ class MainWindow(QMainWindow):
         menu("&Go", ["go.next", "go.previous", "go.next_unlabeled"])
         menu("&View", ["view.search", None, "view.label", "view.browse"])
         ids["project.blind"].setCheckable(True)
-        menu("P&roject", ["project.blind", "project.columns"])
+        menu("P&roject", ["project.blind", "project.columns", "project.keys"])
         ids["help.keys"].setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         menu("&Help", ["help.keys"])
 
@@ -354,6 +358,36 @@ class MainWindow(QMainWindow):
             columns = [c.strip() for c in text.split(",") if c.strip()]
             set_shown_extra_columns(self.project, columns)
             self.set_mode(self.queue_bar.current_mode(), start_at=post.id)
+
+    def edit_label_keys(self) -> None:
+        """Let the lead change which key applies which label (stored in the codebook)."""
+        if self.project is None or self.codebook is None:
+            return
+        dialog = LabelKeysDialog(self.codebook, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_label_keys(dialog.shortcuts())
+
+    def apply_label_keys(self, shortcuts: dict[str, str]) -> None:
+        if self.project is None:
+            return
+        other_actions = {
+            action.shortcut().toString().casefold(): action.text().replace("&", "")
+            for action in self.actions_by_id.values()
+            if not action.shortcut().isEmpty()
+        }
+        for shortcut in shortcuts.values():
+            taken = other_actions.get(shortcut.casefold())
+            if shortcut and taken:
+                report_error(self, UserError(f"the key {shortcut} already does “{taken}”"))
+                return
+        try:
+            self.codebook = set_label_shortcuts(self.project, shortcuts)
+        except UserError as error:
+            report_error(self, error)
+            return
+        self._rebuild_label_actions()
+        self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
 
     def show_help(self) -> None:
         HelpOverlay(self.menuBar(), self).open()

@@ -306,3 +306,30 @@ def test_timer_pauses_while_the_app_is_inactive(monkeypatch: pytest.MonkeyPatch)
     timer._state_changed(Qt.ApplicationState.ApplicationActive)
     clock[0] += 2
     assert timer.seconds() == 7.0
+
+
+def test_label_keys_are_editable_in_the_codebook(
+    qtbot: QtBot, window: MainWindow, errors: list[str]
+) -> None:
+    from annotator.ui.label_keys_dialog import LabelKeysDialog
+
+    assert window.codebook is not None
+    dialog = LabelKeysDialog(window.codebook, window)
+    qtbot.addWidget(dialog)
+    edit = dialog.edits["not_sponsored"]
+    edit.clear()
+    qtbot.keyClick(edit, Qt.Key.Key_7)
+    assert dialog.shortcuts()["not_sponsored"] == "7"
+    window.apply_label_keys(dialog.shortcuts())
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_1)  # 1 no longer labels
+    assert reread(window, post_id) is None
+    press(qtbot, window, Qt.Key.Key_7)
+    saved = reread(window, post_id)
+    assert saved is not None and saved.label_key == "not_sponsored"
+    assert window.codebook.get("not_sponsored").shortcut == "7"
+    # A key another action owns is refused with a sentence.
+    window.apply_label_keys({"not_sponsored": "S"})
+    assert errors and "Skip post" in errors[-1]
+    assert window.codebook.get("not_sponsored").shortcut == "7"
