@@ -22,8 +22,8 @@ from annotator.services.exporting import export_posts
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.label_import import import_labels
 from annotator.services.projects import init_project, open_project
+from annotator.services.review import agreement_report
 from annotator.services.sources import FORMATS
-from annotator.services.stats import label_counts
 
 GuiLauncher = Callable[[str | None, str | None], int]
 EXIT_USER_ERROR = 2
@@ -93,9 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("project", metavar="PROJECT")
     export.add_argument("out", metavar="OUT", type=Path, help=".csv .jsonl .xlsx or .parquet")
 
-    stats = commands.add_parser("stats", help="label counts per annotator and label")
+    stats = commands.add_parser(
+        "stats", help="agreement statistics: kappa, alpha with 95%% CI, per label and question"
+    )
     stats.add_argument("project", metavar="PROJECT")
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
+    stats.add_argument(
+        "--annotators", metavar="A,B,...", help="only these annotators (comma-separated)"
+    )
 
     gui = commands.add_parser("gui", help="open the app, optionally on a project")
     gui.add_argument("project", metavar="PROJECT", nargs="?")
@@ -179,12 +185,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
+    names = (
+        [n.strip() for n in args.annotators.split(",") if n.strip()] if args.annotators else None
+    )
     with closing(open_project(args.project)) as project:
-        counts = label_counts(project)
+        report = agreement_report(project, dataset=args.dataset, annotators=names)
     if args.json:
-        print(json.dumps(counts.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
-        print(counts.to_table())
+        print(report.to_table())
     return 0
 
 

@@ -23,16 +23,33 @@ class Label:
     shortcut: str = ""
 
 
+#: question -> answer -> the label keys that give that answer.
+Questions = dict[str, dict[str, tuple[str, ...]]]
+
+
 @dataclass(frozen=True)
 class Codebook:
-    """Ordered labels; order gives default shortcuts and training label ids."""
+    """Ordered labels; order gives default shortcuts and training label ids.
+
+    ``questions`` split a combined label into the questions it answers, for separate
+    agreement figures: the default codebook's three labels answer "sponsored?" (no /
+    yes) and, for sponsored posts only, "disclosed?" (disclosed / undisclosed).
+    """
 
     labels: tuple[Label, ...] = field(default_factory=tuple)
+    questions: Questions = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         keys = [label.key for label in self.labels]
         if len(set(keys)) != len(keys):
             raise UserError(f"the codebook repeats a label key: {keys}")
+        for question, answers in self.questions.items():
+            unknown = {k for group in answers.values() for k in group} - set(keys)
+            if unknown:
+                raise UserError(
+                    f"the question {question!r} names labels not in the codebook: "
+                    + ", ".join(sorted(unknown))
+                )
         for key in keys:
             if not _KEY_PATTERN.match(key):
                 raise UserError(
@@ -78,10 +95,21 @@ def codebook_from_json(data: dict[str, Any]) -> Codebook:
                     shortcut=str(item.get("shortcut", "")),
                 )
                 for item in data["labels"]
-            )
+            ),
+            questions=parse_questions(data.get("questions") or {}),
         )
-    except (KeyError, TypeError) as error:
+    except (KeyError, TypeError, AttributeError) as error:
         raise UserError(f"the codebook is malformed: missing {error}") from error
+
+
+def parse_questions(data: dict[str, Any]) -> Questions:
+    """``{"q": {"answer": ["label", ...]}}`` as stored in codebook files and projects."""
+    return {
+        str(question): {
+            str(answer): tuple(str(k) for k in keys) for answer, keys in answers.items()
+        }
+        for question, answers in data.items()
+    }
 
 
 def default_codebook() -> Codebook:

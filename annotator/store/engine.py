@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -214,6 +215,12 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
             "format": PROJECT_FORMAT,
             "schema_version": str(SCHEMA_VERSION),
             "created_with": __version__,
+            "codebook_questions": json.dumps(
+                {
+                    q: {a: list(k) for a, k in answers.items()}
+                    for q, answers in codebook.questions.items()
+                }
+            ),
         }.items():
             session.add(ProjectMeta(key=key, value=value))
         for position, label in enumerate(codebook.labels):

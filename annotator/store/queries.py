@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from annotator.domain.codebook import Codebook, Label
+from annotator.domain.codebook import Codebook, Label, default_codebook, parse_questions
 from annotator.domain.records import (
     AnnotationChange,
     AnnotationRecord,
@@ -24,23 +25,34 @@ from annotator.store.tables import (
     Dataset,
     GoldLabel,
     Post,
+    ProjectMeta,
     utc_now,
 )
 
 
 def load_codebook(session: Session) -> Codebook:
     rows = session.exec(select(CodebookLabel).order_by(col(CodebookLabel.position))).all()
-    return Codebook(
-        tuple(
-            Label(
-                key=row.key,
-                display_name=row.display_name,
-                description=row.description,
-                shortcut=row.shortcut,
-            )
-            for row in rows
+    labels = tuple(
+        Label(
+            key=row.key,
+            display_name=row.display_name,
+            description=row.description,
+            shortcut=row.shortcut,
         )
+        for row in rows
     )
+    stored = session.exec(
+        select(ProjectMeta.value).where(ProjectMeta.key == "codebook_questions")
+    ).first()
+    if stored is not None:
+        questions = parse_questions(json.loads(stored))
+    else:
+        # Projects made before questions were stored: the default codebook's questions.
+        default = default_codebook()
+        questions = (
+            default.questions if default.keys == tuple(label.key for label in labels) else {}
+        )
+    return Codebook(labels, questions)
 
 
 def annotator_id(session: Session, name: str, *, create: bool = True) -> int | None:

@@ -14,16 +14,21 @@ from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 _APPEND_ONLY_SQLITE = [
-    f"""CREATE TRIGGER IF NOT EXISTS annotation_event_no_{verb}
-        BEFORE {verb.upper()} ON annotation_event
-        BEGIN SELECT RAISE(ABORT, 'annotation history is append-only'); END"""
+    f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb}
+        BEFORE {verb.upper()} ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table.replace("_", " ")} history is append-only'); END"""
+    for table in ("annotation_event", "gold_event")
     for verb in ("update", "delete")
 ]
 _APPEND_ONLY_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION annotation_event_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'annotation history is append-only'; END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER annotation_event_append_only BEFORE UPDATE OR DELETE ON annotation_event
-       FOR EACH ROW EXECUTE FUNCTION annotation_event_append_only()""",
+    """CREATE OR REPLACE FUNCTION history_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION '% history is append-only', TG_TABLE_NAME; END $$
+       LANGUAGE plpgsql""",
+    *(
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION history_append_only()"""
+        for table in ("annotation_event", "gold_event")
+    ),
 ]
 
 #: Full-text index over post text and author (SQLite FTS5 over the post table).
@@ -91,8 +96,17 @@ def _migrate_1_to_2(connection: Connection) -> None:
         _run(connection, _SEARCH_POSTGRES)
 
 
+def _migrate_2_to_3(connection: Connection) -> None:
+    """Version 3 adds the append-only history of gold decisions."""
+    SQLModel.metadata.create_all(connection)
+    if _is_sqlite(connection):
+        _run(connection, [s for s in _APPEND_ONLY_SQLITE if "gold_event" in s])
+    else:
+        _run(connection, _APPEND_ONLY_POSTGRES[:1] + _APPEND_ONLY_POSTGRES[2:])
+
+
 #: version -> step taking a project from that version to the next.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(connection: Connection, from_version: int, to_version: int) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -158,3 +158,20 @@ class PostMark(SQLModel, table=True):
     kind: str = Field(index=True)
     note: str = ""
     at: datetime = Field(default_factory=utc_now)
+
+
+class GoldEvent(SQLModel, table=True):
+    """Append-only history of gold decisions: every adjudication and every change."""
+
+    __tablename__ = "gold_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+    label_key: str | None = None
+    previous_label_key: str | None = None
+    decided_by: str = ""
+    notes: str = ""
+    method: str = "adjudicated"  # or "unanimous" (pre-filled by majority vote)
+    at: datetime = Field(default_factory=utc_now, index=True)

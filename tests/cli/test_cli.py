@@ -42,11 +42,12 @@ def test_init_import_labels_stats_export_round_trip(tmp_path: Path) -> None:
     assert "3 labels added" in annotator("import-labels", project, labels).stdout
 
     stats = json.loads(annotator("stats", project, "--json").stdout)
-    assert stats["posts"] == 4
-    assert stats["annotators"]["ana"]["total"] == 2
-    assert stats["annotators"]["ben"]["sponsored_undisclosed"] == 1
+    assert (stats["items"], stats["items_multi"]) == (2, 1)
+    assert stats["annotators"] == ["ana", "ben"]
+    assert stats["per_label"]["sponsored_undisclosed"]["count"] == 1
+    assert stats["confusion"]["ana|ben"]["matrix"][0] == [0, 0, 1]
     table = annotator("stats", project).stdout
-    assert "ana" in table and "sponsored_undisclosed" in table
+    assert "ana × ben" in table and "sponsored_undisclosed" in table
 
     annotator("export", project, tmp_path / "out.csv")
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
@@ -72,7 +73,9 @@ def test_custom_codebook_from_labels(tmp_path: Path) -> None:
     labels = write_csv(tmp_path / "l.csv", "post_id,annotator,label\n1,ana,Political ad\n")
     annotator("import-labels", project, labels)
     stats = json.loads(annotator("stats", project, "--json").stdout)
-    assert stats["labels"] == {"political": 1, "other": 0}
+    assert stats["labels"] == ["political", "other"]
+    assert stats["per_label"]["political"]["count"] == 1
+    assert stats["per_question"] == {}
 
 
 def test_user_errors_are_one_line_exit_2_and_change_nothing(tmp_path: Path) -> None:
@@ -86,7 +89,7 @@ def test_user_errors_are_one_line_exit_2_and_change_nothing(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     stats = json.loads(annotator("stats", project, "--json").stdout)
-    assert stats["posts"] == 0
+    assert stats["items"] == 0
     assert project.stat().st_size >= len(before)
 
     for args in (
@@ -110,8 +113,10 @@ def test_shipped_sample_imports_whole_with_its_labels(tmp_path: Path) -> None:
     annotator("import-labels", project, DATASETS / "sample_labels.csv")
     stats = json.loads(annotator("stats", project, "--json").stdout)
     source = pd.read_csv(DATASETS / "sample_posts.csv", dtype=str, keep_default_na=False)
-    assert stats["posts"] == len(source) >= 300
-    assert set(stats["annotators"]) == {"ana", "ben", "chloe"}
+    assert len(source) >= 300
+    assert (stats["items"], stats["items_multi"]) == (150, 120)
+    assert stats["annotators"] == ["ana", "ben", "chloe"]
+    assert 0.5 < stats["krippendorff_alpha"]["alpha"] < 0.95
     annotator("export", project, tmp_path / "sample.csv")
     exported = pd.read_csv(tmp_path / "sample.csv", dtype=str, keep_default_na=False)
     assert list(exported["id"]) == list(source["id"])

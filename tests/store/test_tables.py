@@ -83,7 +83,7 @@ def test_history_is_append_only(small_project: Project, statement: str) -> None:
             session, AnnotationChange(post_id=post_id, annotator="ana", label_key="not_sponsored")
         )
     with (
-        pytest.raises((IntegrityError, OperationalError), match="append-only"),
+        pytest.raises((IntegrityError, OperationalError), match="history is append-only"),
         small_project.engine.begin() as connection,
     ):
         connection.execute(text(statement))

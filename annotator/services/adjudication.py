@@ -1,0 +1,139 @@
+"""Gold labels: adjudicating disagreements, pre-filling unanimous posts, with history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from annotator.domain.errors import UserError
+from annotator.domain.records import AnnotationRecord
+from annotator.store.engine import Project
+from annotator.store.queries import get_annotation, load_codebook
+from annotator.store.tables import Annotation, Annotator, GoldEvent, GoldLabel, utc_now
+
+
+@dataclass(frozen=True)
+class GoldDecision:
+    """The gold label of a post, who decided it, how and when."""
+
+    post_id: int
+    label_key: str
+    decided_by: str
+    notes: str
+    method: str
+
+
+def set_gold(
+    project: Project,
+    *,
+    post_id: int,
+    label_key: str | None,
+    decided_by: str,
+    notes: str = "",
+    method: str = "adjudicated",
+) -> None:
+    """Decide (or, with None, withdraw) a post's gold label; history keeps every decision."""
+    with project.session() as session:
+        if label_key is not None and load_codebook(session).get(label_key) is None:
+            raise UserError(f"the label {label_key!r} is not in the codebook")
+        _decide(session, post_id, label_key, decided_by, notes, method)
+
+
+def _decide(
+    session: Session,
+    post_id: int,
+    label_key: str | None,
+    decided_by: str,
+    notes: str,
+    method: str,
+) -> None:
+    """Write one gold decision and its history event in the caller's transaction."""
+    current = session.get(GoldLabel, post_id)
+    previous = current.label_key if current else None
+    if label_key is None:
+        if current is not None:
+            session.delete(current)
+    elif current is None:
+        session.add(
+            GoldLabel(post_id=post_id, label_key=label_key, decided_by=decided_by, notes=notes)
+        )
+    else:
+        current.label_key, current.decided_by, current.notes = label_key, decided_by, notes
+        current.decided_at = utc_now()
+        session.add(current)
+    session.add(
+        GoldEvent(
+            post_id=post_id,
+            label_key=label_key,
+            previous_label_key=previous,
+            decided_by=decided_by,
+            notes=notes,
+            method=method,
+        )
+    )
+
+
+def gold_of(project: Project, post_id: int) -> GoldDecision | None:
+    with project.session() as session:
+        row = session.get(GoldLabel, post_id)
+        if row is None:
+            return None
+        method = session.exec(
+            select(GoldEvent.method)
+            .where(col(GoldEvent.post_id) == post_id)
+            .order_by(col(GoldEvent.id).desc())
+        ).first()
+        return GoldDecision(post_id, row.label_key, row.decided_by, row.notes, method or "")
+
+
+def gold_history(project: Project, post_id: int) -> list[tuple[str | None, str, str]]:
+    """(label, decided by, method) of every decision on a post, oldest first."""
+    with project.session() as session:
+        rows = session.exec(
+            select(GoldEvent.label_key, GoldEvent.decided_by, GoldEvent.method)
+            .where(col(GoldEvent.post_id) == post_id)
+            .order_by(col(GoldEvent.id))
+        ).all()
+        return [(label, who, method) for label, who, method in rows]
+
+
+def annotations_of(project: Project, post_id: int) -> list[AnnotationRecord]:
+    """Every annotator's current annotation of a post, for side-by-side adjudication."""
+    with project.session() as session:
+        names = session.exec(
+            select(Annotator.name)
+            .join(Annotation, col(Annotation.annotator_id) == col(Annotator.id))
+            .where(col(Annotation.post_id) == post_id)
+            .order_by(col(Annotator.name))
+        ).all()
+        found = [get_annotation(session, post_id=post_id, annotator=name) for name in names]
+        return [a for a in found if a is not None]
+
+
+def unanimous_without_gold(project: Project, minimum_annotators: int = 2) -> list[tuple[int, str]]:
+    """(post, label) for posts every annotator labeled alike (at least two) and no gold."""
+    with project.session() as session:
+        statement = (
+            select(col(Annotation.post_id), func.min(Annotation.label_key))
+            .group_by(col(Annotation.post_id))
+            .having(
+                func.count() >= minimum_annotators,
+                func.count(func.distinct(Annotation.label_key)) == 1,
+            )
+            .where(col(Annotation.post_id).not_in(select(col(GoldLabel.post_id))))
+            .order_by(col(Annotation.post_id))
+        )
+        return [(int(post_id), str(key)) for post_id, key in session.exec(statement).all()]
+
+
+def prefill_unanimous(project: Project, decided_by: str) -> int:
+    """Make the shared label gold on every unanimous post without gold; returns how many.
+
+    Recorded as method "unanimous" so a lead can tell these from adjudicated ones.
+    """
+    posts = unanimous_without_gold(project)
+    for post_id, key in posts:
+        set_gold(project, post_id=post_id, label_key=key, decided_by=decided_by, method="unanimous")
+    return len(posts)
