@@ -251,9 +251,11 @@ def agreement_report(
         for question, answers in codebook.questions.items()
     }
     people = []
+    who = np.array([name_index[n] for _, n, _, _ in rows], dtype=np.int64)
+    spent = np.array([s for _, _, _, s in rows], dtype=np.float64)
     for name in names:
         given = codes[:, name_index[name]]
-        seconds = np.array([s for _, n, _, s in rows if n == name and s > 0])
+        seconds = spent[(who == name_index[name]) & (spent > 0)]
         total_hours = seconds.sum() / 3600 if len(seconds) else 0.0
         people.append(
             AnnotatorSummary(
