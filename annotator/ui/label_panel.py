@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Codebook
+from annotator.ui.focus import return_keys_to_window
 
 
 class NotesEdit(QPlainTextEdit):
@@ -22,10 +23,7 @@ class NotesEdit(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            self.clearFocus()
-            window = self.window()
-            if window is not None:
-                window.setFocus()
+            return_keys_to_window(self)
             return
         super().keyPressEvent(event)
 
@@ -37,10 +35,7 @@ class SponsorEdit(QLineEdit):
         if event.key() == Qt.Key.Key_Escape and not (
             self.completer() and self.completer().popup().isVisible()
         ):
-            self.clearFocus()
-            window = self.window()
-            if window is not None:
-                window.setFocus()
+            return_keys_to_window(self)
             return
         super().keyPressEvent(event)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from annotator.domain.codebook import Codebook
 from annotator.store.navigation import QueueMode
+from annotator.ui.focus import return_keys_to_window
 
 MODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -21,10 +22,7 @@ class SearchEdit(QLineEdit):
         if event.key() == Qt.Key.Key_Escape:
             self.clear()
             self.cleared.emit()
-            self.clearFocus()
-            window = self.window()
-            if window is not None:
-                window.setFocus()
+            return_keys_to_window(self)
             return
         super().keyPressEvent(event)
 

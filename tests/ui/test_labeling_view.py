@@ -17,6 +17,7 @@ from annotator.services.projects import Project, open_project
 from annotator.ui.active_timer import ActiveTimer
 from annotator.ui.main_window import MainWindow
 from tests.conftest import write_csv
+from tests.ui.keys import press
 
 pytestmark = pytest.mark.gui
 
@@ -25,15 +26,6 @@ EXTRA_CSV = (
     "900,Weekend #adventure with #adidas in #spring,ann,2020-03-01,instagram,\n"
     "901,Another day another serum #sponsored,ann,2020-03-02,instagram,\n"
 )
-
-
-def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: object = None) -> None:
-    """Type a key the way a person does: into whatever widget has the focus."""
-    target = QApplication.focusWidget() or window
-    if modifiers is None:
-        qtbot.keyClick(target, key)
-    else:
-        qtbot.keyClick(target, key, modifiers)
 
 
 def external_id(window: MainWindow) -> str:

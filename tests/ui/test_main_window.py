@@ -17,6 +17,7 @@ from annotator.store.queries import get_post, iter_annotations
 from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.main_window import MainWindow
 from tests.conftest import SMALL_CSV, write_csv
+from tests.ui.keys import press
 
 pytestmark = pytest.mark.gui
 
@@ -32,15 +33,6 @@ def _labels(location: str) -> dict[tuple[str, str], str]:
             }
     finally:
         project.close()
-
-
-def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: object = None) -> None:
-    """Type a key the way a person does: into whatever widget has the focus."""
-    target = QApplication.focusWidget() or window
-    if modifiers is None:
-        qtbot.keyClick(target, key)
-    else:
-        qtbot.keyClick(target, key, modifiers)
 
 
 def _current_external_id(window: MainWindow) -> str:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken
+from annotator.services.sources.encoding import require_text_encoding
 
 
 def cell_text(value: Any) -> str:
@@ -150,3 +153,20 @@ class SourceTable(ABC):
 
     def count_rows(self, cancel: CancelToken | None = None) -> int:
         return sum(len(chunk) for chunk in self.chunks(50_000, cancel))
+
+
+class TextSource(SourceTable):
+    """A source read as text: refuses empty files and finds the encoding first."""
+
+    encoding_note = ""
+
+    def __init__(self, path: Path, fmt: str, row_of: Callable[[int], int]) -> None:
+        self.path = path
+        self.file = path.name
+        self.format = fmt
+        self.size = path.stat().st_size
+        if self.size == 0:
+            raise UserError("is empty", file=self.file)
+        found = require_text_encoding(path, self.file, row_of)
+        self.encoding = found.codec
+        self.encoding_note = found.how

@@ -12,8 +12,7 @@ import pandas as pd
 
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken
-from annotator.services.sources.base import FrameChunk, SourceChunk, SourceTable
-from annotator.services.sources.encoding import require_text_encoding
+from annotator.services.sources.base import FrameChunk, SourceChunk, TextSource
 
 DELIMITERS = ",;\t|"
 
@@ -28,20 +27,13 @@ def _sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
-class DelimitedSource(SourceTable):
+class DelimitedSource(TextSource):
     """A CSV/TSV file read by pandas' C parser in chunks of strings."""
 
     def __init__(self, path: Path, fmt: str) -> None:
-        self.path = path
-        self.file = path.name
-        self.format = fmt
-        self.size = path.stat().st_size
-        if self.size == 0:
-            raise UserError("is empty", file=self.file)
         self._handle: IO[bytes] | None = None
-        found = require_text_encoding(path, self.file, self._row_at)
-        self.encoding = found.codec
-        self.encoding_note = found.how
+        self.path = path
+        super().__init__(path, fmt, self._row_at)
         with path.open(encoding=self.encoding, newline="") as handle:
             sample = handle.read(65536)
         if not sample.strip():

@@ -10,8 +10,8 @@ from typing import Any
 
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken
-from annotator.services.sources.base import RecordChunk, SourceChunk, SourceTable
-from annotator.services.sources.encoding import line_of, require_text_encoding
+from annotator.services.sources.base import RecordChunk, SourceChunk, TextSource
+from annotator.services.sources.encoding import line_of
 
 #: How many records decide the columns shown in previews and used for mapping.
 COLUMN_SAMPLE = 1000
@@ -81,20 +81,12 @@ def records_of(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
-class JsonSource(SourceTable):
+class JsonSource(TextSource):
     """JSON Lines (one value per line) or a JSON document (array, object, v2 page)."""
 
     def __init__(self, path: Path, fmt: str) -> None:
-        self.path = path
-        self.file = path.name
-        self.format = fmt
-        self.size = path.stat().st_size
-        if self.size == 0:
-            raise UserError("is empty", file=self.file)
+        super().__init__(path, fmt, lambda offset: line_of(path, offset))
         self._handle: io.TextIOWrapper | None = None
-        found = require_text_encoding(path, self.file, lambda offset: line_of(path, offset))
-        self.encoding = found.codec
-        self.encoding_note = found.how
         self._document: list[tuple[int, dict[str, Any]]] | None = None
         columns: dict[str, None] = {}
         for seen, (_, record) in enumerate(self._records()):
