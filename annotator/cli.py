@@ -18,7 +18,7 @@ from tqdm import tqdm
 from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
-from annotator.services.exporting import export_posts
+from annotator.services.exporting import ExportOptions, export_data, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.label_import import import_labels
 from annotator.services.projects import init_project, open_project
@@ -89,9 +89,28 @@ def build_parser() -> argparse.ArgumentParser:
     labels.add_argument("file", metavar="FILE", type=Path)
     labels.add_argument("--dataset", metavar="NAME", help="match post ids in this dataset only")
 
-    export = commands.add_parser("export", help="export posts with every annotator's label")
+    export = commands.add_parser(
+        "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
+    )
     export.add_argument("project", metavar="PROJECT")
     export.add_argument("out", metavar="OUT", type=Path, help=".csv .jsonl .xlsx or .parquet")
+    export.add_argument(
+        "--what",
+        choices=["posts", "annotations", "training"],
+        default="posts",
+        help="posts (default): one row per post; annotations: one row per post and "
+        "annotator; training: text, label, label_id, evidence, id",
+    )
+    export.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
+    export.add_argument("--label", metavar="KEY", help="only posts (annotations) with this label")
+    export.add_argument("--annotator", metavar="NAME", help="only this annotator's labels")
+    export.add_argument(
+        "--split", metavar="TRAIN,DEV,TEST", help="training: e.g. 0.8,0.1,0.1, one file each"
+    )
+    export.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    export.add_argument(
+        "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside it"
+    )
 
     stats = commands.add_parser(
         "stats", help="agreement statistics: kappa, alpha with 95%% CI, per label and question"
@@ -129,7 +148,7 @@ def _terminal_progress(label: str) -> Iterator[ProgressCallback]:
         if total <= 0:
             return
         if bar is None:
-            bar = tqdm(total=total, desc=label, unit="B", unit_scale=True, leave=False)
+            bar = tqdm(total=total, desc=label, unit_scale=True, leave=False)
         bar.set_postfix_str(message, refresh=False)
         bar.update(done - bar.n)
 
@@ -178,9 +197,25 @@ def _cmd_import_labels(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    with closing(open_project(args.project)) as project:
-        report = export_posts(project, args.out)
-    print(f"Wrote {report.rows} posts to {report.path}.")
+    options = ExportOptions(
+        what=args.what,
+        dataset=args.dataset,
+        label=args.label,
+        annotator=args.annotator,
+        split=parse_split(args.split) if args.split else None,
+        seed=args.seed,
+        manifest=not args.no_manifest,
+    )
+    with (
+        closing(open_project(args.project)) as project,
+        _terminal_progress(f"Exporting {args.out.name}") as progress,
+    ):
+        result = export_data(project, args.out, options, progress=progress)
+    print(result.summary())
+    for warning in result.warnings:
+        print(f"Warning: {warning}")
+    if result.manifest is not None:
+        print(f"Manifest: {result.manifest}")
     return 0
 
 

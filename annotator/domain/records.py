@@ -158,12 +158,3 @@ class LabelImportReport:
             f"{self.blank_skipped} rows without a label skipped, from {self.file} "
             f"(annotators: {', '.join(self.annotators) or 'none'})."
         )
-
-
-@dataclass
-class ExportReport:
-    """What an export wrote."""
-
-    path: str
-    rows: int
-    columns: list[str]

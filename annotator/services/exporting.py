@@ -1,183 +1,287 @@
-"""Exporting posts with every annotator's label to CSV, JSON Lines, Parquet or XLSX."""
+"""Exporting posts, annotations or training data to CSV, JSON Lines, Parquet or XLSX,
+with a provenance manifest beside the files.
+
+Every file is written to a temporary name beside its target and renamed at the end,
+so a failed or cancelled export never leaves half a file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
-from collections import defaultdict
-from collections.abc import Callable
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from sqlmodel import select
 
+from annotator import __version__
+from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
-from annotator.domain.records import ExportReport
-from annotator.services.cell_safety import neutralise_csv_cell
+from annotator.services.export_frames import SPLITS, ChunkSource, Filters, count_posts
+from annotator.services.export_workbook import EXCEL_MAX_ROWS, WorkbookWriter
+from annotator.services.export_writers import (
+    CsvWriter,
+    FrameWriter,
+    JsonLinesWriter,
+    ParquetWriter,
+)
+from annotator.services.review import agreement_report
 from annotator.store.engine import Project
-from annotator.store.queries import annotator_names, gold_labels, iter_annotations, iter_posts
+from annotator.store.queries import annotator_names, list_datasets, load_codebook
+from annotator.store.tables import ProjectMeta
 
 EXPORT_FORMATS = (".csv", ".jsonl", ".parquet", ".xlsx")
-POST_COLUMNS = ["dataset", "id", "text", "author", "created_at", "platform", "url"]
+WHAT = ("posts", "annotations", "training")
 
 
-def label_column(annotator: str) -> str:
-    return f"label_{annotator}"
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export and how; the format follows the output file's suffix."""
+
+    what: str = "posts"
+    dataset: str | None = None
+    label: str | None = None
+    annotator: str | None = None
+    split: tuple[float, float, float] | None = None
+    seed: int = 0
+    manifest: bool = True
+    #: Rows per xlsx sheet, header included (lowered in tests).
+    xlsx_max_rows: int = EXCEL_MAX_ROWS
 
 
-def posts_frame(
-    project: Project,
-    *,
-    progress: ProgressCallback = no_progress,
-    cancel: CancelToken | None = None,
-) -> pd.DataFrame:
-    """One row per post: fields, each annotator's label, gold and resolved label, extras."""
-    cancel = cancel or CancelToken()
-    with project.session() as session:
-        names = annotator_names(session)
-        gold = gold_labels(session)
-        labels: dict[int, dict[str, str]] = defaultdict(dict)
-        for annotation in iter_annotations(session):
-            labels[annotation.post_id][annotation.annotator] = annotation.label_key
-        rows: list[dict[str, Any]] = []
-        extra_columns: dict[str, None] = {}
-        for number, post in enumerate(iter_posts(session), start=1):
-            if number % 5000 == 0:
-                cancel.raise_if_cancelled()
-                progress(number, 0, "Reading posts")
-            post_labels = labels.get(post.id, {})
-            given = set(post_labels.values())
-            gold_label = gold.get(post.id)
-            resolved = gold_label or (given.pop() if len(given) == 1 else None)
-            row: dict[str, Any] = {
-                "dataset": post.dataset,
-                "id": post.external_id,
-                "text": post.text,
-                "author": post.author,
-                "created_at": post.created_at,
-                "platform": post.platform,
-                "url": post.url,
-            }
-            for name in names:
-                row[label_column(name)] = post_labels.get(name)
-            row["gold_label"] = gold_label
-            row["resolved_label"] = resolved
-            row["needs_review"] = bool(post_labels) and resolved is None
-            for key, value in post.extra.items():
-                column = key if key not in row else f"extra.{key}"
-                extra_columns[column] = None
-                row[column] = value if isinstance(value, str | None) else json.dumps(value)
-            rows.append(row)
-    fixed = [
-        *POST_COLUMNS,
-        *(label_column(n) for n in names),
-        "gold_label",
-        "resolved_label",
-        "needs_review",
-    ]
-    return pd.DataFrame(rows, columns=[*fixed, *extra_columns])
+@dataclass
+class ExportResult:
+    """What an export wrote, for the user and for scripts."""
+
+    files: list[Path]
+    rows: int
+    columns: list[str]
+    label_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    manifest: Path | None = None
+
+    def summary(self) -> str:
+        names = ", ".join(str(f) for f in self.files)
+        return f"Wrote {self.rows:,} rows to {names}."
 
 
-def export_posts(
-    project: Project,
-    out: Path,
-    *,
-    progress: ProgressCallback = no_progress,
-    cancel: CancelToken | None = None,
-) -> ExportReport:
-    """Write the posts table to ``out``; the format follows the suffix.
+def parse_split(text: str) -> tuple[float, float, float]:
+    """ "0.8,0.1,0.1" -> (0.8, 0.1, 0.1); three non-negative numbers that add up to 1."""
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError as error:
+        raise UserError(f"--split {text!r}: give three numbers such as 0.8,0.1,0.1") from error
+    if len(parts) != 3 or min(parts) < 0 or abs(sum(parts) - 1) > 1e-6:
+        raise UserError(f"--split {text!r}: give three numbers that add up to 1")
+    return parts[0], parts[1], parts[2]
 
-    Written to a temporary file beside ``out`` and renamed at the end, so a failed or
-    cancelled export never leaves half a file.
-    """
-    suffix = out.suffix.lower()
-    writer = _WRITERS.get(suffix)
-    if writer is None:
+
+def _check(project: Project, out: Path, options: ExportOptions, codebook: Codebook) -> None:
+    if out.suffix.lower() not in EXPORT_FORMATS:
         raise UserError(
-            f"{out}: cannot export to {suffix or 'a file without suffix'}; "
+            f"{out}: cannot export to {out.suffix or 'a file without suffix'}; "
             f"use {', '.join(EXPORT_FORMATS)}"
         )
     if not out.parent.exists():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
-    frame = posts_frame(project, progress=progress, cancel=cancel)
-    progress(0, 0, f"Writing {out.name}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
+    if options.what not in WHAT:
+        raise UserError(f"--what {options.what!r}: choose {', '.join(WHAT)}")
+    if options.label is not None and codebook.get(options.label) is None:
+        raise UserError(
+            f"--label {options.label!r} is not in the codebook ({', '.join(codebook.keys)})"
+        )
+    if options.split is not None and options.what != "training":
+        raise UserError("--split applies to --what training only")
+    with project.session() as session:
+        if options.dataset is not None and options.dataset not in {
+            d.name for d in list_datasets(session)
+        }:
+            raise UserError(f"the project has no dataset {options.dataset!r}")
+        if options.annotator is not None and options.annotator not in annotator_names(session):
+            raise UserError(f"the project has no annotator {options.annotator!r}")
+
+
+def _targets(out: Path, options: ExportOptions) -> list[tuple[Path, str | None]]:
+    """(file, split it holds): one file, or one per split (xlsx keeps a split column)."""
+    if options.split is None or out.suffix.lower() == ".xlsx":
+        return [(out, None)]
+    return [(out.with_name(f"{out.stem}.{name}{out.suffix}"), name) for name in SPLITS]
+
+
+def _writer(
+    path: Path,
+    columns: list[str],
+    options: ExportOptions,
+    codebook: Codebook,
+    project: Project,
+) -> FrameWriter | WorkbookWriter:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return CsvWriter(path, columns)
+    if suffix == ".jsonl":
+        return JsonLinesWriter(path, columns)
+    if suffix == ".parquet":
+        lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
+        return ParquetWriter(path, columns, lists)
+    report = agreement_report(
+        project, dataset=options.dataset, resamples=200
+    )  # the workbook's Agreement sheet
+    return WorkbookWriter(
+        path,
+        columns,
+        sheet_name={"posts": "Posts", "annotations": "Annotations", "training": "Training"}[
+            options.what
+        ],
+        codebook=codebook,
+        report=report,
+        max_rows=options.xlsx_max_rows,
+    )
+
+
+def export_data(
+    project: Project,
+    out: Path,
+    options: ExportOptions | None = None,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write the export; every file lands whole or not at all."""
+    options = options or ExportOptions()
+    cancel = cancel or CancelToken()
+    with project.session() as session:
+        codebook = load_codebook(session)
+    _check(project, out, options, codebook)
+    filters = Filters(options.dataset, options.label, options.annotator)
+    targets = _targets(out, options)
+    temporaries: list[tuple[Path, Path]] = []
+    result = ExportResult(files=[], rows=0, columns=[])
     try:
-        writer(frame, Path(temporary))
-        (cancel or CancelToken()).raise_if_cancelled()
-        Path(temporary).replace(out)
+        with project.session() as session:
+            source = ChunkSource(session, codebook, filters, options.what, options.split,
+                                 options.seed)  # fmt: skip
+            columns = source.columns()
+            result.columns = columns
+            total = count_posts(session, filters)
+            writers: dict[str | None, FrameWriter | WorkbookWriter] = {}
+            for target, split in targets:
+                handle, name = tempfile.mkstemp(
+                    prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
+                )
+                os.close(handle)
+                temporaries.append((Path(name), target))
+                writers[split] = _writer(Path(name), columns, options, codebook, project)
+            done = 0
+            for frame in source.frames():
+                cancel.raise_if_cancelled()
+                done += source.size
+                _count_labels(frame, options.what, result.label_counts)
+                if None in writers:
+                    writers[None].write(frame)
+                else:
+                    for split, writer in writers.items():
+                        writer.write(frame[frame["split"] == split].drop(columns=["split"]))
+                progress(min(done, total), total, f"Writing {out.name}")
+            workbook = writers.get(None)
+            if isinstance(workbook, WorkbookWriter) and options.what == "posts":
+                annotations = ChunkSource(session, codebook, filters, "annotations")
+                workbook.begin_table("Annotations", annotations.columns())
+                for frame in annotations.frames():
+                    cancel.raise_if_cancelled()
+                    workbook.write(frame)
+            for writer in writers.values():
+                writer.close()
+                result.rows += writer.rows
+                if isinstance(writer, WorkbookWriter):
+                    result.warnings += writer.warnings
+        cancel.raise_if_cancelled()
+        for temporary, target in temporaries:
+            temporary.replace(target)
+            result.files.append(target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)
         raise
-    progress(len(frame), len(frame), f"Wrote {out.name}")
-    return ExportReport(path=str(out), rows=len(frame), columns=list(frame.columns))
+    if options.split is not None and out.suffix.lower() != ".xlsx":
+        result.columns = [c for c in result.columns if c != "split"]
+    if options.manifest:
+        result.manifest = write_manifest(project, out, options, codebook, result)
+    progress(total, total, f"Wrote {out.name}")
+    return result
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    safe = frame.map(neutralise_csv_cell)
-    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+def _count_labels(frame: Any, what: str, counts: dict[str, int]) -> None:
+    column = {"posts": "resolved_label", "annotations": "label", "training": "label"}[what]
+    for key, n in frame[column].value_counts().items():
+        counts[str(key)] = counts.get(str(key), 0) + int(n)
 
 
-def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for record in frame.to_dict(orient="records"):
-            clean = {k: (None if _is_missing(v) else v) for k, v in record.items()}
-            handle.write(json.dumps(clean, ensure_ascii=False) + "\n")
+def project_id(project: Project) -> str:
+    """A stable id for the project, made on first use and kept in the project."""
+    with project.session() as session:
+        row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "project_id")).first()
+        if row is None:
+            row = ProjectMeta(key="project_id", value=str(uuid.uuid4()))
+            session.add(row)
+        return row.value
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
+def codebook_version(codebook: Codebook) -> str:
+    """A short hash of the codebook's keys, names and definitions."""
+    text = json.dumps(
+        [[label.key, label.display_name, label.description] for label in codebook.labels],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    """A cell whose text is always stored as text: never a formula, never a link."""
-    if _is_missing(value):
-        cell = WriteOnlyCell(sheet, value=None)
-    elif isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
-    else:
-        # Control characters are illegal in XML; openpyxl refuses them, so they are dropped.
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Posts")
-    sheet.freeze_panes = "A2"
-    widths = {"text": 80, "id": 22, "dataset": 16, "author": 18, "url": 30}
-    for index, column in enumerate(frame.columns, start=1):
-        letter = _column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(str(column), 18)
-    sheet.append([_xlsx_cell(sheet, column, bold=True) for column in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(path)
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index))
-
-
-_WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
-    ".csv": _write_csv,
-    ".jsonl": _write_jsonl,
-    ".parquet": _write_parquet,
-    ".xlsx": _write_xlsx,
-}
+def write_manifest(
+    project: Project,
+    out: Path,
+    options: ExportOptions,
+    codebook: Codebook,
+    result: ExportResult,
+) -> Path:
+    """``OUT.manifest.json``: what was exported from where, so it can be checked later."""
+    manifest = {
+        "project_id": project_id(project),
+        "project": project.location,
+        "app_version": __version__,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "what": options.what,
+        "filters": {
+            "dataset": options.dataset,
+            "label": options.label,
+            "annotator": options.annotator,
+        },
+        "split": list(options.split) if options.split else None,
+        "seed": options.seed if options.split else None,
+        "codebook": {
+            "version": codebook_version(codebook),
+            "labels": [
+                {"key": label.key, "name": label.display_name, "definition": label.description}
+                for label in codebook.labels
+            ],
+        },
+        "rows": result.rows,
+        "rows_per_label": result.label_counts,
+        "files": [{"name": f.name, "sha256": _sha256(f)} for f in result.files],
+        "warnings": result.warnings,
+    }
+    path = out.with_name(out.name + ".manifest.json")
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

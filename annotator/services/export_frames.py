@@ -1,0 +1,267 @@
+"""The rows an export writes, as pandas frames a chunk at a time (memory stays flat).
+
+- posts: one row per post, each annotator's label, gold, resolved label, extras;
+- annotations: one row per (post, annotator) with notes, evidence, sponsor, time;
+- training: text, label, label_id, evidence quotes, id; resolved labels only, with a
+  reproducible split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from annotator.domain.codebook import Codebook
+from annotator.store.tables import Annotation, Annotator, Dataset, GoldLabel, Post
+
+POST_COLUMNS = ["dataset", "id", "text", "author", "created_at", "platform", "url"]
+SPLITS = ("train", "dev", "test")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which posts (and annotations) an export takes."""
+
+    dataset: str | None = None
+    label: str | None = None
+    annotator: str | None = None
+
+
+def label_column(annotator: str) -> str:
+    return f"label_{annotator}"
+
+
+def split_of(key: str, seed: int, fractions: tuple[float, float, float]) -> str:
+    """The split a post falls in: a hash of (seed, post) against the cumulative fractions.
+
+    Depends on nothing but the post and the seed, so adding posts never moves an
+    existing one; per label the shares match the fractions in expectation (exact quotas
+    per label would reshuffle old posts whenever new ones arrive).
+    """
+    digest = hashlib.sha256(f"{seed}\x1f{key}".encode()).digest()
+    point = int.from_bytes(digest[:8], "big") / 2**64
+    total = sum(fractions)
+    edge = 0.0
+    for name, fraction in zip(SPLITS, fractions, strict=True):
+        edge += fraction / total
+        if point < edge:
+            return name
+    return SPLITS[-1]
+
+
+def extra_columns(session: Session, filters: Filters) -> list[str]:
+    """Every extra source column of the exported posts, in first-seen order."""
+    if session.get_bind().dialect.name == "sqlite":
+        statement = "SELECT DISTINCT j.key FROM post p, json_each(p.extra) j"
+        params: dict[str, Any] = {}
+        if filters.dataset is not None:
+            statement += " JOIN dataset d ON d.id = p.dataset_id WHERE d.name = :d"
+            params["d"] = filters.dataset
+        return [
+            str(k)
+            for (k,) in session.connection().exec_driver_sql(
+                statement.replace(":d", "?"), tuple(params.values())
+            )
+        ]
+    names: dict[str, None] = {}
+    for (extra,) in session.execute(select(col(Post.extra))):
+        names.update(dict.fromkeys(extra or {}))
+    return list(names)
+
+
+def annotator_names(session: Session, filters: Filters) -> list[str]:
+    names = sorted(str(n) for n in session.execute(select(col(Annotator.name))).scalars())
+    return [n for n in names if filters.annotator in (None, n)]
+
+
+def _posts_window(
+    session: Session, filters: Filters, after: int, size: int
+) -> list[tuple[Any, ...]]:
+    statement = (
+        select(
+            col(Post.id),
+            col(Dataset.name),
+            col(Post.external_id),
+            col(Post.text),
+            col(Post.author),
+            col(Post.created_at),
+            col(Post.platform),
+            col(Post.url),
+            col(Post.extra),
+        )
+        .join(Dataset, col(Dataset.id) == col(Post.dataset_id))
+        .where(col(Post.id) > after)
+        .order_by(col(Post.id))
+        .limit(size)
+    )
+    if filters.dataset is not None:
+        statement = statement.where(col(Dataset.name) == filters.dataset)
+    return list(session.execute(statement).all())
+
+
+def _annotations_between(session: Session, first: int, last: int) -> list[tuple[Any, ...]]:
+    statement = (
+        select(
+            col(Annotation.post_id),
+            col(Annotator.name),
+            col(Annotation.label_key),
+            col(Annotation.notes),
+            col(Annotation.sponsor),
+            col(Annotation.evidence),
+            col(Annotation.seconds_spent),
+            col(Annotation.created_at),
+            col(Annotation.updated_at),
+        )
+        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+        .where(col(Annotation.post_id) >= first, col(Annotation.post_id) <= last)
+        .order_by(col(Annotation.post_id), col(Annotator.name))
+    )
+    return list(session.execute(statement).all())
+
+
+def _gold_between(session: Session, first: int, last: int) -> dict[int, str]:
+    statement = select(col(GoldLabel.post_id), col(GoldLabel.label_key)).where(
+        col(GoldLabel.post_id) >= first, col(GoldLabel.post_id) <= last
+    )
+    return {int(p): str(k) for p, k in session.execute(statement).all()}
+
+
+def _text(value: Any) -> Any:
+    """Extras keep strings as they are; other JSON values become JSON text."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def resolved_label(labels: dict[str, str], gold: str | None) -> str | None:
+    """Gold, else the label every annotator gave, else None (needs review)."""
+    if gold:
+        return gold
+    given = set(labels.values())
+    return given.pop() if len(given) == 1 else None
+
+
+def count_posts(session: Session, filters: Filters) -> int:
+    statement = select(func.count()).select_from(Post)
+    if filters.dataset is not None:
+        statement = statement.join(Dataset, col(Dataset.id) == col(Post.dataset_id)).where(
+            col(Dataset.name) == filters.dataset
+        )
+    return int(session.execute(statement).scalar_one())
+
+
+@dataclass
+class ChunkSource:
+    """Yields frames of at most ``size`` rows of one kind of export."""
+
+    session: Session
+    codebook: Codebook
+    filters: Filters
+    what: str
+    split: tuple[float, float, float] | None = None
+    seed: int = 0
+    size: int = 20_000
+
+    def columns(self) -> list[str]:
+        if self.what == "annotations":
+            return [
+                "dataset", "id", "text", "annotator", "label", "notes", "sponsor",
+                "evidence", "evidence_quotes", "seconds_spent", "created_at", "updated_at",
+            ]  # fmt: skip
+        if self.what == "training":
+            return [
+                "id",
+                "text",
+                "label",
+                "label_id",
+                "evidence",
+                *(["split"] if self.split else []),
+            ]
+        self._names = annotator_names(self.session, self.filters)
+        self._extras = [
+            c for c in extra_columns(self.session, self.filters)
+            if c not in POST_COLUMNS
+        ]  # fmt: skip
+        fixed = [*POST_COLUMNS, *(label_column(n) for n in self._names), "gold_label",
+                 "resolved_label", "needs_review"]  # fmt: skip
+        return [*fixed, *(e if e not in fixed else f"extra.{e}" for e in self._extras)]
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        columns = self.columns()
+        label_ids = {key: i for i, key in enumerate(self.codebook.keys)}
+        after = 0
+        while True:
+            posts = _posts_window(self.session, self.filters, after, self.size)
+            if not posts:
+                return
+            first, last = int(posts[0][0]), int(posts[-1][0])
+            after = last
+            notes: dict[int, list[tuple[Any, ...]]] = {}
+            for row in _annotations_between(self.session, first, last):
+                notes.setdefault(int(row[0]), []).append(row)
+            gold = _gold_between(self.session, first, last)
+            rows = [
+                r
+                for post in posts
+                for r in self._rows(post, notes.get(int(post[0]), []), gold, label_ids)
+            ]
+            yield pd.DataFrame(rows, columns=columns)
+
+    def _rows(
+        self,
+        post: tuple[Any, ...],
+        annotations: list[tuple[Any, ...]],
+        gold: dict[int, str],
+        label_ids: dict[str, int],
+    ) -> list[list[Any]]:
+        post_id, dataset, external_id, text, author, created_at, platform, url, extra = post
+        wanted = self.filters
+        if self.what == "annotations":
+            return [
+                [dataset, external_id, text, name, key, note, sponsor,
+                 json.dumps(evidence or [], ensure_ascii=False),
+                 " | ".join(span["quote"] for span in evidence or []),
+                 seconds, _stamp(created), _stamp(updated)]
+                for _, name, key, note, sponsor, evidence, seconds, created, updated in annotations
+                if wanted.annotator in (None, name) and wanted.label in (None, key)
+            ]  # fmt: skip
+        labels = {str(a[1]): str(a[2]) for a in annotations}
+        if wanted.annotator is not None:
+            if wanted.annotator not in labels:
+                return []
+            labels = {wanted.annotator: labels[wanted.annotator]}
+        gold_label = gold.get(int(post_id)) if wanted.annotator is None else None
+        resolved = resolved_label(labels, gold_label)
+        if wanted.label is not None and resolved != wanted.label:
+            return []
+        if self.what == "training":
+            if resolved is None:
+                return []
+            quotes = [
+                span["quote"]
+                for a in annotations
+                if str(a[2]) == resolved and wanted.annotator in (None, str(a[1]))
+                for span in a[5] or []
+            ]
+            row = [external_id, text, resolved, label_ids[resolved], list(dict.fromkeys(quotes))]
+            if self.split:
+                row.append(split_of(f"{dataset}\x1f{external_id}", self.seed, self.split))
+            return [row]
+        extras = extra or {}
+        return [
+            [dataset, external_id, text, author, created_at, platform, url,
+             *(labels.get(n) for n in self._names), gold_label, resolved,
+             bool(labels) and resolved is None,
+             *(_text(extras.get(e)) for e in self._extras)]
+        ]  # fmt: skip
+
+
+def _stamp(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,97 @@
+"""Writing export frames chunk by chunk: CSV, JSON Lines, Parquet (XLSX: export_workbook).
+
+Text cells that a spreadsheet would run as a formula are neutralised in CSV; JSON Lines
+and Parquet keep every value exactly (they are never opened by a spreadsheet).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from annotator.services.cell_safety import neutralise_csv_cell
+
+
+class FrameWriter:
+    """Receives frames in order; ``close`` finishes the file."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path = path
+        self.columns = columns
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the file."""
+
+
+class CsvWriter(FrameWriter):
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        super().__init__(path, columns)
+        self._handle: IO[str] = path.open("w", encoding="utf-8", newline="")
+        pd.DataFrame(columns=columns).to_csv(self._handle, index=False, lineterminator="\n")
+
+    def write(self, frame: pd.DataFrame) -> None:
+        safe = frame.map(_csv_cell)
+        safe.to_csv(self._handle, index=False, header=False, lineterminator="\n")
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise_csv_cell(value)
+
+
+class JsonLinesWriter(FrameWriter):
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        super().__init__(path, columns)
+        self._handle: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if len(frame):
+            text = frame.to_json(orient="records", lines=True, force_ascii=False)
+            self._handle.write(str(text).rstrip("\n") + "\n")
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class ParquetWriter(FrameWriter):
+    """One row group per chunk, with a schema fixed from the columns' kinds."""
+
+    def __init__(self, path: Path, columns: list[str], list_columns: frozenset[str]) -> None:
+        super().__init__(path, columns)
+        self._schema = pa.schema(
+            [(c, pa.list_(pa.string()) if c in list_columns else _arrow_type(c)) for c in columns]
+        )
+        self._writer = pq.ParquetWriter(self.path, self._schema)
+
+    def write(self, frame: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        self._writer.write_table(table)
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _arrow_type(column: str) -> pa.DataType:
+    if column == "needs_review":
+        return pa.bool_()
+    if column == "label_id":
+        return pa.int64()
+    if column == "seconds_spent":
+        return pa.float64()
+    return pa.string()
