@@ -28,7 +28,7 @@ from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.browsing import dataset_names
 from annotator.services.codebook_editing import set_label_shortcuts
-from annotator.services.exporting import export_posts
+from annotator.services.exporting import export_data
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.project_settings import (
     blind_mode,
@@ -511,10 +511,10 @@ class MainWindow(QMainWindow):
         self.labeling.save_edits()
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> Any:
-            return export_posts(project, path, progress=progress, cancel=cancel)
+            return export_data(project, path, progress=progress, cancel=cancel)
 
         def done(report: Any) -> None:
-            self.statusBar().showMessage(f"Exported {report.rows} posts to {report.path}", 15000)
+            self.statusBar().showMessage(report.summary(), 15000)
 
         return self.tasks.start(
             f"Exporting to {path.name}", job, done, self._task_failed, self._task_cancelled
