@@ -65,6 +65,22 @@ def _cell(sheet: Any, value: Any, *, fill: PatternFill | None = None, bold: bool
     return cell
 
 
+def _plain(value: Any) -> bool:
+    """Values openpyxl writes as they are: numbers, None, and text that it will not
+    read as a formula and that needs no escaping."""
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return value == value
+    return (
+        isinstance(value, str)
+        and not value.startswith("=")
+        and "_x" not in value
+        and "\r" not in value
+        and ILLEGAL_CHARACTERS_RE.search(value) is None
+    )
+
+
 class WorkbookWriter:
     """Main data sheets (continuing on "Posts (2)" past Excel's row limit), then the
     summary sheets on ``close``."""
@@ -139,19 +155,27 @@ class WorkbookWriter:
     def write(self, frame: pd.DataFrame) -> None:
         if self._sheet is None:
             self._new_sheet()
+        counted = (
+            {i for i, c in enumerate(self.columns) if c in ("resolved_label", "label")}
+            if self._counting
+            else set()
+        )
         for row in frame.itertuples(index=False, name=None):
             if self._sheet_rows >= self.max_rows:
                 self._new_sheet()
-            cells = []
+            cells: list[Any] = []
             for index, value in enumerate(row):
                 fill = self._fills.get(value) if index in self._label_columns else None
-                if (
-                    fill is not None
-                    and self._counting
-                    and self.columns[index] in ("resolved_label", "label")
-                ):
+                if fill is not None and index in counted:
                     self._label_counts[value] += 1
-                cells.append(_cell(self._sheet, value, fill=fill, wrap=index in self._wrap_columns))
+                if fill is None and index not in self._wrap_columns and _plain(value):
+                    # Most cells need no style and cannot be taken for a formula: pass the
+                    # value as it is (a styled cell object costs several times more).
+                    cells.append(value)
+                else:
+                    cells.append(
+                        _cell(self._sheet, value, fill=fill, wrap=index in self._wrap_columns)
+                    )
             self._sheet.append(cells)
             self._sheet_rows += 1
             if self._counting:
