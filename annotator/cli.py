@@ -18,10 +18,18 @@ from tqdm import tqdm
 from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
+from annotator.domain.records import LabelImportReport
 from annotator.services.exporting import ExportOptions, export_data, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
+from annotator.services.interop import (
+    export_doccano,
+    export_label_studio,
+    import_doccano,
+    import_label_studio,
+    label_studio_config,
+)
 from annotator.services.label_import import import_labels
-from annotator.services.projects import init_project, open_project
+from annotator.services.projects import codebook_of, init_project, open_project
 from annotator.services.review import agreement_report
 from annotator.services.sources import FORMATS
 
@@ -83,11 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     labels = commands.add_parser(
         "import-labels",
-        help="import labels in long format: post_id, annotator, label[, notes, sponsor]",
+        help="import labels: long format (post_id, annotator, label[, notes, sponsor]), "
+        "a Label Studio JSON export or doccano JSONL",
     )
     labels.add_argument("project", metavar="PROJECT")
     labels.add_argument("file", metavar="FILE", type=Path)
     labels.add_argument("--dataset", metavar="NAME", help="match post ids in this dataset only")
+    labels.add_argument(
+        "--from",
+        dest="source",
+        choices=["table", "label-studio", "doccano"],
+        default="table",
+        help="what FILE is: a long-format table (default), Label Studio JSON, doccano JSONL",
+    )
+    labels.add_argument("--annotator", metavar="NAME", help="doccano: whose labels these are")
 
     export = commands.add_parser(
         "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
@@ -96,10 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("out", metavar="OUT", type=Path, help=".csv .jsonl .xlsx or .parquet")
     export.add_argument(
         "--what",
-        choices=["posts", "annotations", "training"],
+        choices=["posts", "annotations", "training", "label-studio", "doccano"],
         default="posts",
         help="posts (default): one row per post; annotations: one row per post and "
-        "annotator; training: text, label, label_id, evidence, id",
+        "annotator; training: text, label, label_id, evidence, id; label-studio: Label "
+        "Studio tasks JSON (+ OUT.label_config.xml); doccano: doccano JSONL",
     )
     export.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
     export.add_argument("--label", metavar="KEY", help="only posts (annotations) with this label")
@@ -190,13 +208,41 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_labels(args: argparse.Namespace) -> int:
+    report: LabelImportReport
     with closing(open_project(args.project)) as project:
-        report = import_labels(project, args.file, dataset=args.dataset)
+        if args.source == "label-studio":
+            report = import_label_studio(project, args.file, dataset=args.dataset)
+        elif args.source == "doccano":
+            if not args.annotator:
+                raise UserError("doccano files do not say who labeled: add --annotator NAME")
+            report = import_doccano(
+                project, args.file, annotator=args.annotator, dataset=args.dataset
+            )
+        else:
+            report = import_labels(project, args.file, dataset=args.dataset)
     print(report.summary())
     return 0
 
 
+def _cmd_export_other_tool(args: argparse.Namespace) -> int:
+    """Label Studio and doccano: their own file shapes, written by the interop service."""
+    with closing(open_project(args.project)) as project:
+        if args.what == "label-studio":
+            count = export_label_studio(project, args.out, dataset=args.dataset)
+            config = args.out.with_name(args.out.stem + ".label_config.xml")
+            config.write_text(label_studio_config(codebook_of(project)), encoding="utf-8")
+            print(f"Wrote {count:,} Label Studio tasks to {args.out} and the config to {config}.")
+        else:
+            count = export_doccano(
+                project, args.out, dataset=args.dataset, annotator=args.annotator
+            )
+            print(f"Wrote {count:,} doccano lines to {args.out}.")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    if args.what in ("label-studio", "doccano"):
+        return _cmd_export_other_tool(args)
     options = ExportOptions(
         what=args.what,
         dataset=args.dataset,

@@ -150,3 +150,37 @@ def test_import_xlsx_with_sheet_and_header_row_flags(tmp_path: Path) -> None:
     back = pd.read_csv(tmp_path / "back.csv", dtype=str, keep_default_na=False)
     assert list(back["id"]) == ["00123"]
     assert list(back["text"]) == ["hi #ad"]
+
+
+def test_label_studio_and_doccano_round_trip_through_the_cli(tmp_path: Path) -> None:
+    first = tmp_path / "first.annotator"
+    annotator("init", first)
+    annotator("import", first, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    annotator("import-labels", first, DATASETS / "sample_labels.csv")
+    out = annotator("export", first, tmp_path / "tasks.json", "--what", "label-studio").stdout
+    assert "Label Studio tasks" in out
+    assert (tmp_path / "tasks.label_config.xml").read_text(encoding="utf-8").startswith("<View")
+    second = tmp_path / "second.annotator"
+    annotator("init", second)
+    annotator("import", second, tmp_path / "tasks.json", "--id-col", "data.external_id",
+              "--dataset", "sample")  # fmt: skip
+    annotator("import-labels", second, tmp_path / "tasks.json", "--from", "label-studio")
+    before = json.loads(annotator("stats", first, "--json").stdout)
+    after = json.loads(annotator("stats", second, "--json").stdout)
+    assert after["confusion"] == before["confusion"]
+    annotator("export", first, tmp_path / "ana.jsonl", "--what", "doccano", "--annotator", "ana")
+    third = tmp_path / "third.annotator"
+    annotator("init", third)
+    annotator("import", third, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    missing = annotator("import-labels", third, tmp_path / "ana.jsonl", "--from", "doccano",
+                        check=False)  # fmt: skip
+    assert missing.returncode == 2 and "--annotator" in missing.stderr
+    annotator("import-labels", third, tmp_path / "ana.jsonl", "--from", "doccano",
+              "--annotator", "ana")  # fmt: skip
+    stats = json.loads(annotator("stats", third, "--json").stdout)
+    assert (
+        stats["per_label"]
+        == json.loads(annotator("stats", first, "--json", "--annotators", "ana").stdout)[
+            "per_label"
+        ]
+    )
