@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from annotator.services.cell_safety import neutralise_csv_cell
+from annotator.services.cell_safety import FORMULA_PREFIXES, neutralise_csv_cell
 
 
 class FrameWriter:
@@ -39,7 +39,17 @@ class CsvWriter(FrameWriter):
         pd.DataFrame(columns=columns).to_csv(self._handle, index=False, lineterminator="\n")
 
     def write(self, frame: pd.DataFrame) -> None:
-        safe = frame.map(_csv_cell)
+        safe = frame.copy()
+        for column in safe.columns:
+            values = safe[column]
+            if values.dtype != object:
+                continue
+            if values.map(type).eq(list).any():
+                values = values.map(_csv_cell)
+            risky = values.str.startswith(FORMULA_PREFIXES, na=False)
+            if risky.any():
+                values = values.where(~risky, "'" + values.astype(str))
+            safe[column] = values
         safe.to_csv(self._handle, index=False, header=False, lineterminator="\n")
         self.rows += len(frame)
 
