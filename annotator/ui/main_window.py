@@ -46,6 +46,7 @@ from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.label_keys_dialog import LabelKeysDialog
 from annotator.ui.labeling_view import LabelingContext, LabelingView
 from annotator.ui.queue_bar import QueueBar
+from annotator.ui.review_panel import ReviewPanel
 from annotator.ui.settings import Positions, Preferences, WindowState
 from annotator.ui.tasks import TaskRunner
 
@@ -60,7 +61,10 @@ EXPORT_FILTERS = {
     "JSON Lines (*.jsonl)": ".jsonl",
     "Parquet (*.parquet)": ".parquet",
 }
-LABEL_TAB, BROWSE_TAB = 0, 1
+LABEL_TAB, BROWSE_TAB, REVIEW_TAB = 0, 1, 2
+#: Besides the label and post actions, keys of the labeling view that are off while the
+#: Review tab shows: there the same keys adjudicate (the review panel's own actions).
+NOT_IN_REVIEW = ("post.notes", "post.sponsor", "go.next", "go.previous", "go.next_unlabeled")
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +92,8 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(self.labeling, "Label")
         self.tabs.addTab(self.browse, "Browse")
+        self.review = ReviewPanel()
+        self.tabs.addTab(self.review, "Review")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.queue_bar = QueueBar()
         self.queue_bar.mode_changed.connect(self.set_mode)
@@ -163,6 +169,12 @@ class MainWindow(QMainWindow):
                 "Ctrl+B",
                 lambda: self.tabs.setCurrentIndex(BROWSE_TAB),
             ),
+            ActionSpec(
+                "view.review",
+                "&Review and adjudicate",
+                "Ctrl+R",
+                lambda: self.tabs.setCurrentIndex(REVIEW_TAB),
+            ),
             ActionSpec("project.blind", "&Blind mode: hide authors", None, self.toggle_blind),
             ActionSpec("project.columns", "Extra &columns shown…", None, self.choose_columns),
             ActionSpec("project.keys", "Label &keys…", None, self.edit_label_keys),
@@ -209,7 +221,7 @@ class MainWindow(QMainWindow):
             "&Post", ["post.evidence", "post.notes", "post.sponsor", None, "post.skip", "post.flag"]
         )
         menu("&Go", ["go.next", "go.previous", "go.next_unlabeled"])
-        menu("&View", ["view.search", None, "view.label", "view.browse"])
+        menu("&View", ["view.search", None, "view.label", "view.browse", "view.review"])
         ids["project.blind"].setCheckable(True)
         menu("P&roject", ["project.blind", "project.columns", "project.keys"])
         ids["help.keys"].setShortcuts([QKeySequence("F1"), QKeySequence("?")])
@@ -266,6 +278,7 @@ class MainWindow(QMainWindow):
             self._ask_annotator()
         self.queue_bar.set_choices(codebook, dataset_names(project))
         self.set_mode(QueueMode(), start_at=self._saved_position())
+        self.review.set_context(project, self.annotator_name)
         return True
 
     def _saved_position(self) -> int | None:
@@ -277,6 +290,7 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.labeling.set_context(None)
             self.browse.set_context(None, None, QueueMode(), blind=False)
+            self.review.set_context(None, None)
             self.undo_stack.clear()
             self.project.close()
         self.project = None
@@ -302,6 +316,7 @@ class MainWindow(QMainWindow):
             self.annotator_name = previous
         self.undo_stack.clear()
         self.set_mode(self.queue_bar.current_mode(), start_at=self._saved_position())
+        self.review.set_context(self.project, self.annotator_name)
 
     def set_mode(self, mode: QueueMode, start_at: int | None = None) -> None:
         """Walk a different set of posts (a view, a label, a dataset, a search)."""
@@ -334,6 +349,10 @@ class MainWindow(QMainWindow):
         if index == BROWSE_TAB:
             self.labeling.save_edits()
             self.browse.refresh()
+        if index == REVIEW_TAB:
+            self.labeling.save_edits()
+            self.review.refresh()
+        self._refresh()
         self.setFocus()
 
     def toggle_blind(self) -> None:
@@ -403,11 +422,14 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         queue = self.labeling.queue
         has_post = queue is not None and queue.current_id is not None
+        labeling = self.tabs.currentIndex() != REVIEW_TAB
         for action in (
             *self.label_actions.values(),
             *(self.actions_by_id[i] for i in ("post.evidence", "post.skip", "post.flag")),
         ):
-            action.setEnabled(has_post)
+            action.setEnabled(has_post and labeling)
+        for action_id in NOT_IN_REVIEW:
+            self.actions_by_id[action_id].setEnabled(labeling)
         for action_id in (
             "file.import",
             "file.export",
