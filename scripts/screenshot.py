@@ -9,15 +9,27 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
 from annotator.app import build_main_window
 from annotator.store.navigation import QueueMode
 
 DISCLOSED_POST = "Paid partnership"
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Let background work finish (the review is computed off the GUI thread)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not finish in time")
+        QTest.qWait(50)
 
 
 def main(project: Path, out_dir: Path) -> int:
@@ -45,6 +57,15 @@ def main(project: Path, out_dir: Path) -> int:
         window.tabs.setCurrentIndex(1)
         QApplication.processEvents()
         window.grab().save(str(out_dir / "browse-tab.png"))
+        window.tabs.setCurrentIndex(2)
+        _wait_for(lambda: window.review.report is not None)
+        window.grab().save(str(out_dir / "review-tab.png"))
+        window.review.pages.setCurrentIndex(1)
+        _wait_for(lambda: window.review.disagreements.model.rowCount() > 0)
+        first = window.review.disagreements.model.post_id(0)
+        window.review.open_disagreement(first)
+        QApplication.processEvents()
+        window.grab().save(str(out_dir / "adjudication.png"))
         window.tabs.setCurrentIndex(0)
         window.show_help()
         QApplication.processEvents()
