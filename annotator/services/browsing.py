@@ -12,7 +12,7 @@ from annotator.store.browse import (
 )
 from annotator.store.engine import Project
 from annotator.store.navigation import QueueMode, annotator_id_of, count_in_mode
-from annotator.store.queries import list_datasets
+from annotator.store.queries import annotator_names, list_datasets
 
 
 def browse_rows(
@@ -59,3 +59,9 @@ def sponsor_names(project: Project) -> list[str]:
 def dataset_names(project: Project) -> list[str]:
     with project.session() as session:
         return [dataset.name for dataset in list_datasets(session)]
+
+
+def annotator_list(project: Project) -> list[str]:
+    """Every annotator's name, sorted."""
+    with project.session() as session:
+        return annotator_names(session)
