@@ -152,6 +152,15 @@ class LabelImportReport:
     blank_skipped: int = 0
     annotators: list[str] = field(default_factory=list)
 
+    def record(self, outcome: str) -> None:
+        """Count one written change by its outcome ("added", "updated", "unchanged")."""
+        if outcome == "added":
+            self.added += 1
+        elif outcome == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
     def summary(self) -> str:
         return (
             f"{self.added} labels added, {self.updated} updated, {self.unchanged} unchanged, "

@@ -132,6 +132,7 @@ from annotator.domain.records import (
     PostRecord,
 )
 from annotator.domain.text_offsets import utf16_to_index
+from annotator.services.sources.json_records import parse_json_line
 from annotator.store.engine import Project
 from annotator.store.queries import (
     annotator_names,
@@ -696,13 +697,7 @@ def _apply(
                 row=number,
             )
     for change, _ in first.values():
-        outcome = apply_annotation_change(session, change)
-        if outcome == "added":
-            report.added += 1
-        elif outcome == "updated":
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        report.record(apply_annotation_change(session, change))
     report.annotators = sorted({annotator for _, annotator in first})
 
 
@@ -726,14 +721,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, line in enumerate(_read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UserError(
-                f"is not valid JSON ({error.msg} at character {error.colno})",
-                file=path.name,
-                row=number,
-            ) from error
+        value = parse_json_line(line, path.name, number)
         if not isinstance(value, dict):
             raise UserError(
                 f"holds a JSON {type(value).__name__}, not an object", file=path.name, row=number

@@ -107,13 +107,7 @@ def import_labels(
                     changes.append(change)
         _check_no_conflicts(changes, table.file)
         for change in changes:
-            outcome = apply_annotation_change(session, change)
-            if outcome == "added":
-                report.added += 1
-            elif outcome == "updated":
-                report.updated += 1
-            else:
-                report.unchanged += 1
+            report.record(apply_annotation_change(session, change))
         report.annotators = sorted({change.annotator for change in changes})
     return report
 

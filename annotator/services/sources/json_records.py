@@ -81,6 +81,16 @@ def records_of(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+def parse_json_line(line: str, file: str, number: int) -> Any:
+    """One JSON Lines value, or a UserError naming the file and line."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"is not valid JSON ({error.msg} at character {error.colno})", file=file, row=number
+        ) from error
+
+
 class JsonSource(TextSource):
     """JSON Lines (one value per line) or a JSON document (array, object, v2 page)."""
 
@@ -110,14 +120,7 @@ class JsonSource(TextSource):
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise UserError(
-                        f"is not valid JSON ({error.msg} at character {error.colno})",
-                        file=self.file,
-                        row=number,
-                    ) from error
+                value = parse_json_line(line, self.file, number)
                 records = records_of(value)
                 if records is None:
                     raise UserError(
