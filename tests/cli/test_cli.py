@@ -42,6 +42,12 @@ def test_init_import_labels_stats_export_round_trip(tmp_path: Path) -> None:
     assert "3 labels added" in annotator("import-labels", project, labels).stdout
 
     stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert set(stats) == {
+        "items", "items_multi", "annotators", "labels", "percent_agreement", "cohen_kappa",
+        "fleiss_kappa", "krippendorff_alpha", "per_label", "per_question", "confusion", "gold",
+    }  # fmt: skip
+    assert set(stats["krippendorff_alpha"]) == {"alpha", "ci95"}
+    assert stats["cohen_kappa"]["ana|ben"]["n"] == 1
     assert (stats["items"], stats["items_multi"]) == (2, 1)
     assert stats["annotators"] == ["ana", "ben"]
     assert stats["per_label"]["sponsored_undisclosed"]["count"] == 1
@@ -184,3 +190,19 @@ def test_label_studio_and_doccano_round_trip_through_the_cli(tmp_path: Path) -> 
             "per_label"
         ]
     )
+
+
+def test_stats_filters_and_undefined_values_through_the_cli(tmp_path: Path) -> None:
+    project = tmp_path / "s.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    annotator("import-labels", project, DATASETS / "sample_labels.csv")
+    solo = json.loads(annotator("stats", project, "--json", "--annotators", "ana").stdout)
+    assert solo["annotators"] == ["ana"]
+    assert solo["krippendorff_alpha"]["alpha"] is None
+    assert solo["krippendorff_alpha"]["reason"]
+    assert solo["fleiss_kappa"] == {"kappa": None, "n": 0, "reason": solo["fleiss_kappa"]["reason"]}
+    pair = json.loads(annotator("stats", project, "--json", "--annotators", "ana,ben").stdout)
+    assert set(pair["cohen_kappa"]) == {"ana|ben"}
+    wrong = annotator("stats", project, "--dataset", "nope", check=False)
+    assert wrong.returncode == 2 and "no dataset 'nope'" in wrong.stderr
