@@ -19,17 +19,12 @@ from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
-from annotator.services.exporting import ExportOptions, export_data, parse_split
+from annotator.services.export_any import export_any
+from annotator.services.exporting import ExportOptions, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.interop import (
-    export_doccano,
-    export_label_studio,
-    import_doccano,
-    import_label_studio,
-    label_studio_config,
-)
+from annotator.services.interop import import_doccano, import_label_studio
 from annotator.services.label_import import import_labels
-from annotator.services.projects import codebook_of, init_project, open_project
+from annotator.services.projects import init_project, open_project
 from annotator.services.review import agreement_report
 from annotator.services.sources import FORMATS
 
@@ -224,25 +219,7 @@ def _cmd_import_labels(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_export_other_tool(args: argparse.Namespace) -> int:
-    """Label Studio and doccano: their own file shapes, written by the interop service."""
-    with closing(open_project(args.project)) as project:
-        if args.what == "label-studio":
-            count = export_label_studio(project, args.out, dataset=args.dataset)
-            config = args.out.with_name(args.out.stem + ".label_config.xml")
-            config.write_text(label_studio_config(codebook_of(project)), encoding="utf-8")
-            print(f"Wrote {count:,} Label Studio tasks to {args.out} and the config to {config}.")
-        else:
-            count = export_doccano(
-                project, args.out, dataset=args.dataset, annotator=args.annotator
-            )
-            print(f"Wrote {count:,} doccano lines to {args.out}.")
-    return 0
-
-
 def _cmd_export(args: argparse.Namespace) -> int:
-    if args.what in ("label-studio", "doccano"):
-        return _cmd_export_other_tool(args)
     options = ExportOptions(
         what=args.what,
         dataset=args.dataset,
@@ -256,7 +233,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         closing(open_project(args.project)) as project,
         _terminal_progress(f"Exporting {args.out.name}") as progress,
     ):
-        result = export_data(project, args.out, options, progress=progress)
+        result = export_any(project, args.out, options, progress=progress)
     print(result.summary())
     for warning in result.warnings:
         print(f"Warning: {warning}")

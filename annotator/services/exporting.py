@@ -176,7 +176,8 @@ def export_data(
                 )
                 os.close(handle)
                 temporaries.append((Path(name), target))
-                writers[split] = _writer(Path(name), columns, options, codebook, project)
+                written = columns if split is None else [c for c in columns if c != "split"]
+                writers[split] = _writer(Path(name), written, options, codebook, project)
             done = 0
             for frame in source.frames():
                 cancel.raise_if_cancelled()

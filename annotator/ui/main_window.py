@@ -26,9 +26,10 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
-from annotator.services.browsing import dataset_names
+from annotator.services.browsing import annotator_list, dataset_names
 from annotator.services.codebook_editing import set_label_shortcuts
-from annotator.services.exporting import export_data
+from annotator.services.export_any import export_any
+from annotator.services.exporting import ExportOptions
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.project_settings import (
     blind_mode,
@@ -41,6 +42,7 @@ from annotator.store.navigation import QueueMode
 from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.browse_panel import BrowsePanel
 from annotator.ui.errors import report_error
+from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.label_keys_dialog import LabelKeysDialog
@@ -55,12 +57,6 @@ DATASET_FILTER = (
     "Datasets (*.csv *.tsv *.txt *.jsonl *.ndjson *.json *.xlsx *.xls *.ods *.parquet)"
     ";;All files (*)"
 )
-EXPORT_FILTERS = {
-    "CSV (*.csv)": ".csv",
-    "Excel workbook (*.xlsx)": ".xlsx",
-    "JSON Lines (*.jsonl)": ".jsonl",
-    "Parquet (*.parquet)": ".parquet",
-}
 LABEL_TAB, BROWSE_TAB, REVIEW_TAB = 0, 1, 2
 #: Besides the label and post actions, keys of the labeling view that are off while the
 #: Review tab shows: there the same keys adjudicate (the review panel's own actions).
@@ -514,29 +510,41 @@ class MainWindow(QMainWindow):
             f"Importing {path.name}", job, done, self._task_failed, self._task_cancelled
         )
 
-    def choose_export(self) -> None:
-        if self.project is None:
-            return
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export posts", "", ";;".join(EXPORT_FILTERS)
+    def choose_export(self) -> ExportDialog | None:
+        """Set up the export in a window-modal dialog; its Export button starts it."""
+        project = self.project
+        if project is None or self.codebook is None:
+            return None
+        location = Path(project.location)
+        dialog = ExportDialog(
+            self.codebook,
+            dataset_names(project),
+            annotator_list(project),
+            self,
+            folder=location.parent if location.is_file() else None,
         )
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += EXPORT_FILTERS.get(chosen, ".csv")
-        self.start_export(Path(path))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.start_export(dialog.out_path(), dialog.options()))
+        dialog.open()
+        return dialog
 
-    def start_export(self, path: Path) -> CancelToken | None:
+    def start_export(self, path: Path, options: ExportOptions | None = None) -> CancelToken | None:
+        """Run the export with a progress dialog; Cancel leaves no file behind."""
         project = self.project
         if project is None:
             return None
         self.labeling.save_edits()
+        chosen = options or ExportOptions()
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> Any:
-            return export_data(project, path, progress=progress, cancel=cancel)
+            return export_any(project, path, chosen, progress=progress, cancel=cancel)
 
-        def done(report: Any) -> None:
-            self.statusBar().showMessage(report.summary(), 15000)
+        def done(result: Any) -> None:
+            self.statusBar().showMessage(result.summary(), 15000)
+            if result.warnings:
+                QMessageBox.information(
+                    self, "Export finished", "\n\n".join([result.summary(), *result.warnings])
+                )
 
         return self.tasks.start(
             f"Exporting to {path.name}", job, done, self._task_failed, self._task_cancelled

@@ -346,3 +346,17 @@ def test_manifest_describes_the_export(labeled_project: Project, tmp_path: Path)
     assert described["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     again = export_data(labeled_project, tmp_path / "b.csv")
     assert json.loads(again.manifest.read_text())["project_id"] == manifest["project_id"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_split_files_hold_exactly_the_training_columns(
+    project: Project, tmp_path: Path, suffix: str
+) -> None:
+    _many_posts(project, tmp_path, 0, 200)
+    export_data(
+        project, tmp_path / f"t{suffix}", ExportOptions(what="training", split=(0.8, 0.1, 0.1))
+    )
+    reader = pd.read_csv if suffix == ".csv" else pd.read_parquet
+    train = reader(tmp_path / f"t.train{suffix}")
+    assert list(train.columns) == ["id", "text", "label", "label_id", "evidence"]
+    assert len(train) > 100

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from annotator.services.annotating import current_annotation
 from annotator.services.projects import Project, open_project
 from annotator.store.queries import get_post, iter_annotations
+from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.main_window import MainWindow
 from tests.conftest import SMALL_CSV, write_csv
@@ -236,8 +237,12 @@ def test_export_from_the_menu_writes_labels(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "Excel workbook (*.xlsx)")
     )
+    window.actions_by_id["file.export"].trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
-        window.actions_by_id["file.export"].trigger()
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     frame = pd.read_excel(tmp_path / "export.xlsx", dtype=str, engine="calamine")
     assert frame.loc[0, "label_ana"] == "sponsored_disclosed"
     assert frame.loc[0, "id"] == "00123"
