@@ -1,0 +1,115 @@
+"""The same project through PostgreSQL: create, import, label, search, stats, export.
+
+Runs when ANNOTATOR_TEST_POSTGRES_URL names a server where the user may create
+databases (`.ci/run` installs and starts one on loopback); skipped, with the reason
+shown, elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from annotator.domain.errors import ProjectError
+from annotator.domain.records import AnnotationChange
+from annotator.services.annotating import save_annotation
+from annotator.services.exporting import export_data
+from annotator.services.importing import import_dataset
+from annotator.services.label_import import import_labels
+from annotator.services.labeling_queue import LabelingQueue
+from annotator.services.projects import Project, init_project, open_project
+from annotator.services.review import agreement_report
+from annotator.store.navigation import QueueMode
+from tests.conftest import DATASETS
+
+SERVER = os.environ.get("ANNOTATOR_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(
+    not SERVER, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)"
+)
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh, empty database for one test, dropped afterwards."""
+    assert SERVER is not None
+    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sample(database: str) -> Iterator[Project]:
+    project = init_project(database)
+    import_dataset(project, DATASETS / "sample_posts.csv")
+    import_labels(project, DATASETS / "sample_labels.csv")
+    yield project
+    project.close()
+
+
+def test_empty_database_is_not_a_project_and_init_refuses_twice(database: str) -> None:
+    with pytest.raises(ProjectError, match="holds no annotator project"):
+        open_project(database)
+    init_project(database).close()
+    with pytest.raises(ProjectError, match="already holds"):
+        init_project(database)
+    open_project(database).close()
+
+
+def test_import_keeps_ids_and_stats_match_sqlite(sample: Project, tmp_path: Path) -> None:
+    local = init_project(tmp_path / "local.annotator")
+    import_dataset(local, DATASETS / "sample_posts.csv")
+    import_labels(local, DATASETS / "sample_labels.csv")
+    server = agreement_report(sample, resamples=100).to_json()
+    here = agreement_report(local, resamples=100).to_json()
+    local.close()
+    assert server == here
+    export_data(sample, tmp_path / "posts.csv")
+    source = pd.read_csv(DATASETS / "sample_posts.csv", dtype=str, keep_default_na=False)
+    exported = pd.read_csv(tmp_path / "posts.csv", dtype=str, keep_default_na=False)
+    assert list(exported["id"]) == list(source["id"])
+
+
+def test_labeling_queue_search_and_history(sample: Project) -> None:
+    queue = LabelingQueue(sample, "dana")
+    first = queue.current_id
+    assert first is not None
+    save_annotation(
+        sample, AnnotationChange(post_id=first, annotator="dana", label_key="not_sponsored")
+    )
+    assert LabelingQueue(sample, "dana").current_id != first
+    found = LabelingQueue(sample, "dana", QueueMode("search", "paid partnership"))
+    assert len(found) > 0
+    post = found.current_post()
+    assert post is not None and "paid partnership" in post.text.casefold()
+    with sample.engine.connect() as connection, pytest.raises(Exception, match="append-only"):
+        connection.execute(text("DELETE FROM annotation_event"))
+
+
+def test_reimport_is_idempotent_on_the_server(sample: Project) -> None:
+    again = import_dataset(sample, DATASETS / "sample_posts.csv")
+    assert again.added == 0 and again.duplicates_skipped == again.rows_read
+    stats = agreement_report(sample, resamples=10).to_json()
+    assert json.loads(json.dumps(stats))["items"] == 150
