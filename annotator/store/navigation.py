@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, text
 from sqlmodel import Session, col
 
 from annotator.store.tables import Annotation, Annotator, Dataset, Post, PostMark
@@ -83,12 +83,12 @@ def search_filter(session: Session, query: str) -> Any:
     words = [w for w in re.findall(r"\w+", query) if w]
     if not words:
         return col(Post.id) == -1
-    return and_(
-        *(
-            or_(col(Post.text).ilike(f"%{word}%"), col(Post.author).ilike(f"%{word}%"))
-            for word in words
-        )
+    # Written out exactly as the GIN index in store/schema.py, so PostgreSQL uses it.
+    document: Any = literal_column(
+        "to_tsvector('simple', coalesce(post.text, '') || ' ' || coalesce(post.author, ''))"
     )
+    terms = " & ".join([*words[:-1], f"{words[-1]}:*"])
+    return document.op("@@")(func.to_tsquery("simple", terms))
 
 
 def unlabeled_filter(annotator_id: int | None) -> Any:
