@@ -19,6 +19,7 @@ from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
+from annotator.services.assignment import assign_posts
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
@@ -100,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="what FILE is: a long-format table (default), Label Studio JSON, doccano JSONL",
     )
     labels.add_argument("--annotator", metavar="NAME", help="doccano: whose labels these are")
+
+    assign = commands.add_parser(
+        "assign", help="hand posts to annotators: each post to N of them, balanced"
+    )
+    assign.add_argument("project", metavar="PROJECT")
+    assign.add_argument("--annotators", required=True, metavar="A,B,...", help="the team")
+    assign.add_argument("--per-post", type=int, default=1, metavar="N", help="annotators a post")
+    assign.add_argument(
+        "--overlap",
+        type=float,
+        metavar="SHARE",
+        help="only this share of posts (e.g. 0.2) gets --per-post annotators; the rest one",
+    )
+    assign.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
+    assign.add_argument("--seed", type=int, default=0, help="seed of the deal (default 0)")
 
     export = commands.add_parser(
         "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
@@ -219,6 +235,20 @@ def _cmd_import_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assign(args: argparse.Namespace) -> int:
+    with closing(open_project(args.project)) as project:
+        report = assign_posts(
+            project,
+            args.annotators.split(","),
+            per_post=args.per_post,
+            overlap=args.overlap,
+            dataset=args.dataset,
+            seed=args.seed,
+        )
+    print(report.summary())
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         what=args.what,
@@ -259,6 +289,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _cmd_init,
     "import": _cmd_import,
     "import-labels": _cmd_import_labels,
+    "assign": _cmd_assign,
     "export": _cmd_export,
     "stats": _cmd_stats,
 }

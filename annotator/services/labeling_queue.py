@@ -44,7 +44,7 @@ class LabelingQueue:
         self.refresh_counts()
         if start_at is not None and self._exists(start_at):
             self.current_id = start_at
-        elif self.mode.kind == "unlabeled":
+        elif self.mode.kind in ("unlabeled", "assigned"):
             self.current_id = self._next(0, unlabeled=True) or self._next(0, unlabeled=False)
         else:
             self.current_id = self._next(0, unlabeled=False)
@@ -139,7 +139,7 @@ class LabelingQueue:
 
     def advance(self) -> bool:
         """Where a label key goes next: the next unlabeled post, or the next in the mode."""
-        if self.mode.kind == "unlabeled":
+        if self.mode.kind in ("unlabeled", "assigned"):
             return self.go_to_next_unlabeled()
         return self.go_next()
 

@@ -14,9 +14,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, text
 from sqlmodel import Session, col
 
-from annotator.store.tables import Annotation, Annotator, Dataset, Post, PostMark
+from annotator.store.tables import Annotation, Annotator, Assignment, Dataset, Post, PostMark
 
-MODES = ("unlabeled", "all", "label", "flagged", "skipped", "disagreements", "dataset", "search")
+MODES = (
+    "unlabeled",
+    "assigned",
+    "all",
+    "label",
+    "flagged",
+    "skipped",
+    "disagreements",
+    "dataset",
+    "search",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,8 @@ def mode_filter(session: Session, mode: QueueMode, annotator_id: int | None) -> 
     """The WHERE clause over ``post`` for a mode; None means every post."""
     if mode.kind in ("all", "unlabeled"):
         return None
+    if mode.kind == "assigned":
+        return exists().where(_mine(Assignment, annotator_id))
     if mode.kind == "label":
         return exists().where(
             _mine(Annotation, annotator_id), col(Annotation.label_key) == mode.value

@@ -105,8 +105,17 @@ def _migrate_2_to_3(connection: Connection) -> None:
         _run(connection, _APPEND_ONLY_POSTGRES[:1] + _APPEND_ONLY_POSTGRES[2:])
 
 
+def _migrate_3_to_4(connection: Connection) -> None:
+    """Version 4 adds assignments of posts to annotators."""
+    SQLModel.metadata.create_all(connection)
+
+
 #: version -> step taking a project from that version to the next.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 
 
 def migrate(connection: Connection, from_version: int, to_version: int) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -175,3 +175,19 @@ class GoldEvent(SQLModel, table=True):
     notes: str = ""
     method: str = "adjudicated"  # or "unanimous" (pre-filled by majority vote)
     at: datetime = Field(default_factory=utc_now, index=True)
+
+
+class Assignment(SQLModel, table=True):
+    """A post handed to an annotator by the lead; the annotator's queue follows it."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("post_id", "annotator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("annotator.id"), nullable=False, index=True)
+    )
+    created_at: datetime = Field(default_factory=utc_now)

@@ -26,6 +26,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
+from annotator.services.assignment import has_assignments
 from annotator.services.browsing import annotator_list, dataset_names
 from annotator.services.codebook_editing import set_label_shortcuts
 from annotator.services.export_any import export_any
@@ -273,7 +274,11 @@ class MainWindow(QMainWindow):
         if self.annotator_name is None:
             self._ask_annotator()
         self.queue_bar.set_choices(codebook, dataset_names(project))
-        self.set_mode(QueueMode(), start_at=self._saved_position())
+        # An annotator the lead has handed posts to starts on those.
+        name = self.annotator_name
+        start = QueueMode("assigned") if name and has_assignments(project, name) else QueueMode()
+        self.queue_bar.show_mode(start)
+        self.set_mode(start, start_at=self._saved_position())
         self.review.set_context(project, self.annotator_name)
         return True
 

@@ -56,6 +56,7 @@ class QueueBar(QWidget):
     def set_choices(self, codebook: Codebook | None, datasets: list[str]) -> None:
         self.modes.clear()
         self.modes.addItem("Next unlabeled by me", QueueMode("unlabeled"))
+        self.modes.addItem("My assigned posts", QueueMode("assigned"))
         self.modes.addItem("All posts", QueueMode("all"))
         for label in codebook.labels if codebook else ():
             self.modes.addItem(
@@ -74,12 +75,12 @@ class QueueBar(QWidget):
         mode = self.modes.currentData(MODE_ROLE)
         return mode if isinstance(mode, QueueMode) else QueueMode()
 
-    def select_mode(self, mode: QueueMode) -> None:
+    def show_mode(self, mode: QueueMode) -> None:
+        """Show ``mode`` as chosen without announcing it (the caller applies it)."""
         for index in range(self.modes.count()):
             if self.modes.itemData(index, MODE_ROLE) == mode:
                 self.modes.setCurrentIndex(index)
                 self.search.clear()
-                self.mode_changed.emit(mode)
                 return
 
     def focus_search(self) -> None:

@@ -206,3 +206,17 @@ def test_stats_filters_and_undefined_values_through_the_cli(tmp_path: Path) -> N
     assert set(pair["cohen_kappa"]) == {"ana|ben"}
     wrong = annotator("stats", project, "--dataset", "nope", check=False)
     assert wrong.returncode == 2 and "no dataset 'nope'" in wrong.stderr
+
+
+def test_assign_through_the_cli(tmp_path: Path) -> None:
+    project = tmp_path / "a.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    out = annotator(
+        "assign", project, "--annotators", "ana,ben,chloe", "--per-post", "2", "--overlap", "0.2"
+    ).stdout
+    assert out.startswith("Assigned 381 posts")
+    again = annotator("assign", project, "--annotators", "ana,ben,chloe").stdout
+    assert again.startswith("Assigned 0 posts")
+    bad = annotator("assign", project, "--annotators", "ana", "--per-post", "2", check=False)
+    assert bad.returncode == 2 and "--per-post" in bad.stderr

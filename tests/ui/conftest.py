@@ -48,6 +48,8 @@ def make_window(
         qtbot.addWidget(window)
         qtbot.waitExposed(window)
         window.activateWindow()
+        # Window shortcuts (the label keys) only fire in the active window.
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
         windows.append(window)
         return window
 

@@ -325,3 +325,25 @@ def test_label_keys_are_editable_in_the_codebook(
     window.apply_label_keys({"not_sponsored": "S"})
     assert errors and "Skip post" in errors[-1]
     assert window.codebook.get("not_sponsored").shortcut == "7"
+
+
+def test_an_assigned_annotator_starts_on_their_assigned_posts(
+    small_project: Project, make_window: Callable, qtbot: QtBot
+) -> None:
+    from annotator.services.assignment import assign_posts
+
+    assign_posts(small_project, ["ana", "ben"], per_post=1, seed=2)
+    location = small_project.location
+    small_project.close()
+    window: MainWindow = make_window(location)
+    assert window.queue_bar.current_mode().kind == "assigned"
+    assert window.queue_bar.modes.currentText() == "My assigned posts"
+    queue = window.labeling.queue
+    assert queue is not None and len(queue) == 2
+    first = queue.current_id
+    press(qtbot, window, Qt.Key.Key_1)
+    second = window.labeling.current_post_id
+    assert second is not None and second != first
+    press(qtbot, window, Qt.Key.Key_1)
+    assert window.labeling.queue is not None
+    assert window.labeling.queue.labeled_count == 2
