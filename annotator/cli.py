@@ -25,6 +25,7 @@ from annotator.services.exporting import ExportOptions, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.interop import import_doccano, import_label_studio
 from annotator.services.label_import import import_labels
+from annotator.services.packages import merge, pack
 from annotator.services.projects import init_project, open_project
 from annotator.services.review import agreement_report
 from annotator.services.sources import FORMATS
@@ -116,6 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     assign.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
     assign.add_argument("--seed", type=int, default=0, help="seed of the deal (default 0)")
+
+    pack_cmd = commands.add_parser(
+        "pack", help="write one annotator's offline package (a project file of its own)"
+    )
+    pack_cmd.add_argument("project", metavar="PROJECT")
+    pack_cmd.add_argument("out", metavar="OUT", type=Path, help="the package file to create")
+    pack_cmd.add_argument("--annotator", required=True, metavar="NAME")
+
+    merge_cmd = commands.add_parser(
+        "merge", help="bring annotators' packages back: every label, note and change"
+    )
+    merge_cmd.add_argument("project", metavar="PROJECT")
+    merge_cmd.add_argument("packages", metavar="PACKAGE", type=Path, nargs="+")
 
     export = commands.add_parser(
         "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
@@ -249,6 +263,20 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pack(args: argparse.Namespace) -> int:
+    with closing(open_project(args.project)) as project:
+        count = pack(project, args.out, annotator=args.annotator)
+    print(f"Packed {count:,} posts for {args.annotator} into {args.out}.")
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    with closing(open_project(args.project)) as project:
+        for package in args.packages:
+            print(merge(project, package).summary())
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         what=args.what,
@@ -290,6 +318,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
     "import-labels": _cmd_import_labels,
     "assign": _cmd_assign,
+    "pack": _cmd_pack,
+    "merge": _cmd_merge,
     "export": _cmd_export,
     "stats": _cmd_stats,
 }

@@ -110,11 +110,32 @@ def _migrate_3_to_4(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
 
 
+def _migrate_4_to_5(connection: Connection) -> None:
+    """Version 5 gives every history event a uid, so packages can be merged back without
+    counting a change twice. The history is append-only, so its guard is lifted for the
+    one-time fill and put back."""
+    if _is_sqlite(connection):
+        connection.execute(text("ALTER TABLE annotation_event ADD COLUMN uid VARCHAR"))
+        _run(connection, [f"DROP TRIGGER IF EXISTS annotation_event_no_{v}" for v in
+                          ("update", "delete")])  # fmt: skip
+        connection.execute(text("UPDATE annotation_event SET uid = lower(hex(randomblob(16)))"))
+        _run(connection, [s for s in _APPEND_ONLY_SQLITE if "annotation_event" in s])
+    else:
+        connection.execute(text("ALTER TABLE annotation_event ADD COLUMN uid VARCHAR"))
+        connection.execute(text("ALTER TABLE annotation_event DISABLE TRIGGER USER"))
+        connection.execute(text("UPDATE annotation_event SET uid = md5(random()::text || id)"))
+        connection.execute(text("ALTER TABLE annotation_event ENABLE TRIGGER USER"))
+    connection.execute(
+        text("CREATE UNIQUE INDEX IF NOT EXISTS ix_annotation_event_uid ON annotation_event (uid)")
+    )
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,10 +10,15 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
+
+
+def new_uid() -> str:
+    """A random id for a change, the same in every copy of the project it travels to."""
+    return uuid.uuid4().hex
 
 
 def utc_now() -> datetime:
@@ -128,6 +134,8 @@ class AnnotationEvent(SQLModel, table=True):
     evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     seconds_spent: float = 0.0
     at: datetime = Field(default_factory=utc_now, index=True)
+    #: Identity of the change across copies of a project (packages, merges).
+    uid: str = Field(default_factory=new_uid, unique=True)
 
 
 class GoldLabel(SQLModel, table=True):

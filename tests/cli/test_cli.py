@@ -220,3 +220,29 @@ def test_assign_through_the_cli(tmp_path: Path) -> None:
     assert again.startswith("Assigned 0 posts")
     bad = annotator("assign", project, "--annotators", "ana", "--per-post", "2", check=False)
     assert bad.returncode == 2 and "--per-post" in bad.stderr
+
+
+def test_pack_and_merge_through_the_cli(tmp_path: Path) -> None:
+    project = tmp_path / "lead.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    annotator("assign", project, "--annotators", "ana,ben", "--per-post", "1")
+    package = tmp_path / "ana.annotator"
+    out = annotator("pack", project, package, "--annotator", "ana").stdout
+    assert out.startswith("Packed 19") and "posts for ana" in out
+    annotator("export", package, tmp_path / "mine.csv")
+    first_id = pd.read_csv(tmp_path / "mine.csv", dtype=str)["id"][0]
+    labels = write_csv(
+        tmp_path / "l.csv", f"post_id,annotator,label\n{first_id},ana,sponsored_disclosed\n"
+    )
+    annotator("import-labels", package, labels)
+    merged = annotator("merge", project, package).stdout
+    assert "1 changes added" in merged and "1 added" in merged
+    again = annotator("merge", project, package).stdout
+    assert "0 changes added, 1 already here" in again
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert stats["per_label"]["sponsored_disclosed"]["count"] == 1
+    foreign = tmp_path / "foreign.annotator"
+    annotator("init", foreign)
+    refused = annotator("merge", foreign, tmp_path / "ana.annotator", check=False)
+    assert refused.returncode == 2 and "another project" in refused.stderr
