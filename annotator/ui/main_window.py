@@ -26,7 +26,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
-from annotator.services.assignment import has_assignments
+from annotator.services.assignment import assign_posts, has_assignments
 from annotator.services.browsing import annotator_list, dataset_names
 from annotator.services.codebook_editing import set_label_shortcuts
 from annotator.services.export_any import export_any
@@ -41,6 +41,7 @@ from annotator.services.project_settings import (
 from annotator.services.projects import Project, codebook_of, init_project, open_project
 from annotator.store.navigation import QueueMode
 from annotator.ui.actions import ActionSpec, build_actions
+from annotator.ui.assign_dialog import AssignDialog, AssignRequest
 from annotator.ui.browse_panel import BrowsePanel
 from annotator.ui.errors import report_error
 from annotator.ui.export_dialog import ExportDialog
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
             ActionSpec("project.blind", "&Blind mode: hide authors", None, self.toggle_blind),
             ActionSpec("project.columns", "Extra &columns shown…", None, self.choose_columns),
             ActionSpec("project.keys", "Label &keys…", None, self.edit_label_keys),
+            ActionSpec("project.assign", "&Assign posts…", None, self.assign_posts_dialog),
             ActionSpec("help.keys", "&Keys…", "F1", self.show_help),
         ]
 
@@ -220,7 +222,9 @@ class MainWindow(QMainWindow):
         menu("&Go", ["go.next", "go.previous", "go.next_unlabeled"])
         menu("&View", ["view.search", None, "view.label", "view.browse", "view.review"])
         ids["project.blind"].setCheckable(True)
-        menu("P&roject", ["project.blind", "project.columns", "project.keys"])
+        menu(
+            "P&roject", ["project.blind", "project.columns", "project.keys", None, "project.assign"]
+        )
         ids["help.keys"].setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         menu("&Help", ["help.keys"])
 
@@ -409,6 +413,49 @@ class MainWindow(QMainWindow):
         self._rebuild_label_actions()
         self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
 
+    # ----- assigning posts (lead) -------------------------------------------------------------
+
+    def assign_posts_dialog(self) -> AssignDialog | None:
+        """Choose the team and how many annotators per post in a window-modal dialog."""
+        project = self.project
+        if project is None:
+            return None
+        known = annotator_list(project)
+        if self.annotator_name and self.annotator_name not in known:
+            known.append(self.annotator_name)
+        dialog = AssignDialog(known, dataset_names(project), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.assign(dialog.request()))
+        dialog.open()
+        return dialog
+
+    def assign(self, request: AssignRequest) -> None:
+        """Deal the posts without annotators; the current annotator then walks theirs."""
+        project = self.project
+        if project is None:
+            return
+        try:
+            report = assign_posts(
+                project,
+                request.annotators,
+                per_post=request.per_post,
+                overlap=request.overlap,
+                dataset=request.dataset,
+                seed=request.seed,
+            )
+        except UserError as error:
+            report_error(self, error)
+            return
+        text = report.summary()
+        if report.posts == 0:
+            text += "\n\nNo post was left without annotators, so nothing changed."
+        self.statusBar().showMessage(report.summary(), 15000)
+        QMessageBox.information(self, "Posts assigned", text)
+        name = self.annotator_name
+        if name and has_assignments(project, name):
+            self.queue_bar.show_mode(QueueMode("assigned"))
+            self.set_mode(QueueMode("assigned"))
+
     def show_help(self) -> None:
         HelpOverlay(self.menuBar(), self).open()
 
@@ -437,6 +484,7 @@ class MainWindow(QMainWindow):
             "file.annotator",
             "project.blind",
             "project.columns",
+            "project.assign",
         ):
             self.actions_by_id[action_id].setEnabled(self.project is not None)
         if queue is not None and self.project is not None:
