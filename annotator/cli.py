@@ -19,6 +19,7 @@ from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
+from annotator.services.annotators import rename_annotator
 from annotator.services.assignment import assign_posts
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions, parse_split
@@ -130,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     merge_cmd.add_argument("project", metavar="PROJECT")
     merge_cmd.add_argument("packages", metavar="PACKAGE", type=Path, nargs="+")
+
+    people = commands.add_parser("rename-annotator", help="give an annotator a new name")
+    people.add_argument("project", metavar="PROJECT")
+    people.add_argument("old", metavar="OLD")
+    people.add_argument("new", metavar="NEW")
 
     export = commands.add_parser(
         "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
@@ -277,6 +283,13 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_rename_annotator(args: argparse.Namespace) -> int:
+    with closing(open_project(args.project)) as project:
+        rename_annotator(project, args.old, args.new)
+    print(f"Renamed {args.old} to {args.new}; their labels moved with them.")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         what=args.what,
@@ -320,6 +333,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "assign": _cmd_assign,
     "pack": _cmd_pack,
     "merge": _cmd_merge,
+    "rename-annotator": _cmd_rename_annotator,
     "export": _cmd_export,
     "stats": _cmd_stats,
 }

@@ -32,6 +32,7 @@ from annotator.services.codebook_editing import set_label_shortcuts
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions
 from annotator.services.importing import ImportOptions, import_dataset
+from annotator.services.packages import merge
 from annotator.services.project_settings import (
     blind_mode,
     set_blind_mode,
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
             ),
             ActionSpec("file.import", "&Import dataset…", "Ctrl+I", self.choose_import),
             ActionSpec("file.export", "&Export…", "Ctrl+E", self.choose_export),
+            ActionSpec("file.merge", "&Merge packages…", None, self.choose_packages),
             ActionSpec("file.annotator", "Switch &annotator…", None, self.switch_annotator),
             ActionSpec("file.quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
             ActionSpec(
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
                 None,
                 "file.import",
                 "file.export",
+                "file.merge",
                 None,
                 "file.annotator",
                 None,
@@ -481,6 +484,7 @@ class MainWindow(QMainWindow):
         for action_id in (
             "file.import",
             "file.export",
+            "file.merge",
             "file.annotator",
             "project.blind",
             "project.columns",
@@ -562,6 +566,30 @@ class MainWindow(QMainWindow):
         return self.tasks.start(
             f"Importing {path.name}", job, done, self._task_failed, self._task_cancelled
         )
+
+    def choose_packages(self) -> None:
+        """File > Merge packages: bring annotators' offline work back into this project."""
+        if self.project is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(self, "Merge packages", "", PROJECT_FILTER)
+        if paths:
+            self.merge_packages([Path(p) for p in paths])
+
+    def merge_packages(self, paths: list[Path]) -> None:
+        project = self.project
+        if project is None:
+            return
+        self.labeling.save_edits()
+        summaries = []
+        for path in paths:
+            try:
+                summaries.append(merge(project, path).summary())
+            except UserError as error:
+                report_error(self, error)
+                break
+        if summaries:
+            self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
+            QMessageBox.information(self, "Merge finished", "\n\n".join(summaries))
 
     def choose_export(self) -> ExportDialog | None:
         """Set up the export in a window-modal dialog; its Export button starts it."""

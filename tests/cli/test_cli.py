@@ -246,3 +246,15 @@ def test_pack_and_merge_through_the_cli(tmp_path: Path) -> None:
     annotator("init", foreign)
     refused = annotator("merge", foreign, tmp_path / "ana.annotator", check=False)
     assert refused.returncode == 2 and "another project" in refused.stderr
+
+
+def test_rename_annotator_through_the_cli(tmp_path: Path) -> None:
+    project = tmp_path / "r.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    annotator("import-labels", project, DATASETS / "sample_labels.csv")
+    annotator("rename-annotator", project, "chloe", "chloé")
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert stats["annotators"] == ["ana", "ben", "chloé"]
+    clash = annotator("rename-annotator", project, "ana", "ben", check=False)
+    assert clash.returncode == 2 and "already exists" in clash.stderr

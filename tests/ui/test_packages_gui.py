@@ -1,0 +1,55 @@
+"""An annotator labels in their package with the app; the lead merges it from the File menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from annotator.services.annotating import current_annotation
+from annotator.services.assignment import assign_posts
+from annotator.services.packages import pack
+from annotator.services.projects import Project, open_project
+from annotator.ui.main_window import MainWindow
+from tests.ui.keys import press
+
+pytestmark = pytest.mark.gui
+
+
+def test_label_in_a_package_with_the_app_and_merge_it_back(
+    qtbot: QtBot,
+    small_project: Project,
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[str],
+) -> None:
+    assign_posts(small_project, ["ana", "ben"], per_post=1, seed=3)
+    package = tmp_path / "ana.annotator"
+    pack(small_project, package, annotator="ana")
+    location = small_project.location
+    small_project.close()
+
+    offline = make_window(package, annotator="ana")
+    assert offline.queue_bar.current_mode().kind == "assigned"
+    labeled = offline.labeling.queue.current_post() if offline.labeling.queue else None
+    assert labeled is not None
+    press(qtbot, offline, Qt.Key.Key_2)
+    offline.close()
+
+    lead = make_window(location, annotator="lead")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(package)], ""))
+    lead.actions_by_id["file.merge"].trigger()
+    assert messages and "1 changes added" in messages[-1]
+    project = open_project(location)
+    from annotator.store.queries import external_id_index
+
+    with project.session() as session:
+        post_id = external_id_index(session)[labeled.external_id][0]
+    merged = current_annotation(project, post_id=post_id, annotator="ana")
+    project.close()
+    assert merged is not None and merged.label_key == "sponsored_disclosed"
