@@ -113,3 +113,66 @@ def test_reimport_is_idempotent_on_the_server(sample: Project) -> None:
     assert again.added == 0 and again.duplicates_skipped == again.rows_read
     stats = agreement_report(sample, resamples=10).to_json()
     assert json.loads(json.dumps(stats))["items"] == 150
+
+
+def test_pack_from_the_server_and_merge_back(sample: Project, tmp_path: Path) -> None:
+    from annotator.services.assignment import assign_posts
+    from annotator.services.packages import merge, pack
+
+    assign_posts(sample, ["dana", "eli"], per_post=1, seed=2)
+    package = tmp_path / "dana.annotator"
+    count = pack(sample, package, annotator="dana")
+    offline = open_project(package)
+    post = LabelingQueue(offline, "dana", QueueMode("assigned")).current_id
+    assert post is not None
+    save_annotation(
+        offline, AnnotationChange(post_id=post, annotator="dana", label_key="sponsored_disclosed")
+    )
+    offline.close()
+    report = merge(sample, package)
+    assert count > 100 and report.events_added == 1 and report.annotations_added == 1
+    assert merge(sample, package).events_added == 0
+
+
+WORKER = """
+import sys
+from annotator.domain.records import AnnotationChange
+from annotator.services.annotating import save_annotation
+from annotator.services.labeling_queue import LabelingQueue
+from annotator.services.projects import open_project
+project = open_project(sys.argv[1])
+queue = LabelingQueue(project, sys.argv[2], None)
+done = 0
+while queue.current_id is not None and done < 100:
+    save_annotation(project, AnnotationChange(post_id=queue.current_id, annotator=sys.argv[2],
+                                              label_key="not_sponsored"))
+    done += 1
+    if not queue.advance():
+        break
+print(done)
+"""
+
+
+def test_two_annotators_label_at_once_on_the_server(sample: Project, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER, encoding="utf-8")
+    url = sample.engine.url.render_as_string(hide_password=False)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(script), url, name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("fay", "gus")
+    ]
+    for worker in workers:
+        out, err = worker.communicate(timeout=180)
+        assert worker.returncode == 0, err
+        assert out.strip() == "100"
+    people = {p.name: p for p in agreement_report(sample, resamples=10).people}
+    assert people["fay"].distribution["not_sponsored"] == 100
+    assert people["gus"].distribution["not_sponsored"] == 100
