@@ -13,6 +13,7 @@ from annotator.services.browsing import browse_rows, count_rows
 from annotator.services.projects import Project, codebook_of
 from annotator.store.browse import BrowseRow
 from annotator.store.navigation import QueueMode
+from annotator.ui.table_flags import read_only_flags
 
 #: Rows asked of the database at a time.
 PAGE_SIZE = 200
@@ -275,10 +276,4 @@ class BrowseTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)

@@ -33,6 +33,7 @@ from annotator.store.navigation import QueueMode
 from annotator.ui.browse_model import TEXT_LIMIT, plain_tooltip, single_line
 from annotator.ui.browse_panel import BrowseTableView
 from annotator.ui.review_figures import plain_label
+from annotator.ui.table_flags import read_only_flags
 
 #: At most this many disagreements are listed (the count says how many there are).
 MAX_ROWS = 5000
@@ -204,13 +205,7 @@ class DisagreementTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
 
 class DisagreementList(QWidget):
