@@ -19,7 +19,7 @@ from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
-from annotator.services.annotators import rename_annotator
+from annotator.services.annotators import merge_annotators, rename_annotator
 from annotator.services.assignment import assign_posts
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions, parse_split
@@ -136,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument("project", metavar="PROJECT")
     people.add_argument("old", metavar="OLD")
     people.add_argument("new", metavar="NEW")
+
+    combine = commands.add_parser(
+        "merge-annotators", help="make FROM a spelling of INTO: labels move, later one wins"
+    )
+    combine.add_argument("project", metavar="PROJECT")
+    combine.add_argument("source", metavar="FROM")
+    combine.add_argument("into", metavar="INTO")
 
     export = commands.add_parser(
         "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
@@ -290,6 +297,13 @@ def _cmd_rename_annotator(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_merge_annotators(args: argparse.Namespace) -> int:
+    with closing(open_project(args.project)) as project:
+        report = merge_annotators(project, args.source, args.into)
+    print(report.summary(args.source, args.into))
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         what=args.what,
@@ -334,6 +348,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "pack": _cmd_pack,
     "merge": _cmd_merge,
     "rename-annotator": _cmd_rename_annotator,
+    "merge-annotators": _cmd_merge_annotators,
     "export": _cmd_export,
     "stats": _cmd_stats,
 }

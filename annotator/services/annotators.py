@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlmodel import col, select
 
 from annotator.domain.errors import UserError
 from annotator.store.engine import Project
-from annotator.store.tables import Annotator
+from annotator.store.tables import Annotation, AnnotationEvent, Annotator, Assignment, PostMark
 
 
 def rename_annotator(project: Project, old: str, new: str) -> None:
@@ -27,3 +31,94 @@ def rename_annotator(project: Project, old: str, new: str) -> None:
             )
         row.name = new
         session.add(row)
+
+
+@dataclass
+class AnnotatorMergeReport:
+    """What merging two spellings did."""
+
+    moved: int = 0
+    kept_later: int = 0
+
+    def summary(self, source: str, into: str) -> str:
+        return (
+            f"Merged {source} into {into}: {self.moved:,} labels moved, {self.kept_later:,} "
+            "posts both had labeled kept their later label."
+        )
+
+
+def merge_annotators(project: Project, source: str, into: str) -> AnnotatorMergeReport:
+    """Make ``source`` a spelling of ``into``: its labels move to ``into`` (where both
+    labeled a post, the later label wins), and labels given later under either name go
+    to ``into``. The history stays as it was, plus one event per moved label."""
+    if source == into:
+        raise UserError("name two different annotators")
+    report = AnnotatorMergeReport()
+    with project.session() as session:
+        rows = {
+            name: session.exec(select(Annotator).where(col(Annotator.name) == name)).first()
+            for name in (source, into)
+        }
+        for name, row in rows.items():
+            if row is None:
+                raise UserError(f"the project has no annotator {name!r}")
+            if row.merged_into is not None:
+                raise UserError(f"{name!r} is already merged into another annotator")
+        old, new = rows[source], rows[into]
+        assert old is not None and new is not None and old.id and new.id
+        theirs = session.exec(select(Annotation).where(col(Annotation.annotator_id) == old.id))
+        for annotation in theirs.all():
+            mine = session.exec(
+                select(Annotation).where(
+                    col(Annotation.annotator_id) == new.id,
+                    col(Annotation.post_id) == annotation.post_id,
+                )
+            ).first()
+            if mine is not None and _stamp(mine.updated_at) >= _stamp(annotation.updated_at):
+                session.delete(annotation)
+                report.kept_later += 1
+                continue
+            if mine is not None:
+                session.delete(mine)
+                session.flush()
+                report.kept_later += 1
+            annotation.annotator_id = new.id
+            session.add(annotation)
+            session.add(
+                AnnotationEvent(
+                    post_id=annotation.post_id,
+                    annotator_id=new.id,
+                    action="set",
+                    label_key=annotation.label_key,
+                    notes=annotation.notes,
+                    sponsor=annotation.sponsor,
+                    evidence=list(annotation.evidence or []),
+                    seconds_spent=annotation.seconds_spent,
+                    at=annotation.updated_at,
+                )
+            )
+            report.moved += 1
+        tables: tuple[Any, ...] = (PostMark, Assignment)
+        for table in tables:
+            for item in session.exec(select(table).where(col(table.annotator_id) == old.id)).all():
+                same_kind = [col(table.kind) == item.kind] if table is PostMark else []
+                duplicate = session.exec(
+                    select(table).where(
+                        col(table.annotator_id) == new.id,
+                        col(table.post_id) == item.post_id,
+                        *same_kind,
+                    )
+                ).first()
+                if duplicate is not None:
+                    session.delete(item)
+                else:
+                    item.annotator_id = new.id
+                    session.add(item)
+        old.merged_into = new.id
+        session.add(old)
+    return report
+
+
+def _stamp(value: datetime) -> datetime:
+    """Compare timestamps whether SQLite gave them back with a zone or without."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

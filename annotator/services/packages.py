@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from annotator.domain.errors import UserError
+from annotator.domain.markers import DEFAULT_MARKERS
+from annotator.resource_files import resource_path
 from annotator.services.exporting import project_id
 from annotator.store.engine import Project, create_project, open_project
 from annotator.store.queries import annotator_id, load_codebook
@@ -29,6 +31,7 @@ from annotator.store.tables import (
     Assignment,
     Dataset,
     Post,
+    PostMark,
     ProjectMeta,
 )
 
@@ -43,13 +46,15 @@ class MergeReport:
     annotations_added: int = 0
     annotations_updated: int = 0
     annotations_removed: int = 0
+    marks_added: int = 0
     annotators: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.package}: {self.events_added:,} changes added, {self.events_known:,} "
             f"already here (ignored); annotations {self.annotations_added:,} added, "
-            f"{self.annotations_updated:,} updated, {self.annotations_removed:,} removed "
+            f"{self.annotations_updated:,} updated, {self.annotations_removed:,} removed; "
+            f"{self.marks_added:,} skip or flag marks added "
             f"({', '.join(self.annotators) or 'nobody'})."
         )
 
@@ -62,6 +67,7 @@ def _meta(session: Session, key: str) -> str | None:
 def pack(project: Project, out: Path, *, annotator: str) -> int:
     """Write ``annotator``'s package to ``out`` (a new project file); returns its posts."""
     source_id = project_id(project)
+    markers_text = _markers_text(project)
     with project.session() as session:
         who = annotator_id(session, annotator, create=False)
         if who is None:
@@ -90,11 +96,20 @@ def pack(project: Project, out: Path, *, annotator: str) -> int:
         )
         rows = [(p.model_dump(), d.model_dump()) for p, d in posts]
         history = [e.model_dump() for e in events]
+        marks = [
+            m.model_dump()
+            for m in session.execute(
+                select(PostMark).where(
+                    col(PostMark.post_id).in_(post_ids), col(PostMark.annotator_id) == who
+                )
+            ).scalars()
+        ]
     package = create_project(out, codebook)
     try:
         with package.session() as target:
             target.add(ProjectMeta(key="package_of", value=source_id))
             target.add(ProjectMeta(key="package_annotator", value=annotator))
+            target.add(ProjectMeta(key="markers", value=markers_text))
             new_who = annotator_id(target, annotator)
             datasets: dict[str, int] = {}
             post_map: dict[int, int] = {}
@@ -113,11 +128,19 @@ def pack(project: Project, out: Path, *, annotator: str) -> int:
                 post_map[post["id"]] = int(new_post.id or 0)
                 target.add(Assignment(post_id=new_post.id or 0, annotator_id=new_who or 0))
             _copy_events(target, history, post_map, {annotator: new_who or 0})
+            _copy_marks(target, marks, post_map, {who: new_who or 0})
             for key in {(post_map[e["post_id"]], new_who or 0) for e in history}:
                 _rebuild(target, *key)
     finally:
         package.close()
     return len(rows)
+
+
+def _markers_text(project: Project) -> str:
+    """The marker list the annotator should see: the project's own, else the shipped one."""
+    with project.session() as session:
+        own = _meta(session, "markers")
+    return own if own else resource_path(DEFAULT_MARKERS).read_text(encoding="utf-8")
 
 
 def _copy_events(
@@ -144,6 +167,32 @@ def _copy_events(
         data["annotator_id"] = annotator_ids[name]
         session.add(AnnotationEvent(**data))
         added += 1
+    session.flush()
+    return added
+
+
+def _copy_marks(
+    session: Session,
+    marks: list[dict[str, Any]],
+    post_map: dict[int, int],
+    annotator_ids: dict[int, int],
+) -> int:
+    """Skip and flag marks the target lacks (a mark removed on one side is not removed on
+    the other: marks only add up)."""
+    added = 0
+    for mark in marks:
+        post_id, who = post_map[mark["post_id"]], annotator_ids[mark["annotator_id"]]
+        exists = session.execute(
+            select(col(PostMark.id)).where(
+                col(PostMark.post_id) == post_id,
+                col(PostMark.annotator_id) == who,
+                col(PostMark.kind) == mark["kind"],
+            )
+        ).first()
+        if exists is None:
+            session.add(PostMark(post_id=post_id, annotator_id=who, kind=mark["kind"],
+                                 note=mark["note"], at=mark["at"]))  # fmt: skip
+            added += 1
     session.flush()
     return added
 
@@ -218,6 +267,7 @@ def merge(project: Project, package_path: Path) -> MergeReport:
             }
             names = {int(a.id or 0): a.name for a in source.execute(select(Annotator)).scalars()}
             events = [e.model_dump() for e in source.execute(select(AnnotationEvent)).scalars()]
+            marks = [m.model_dump() for m in source.execute(select(PostMark)).scalars()]
     finally:
         package.close()
     if origin != project_id(project):
@@ -246,6 +296,9 @@ def merge(project: Project, package_path: Path) -> MergeReport:
             post_map[package_id] = found[0]
         ids = {name: annotator_id(session, name) or 0 for name in names.values()}
         report.events_added = _copy_events(session, events, post_map, ids, names)
+        report.marks_added = _copy_marks(
+            session, marks, post_map, {key: ids[name] for key, name in names.items()}
+        )
         report.events_known = len(events) - report.events_added
         touched = {(post_map[e["post_id"]], ids[names[e["annotator_id"]]]) for e in events}
         for post_id, who in sorted(touched):

@@ -6,10 +6,12 @@ import json
 
 from sqlmodel import select
 
+from annotator.domain.markers import Marker, load_markers, parse_markers
 from annotator.store.engine import Project
 from annotator.store.tables import ProjectMeta
 
 BLIND_MODE = "blind_mode"
+MARKERS = "markers"
 SHOWN_EXTRA_COLUMNS = "shown_extra_columns"
 
 
@@ -46,3 +48,16 @@ def shown_extra_columns(project: Project) -> list[str]:
 
 def set_shown_extra_columns(project: Project, columns: list[str]) -> None:
     _set(project, SHOWN_EXTRA_COLUMNS, json.dumps(columns))
+
+
+def marker_list(project: Project) -> list[Marker]:
+    """The project's own disclosure markers (a package carries the lead's list), else the
+    shipped ones."""
+    text = _get(project, MARKERS)
+    return parse_markers(text) if text else load_markers()
+
+
+def set_marker_list(project: Project, text: str) -> None:
+    """Store a marker list in the project (the text format of resources/markers/)."""
+    parse_markers(text)  # refuse a list that does not compile before storing it
+    _set(project, MARKERS, text)

@@ -182,5 +182,10 @@ def count_labeled_by(session: Session, annotator_id: int | None) -> int:
 
 
 def annotator_id_of(session: Session, name: str) -> int | None:
-    found = session.execute(select(col(Annotator.id)).where(col(Annotator.name) == name)).scalar()
-    return None if found is None else int(found)
+    """The annotator called ``name`` (or the one that spelling was merged into)."""
+    found = session.execute(
+        select(col(Annotator.id), col(Annotator.merged_into)).where(col(Annotator.name) == name)
+    ).first()
+    if found is None:
+        return None
+    return int(found[1]) if found[1] is not None else int(found[0])

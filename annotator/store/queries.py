@@ -56,7 +56,8 @@ def load_codebook(session: Session) -> Codebook:
 
 
 def annotator_id(session: Session, name: str, *, create: bool = True) -> int | None:
-    """The id of the annotator called ``name``, created on first use when ``create``."""
+    """The id of the annotator called ``name``, created on first use when ``create``; a
+    spelling merged into another annotator gives that annotator's id."""
     row = session.exec(select(Annotator).where(Annotator.name == name)).first()
     if row is None:
         if not create:
@@ -64,12 +65,20 @@ def annotator_id(session: Session, name: str, *, create: bool = True) -> int | N
         row = Annotator(name=name)
         session.add(row)
         session.flush()
+    if row.merged_into is not None:
+        return row.merged_into
     assert row.id is not None
     return row.id
 
 
 def annotator_names(session: Session) -> list[str]:
-    return list(session.exec(select(Annotator.name).order_by(col(Annotator.name))).all())
+    """Annotators as people: spellings merged into another one are left out."""
+    statement = (
+        select(Annotator.name)
+        .where(col(Annotator.merged_into).is_(None))
+        .order_by(col(Annotator.name))
+    )
+    return list(session.exec(statement).all())
 
 
 def list_datasets(session: Session) -> list[DatasetRecord]:

@@ -130,12 +130,20 @@ def _migrate_4_to_5(connection: Connection) -> None:
     )
 
 
+def _migrate_5_to_6(connection: Connection) -> None:
+    """Version 6 lets the lead merge two spellings of one annotator."""
+    connection.execute(
+        text("ALTER TABLE annotator ADD COLUMN merged_into INTEGER REFERENCES annotator(id)")
+    )
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -89,6 +89,9 @@ class Annotator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     created_at: datetime = Field(default_factory=utc_now)
+    #: Set when the lead merged this spelling into another annotator; new labels under
+    #: this name go to that one, old history keeps pointing here.
+    merged_into: int | None = Field(default=None, foreign_key="annotator.id")
 
 
 class Annotation(SQLModel, table=True):

@@ -26,6 +26,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
+from annotator.services.annotators import merge_annotators, rename_annotator
 from annotator.services.assignment import assign_posts, has_assignments
 from annotator.services.browsing import annotator_list, dataset_names
 from annotator.services.codebook_editing import set_label_shortcuts
@@ -35,6 +36,7 @@ from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.packages import merge
 from annotator.services.project_settings import (
     blind_mode,
+    marker_list,
     set_blind_mode,
     set_shown_extra_columns,
     shown_extra_columns,
@@ -178,6 +180,9 @@ class MainWindow(QMainWindow):
             ActionSpec("project.blind", "&Blind mode: hide authors", None, self.toggle_blind),
             ActionSpec("project.columns", "Extra &columns shown…", None, self.choose_columns),
             ActionSpec("project.keys", "Label &keys…", None, self.edit_label_keys),
+            ActionSpec(
+                "project.people", "Rename or &merge annotators…", None, self.edit_annotators
+            ),
             ActionSpec("project.assign", "&Assign posts…", None, self.assign_posts_dialog),
             ActionSpec("help.keys", "&Keys…", "F1", self.show_help),
         ]
@@ -226,7 +231,15 @@ class MainWindow(QMainWindow):
         menu("&View", ["view.search", None, "view.label", "view.browse", "view.review"])
         ids["project.blind"].setCheckable(True)
         menu(
-            "P&roject", ["project.blind", "project.columns", "project.keys", None, "project.assign"]
+            "P&roject",
+            [
+                "project.blind",
+                "project.columns",
+                "project.keys",
+                None,
+                "project.assign",
+                "project.people",
+            ],
         )
         ids["help.keys"].setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         menu("&Help", ["help.keys"])
@@ -275,6 +288,7 @@ class MainWindow(QMainWindow):
         self._close_project()
         self.project = project
         self.codebook = codebook
+        self.markers = marker_list(project)
         self.preferences.add_recent_project(project.location)
         self._rebuild_label_actions()
         self.actions_by_id["project.blind"].setChecked(blind_mode(project))
@@ -459,6 +473,43 @@ class MainWindow(QMainWindow):
             self.queue_bar.show_mode(QueueMode("assigned"))
             self.set_mode(QueueMode("assigned"))
 
+    def edit_annotators(self) -> None:
+        """Project > Rename or merge annotators: fix a misspelled name, or fold one
+        spelling into another person (labels move; the later label wins)."""
+        project = self.project
+        if project is None:
+            return
+        names = annotator_list(project)
+        if not names:
+            return
+        name, ok = QInputDialog.getItem(self, "Annotators", "Annotator:", names, 0, False)
+        if not ok:
+            return
+        new, ok = QInputDialog.getText(
+            self,
+            "Annotators",
+            f"New name for {name} (an existing annotator's name merges {name} into them):",
+            text=name,
+        )
+        new = new.strip()
+        if not ok or not new or new == name:
+            return
+        try:
+            if new in names:
+                summary = merge_annotators(project, name, new).summary(name, new)
+            else:
+                rename_annotator(project, name, new)
+                summary = f"Renamed {name} to {new}."
+        except UserError as error:
+            report_error(self, error)
+            return
+        if self.annotator_name == name:
+            self.annotator_name = new
+            self.preferences.annotator_name = new
+        self.statusBar().showMessage(summary, 15000)
+        self.review.set_context(project, self.annotator_name)
+        self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
+
     def show_help(self) -> None:
         HelpOverlay(self.menuBar(), self).open()
 
@@ -489,6 +540,7 @@ class MainWindow(QMainWindow):
             "project.blind",
             "project.columns",
             "project.assign",
+            "project.people",
         ):
             self.actions_by_id[action_id].setEnabled(self.project is not None)
         if queue is not None and self.project is not None:

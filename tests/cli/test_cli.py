@@ -258,3 +258,14 @@ def test_rename_annotator_through_the_cli(tmp_path: Path) -> None:
     assert stats["annotators"] == ["ana", "ben", "chloé"]
     clash = annotator("rename-annotator", project, "ana", "ben", check=False)
     assert clash.returncode == 2 and "already exists" in clash.stderr
+
+
+def test_merge_annotators_through_the_cli(tmp_path: Path) -> None:
+    project = tmp_path / "m.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    annotator("import-labels", project, DATASETS / "sample_labels.csv")
+    out = annotator("merge-annotators", project, "chloe", "ana").stdout
+    assert out.startswith("Merged chloe into ana")
+    stats = json.loads(annotator("stats", project, "--json").stdout)
+    assert stats["annotators"] == ["ana", "ben"]

@@ -66,11 +66,17 @@ def test_pack_label_offline_and_merge_back(team: Project, tmp_path: Path) -> Non
     offline = _ids(package, "ana")
     assert len(offline) == 2
     _label(package, offline[0], "ana", "sponsored_disclosed", "changed my mind")
+    from annotator.services.marks import FLAG, marks_of, set_mark
+
+    set_mark(package, post_id=offline[1], annotator="ana", kind=FLAG, on=True, note="ask lead")
     _label(package, offline[1], "ana", "sponsored_undisclosed", "coordinated")
     package.close()
     report = merge(team, tmp_path / "ana.annotator")
     assert (report.annotations_updated, report.annotations_added) == (1, 1)
     assert report.events_added == 2 and report.events_known == 1
+    assert report.marks_added == 1
+    flagged = [p for p in mine if marks_of(team, post_id=p, annotator="ana") == {FLAG}]
+    assert len(flagged) == 1
     first = current_annotation(team, post_id=mine[0], annotator="ana")
     assert first is not None and (first.label_key, first.notes) == (
         "sponsored_disclosed",
@@ -164,3 +170,19 @@ def test_merging_in_any_order_and_twice_gives_the_same_project(
         target.close()
     base.close()
     assert results[0] == results[1]
+
+
+def test_the_package_carries_the_projects_marker_list(team: Project, tmp_path: Path) -> None:
+    from annotator.domain.markers import find_markers
+    from annotator.services.project_settings import marker_list, set_marker_list
+
+    assert find_markers("#werbung", marker_list(team))  # the shipped list by default
+    set_marker_list(team, "#teammarker\npaid by the campaign\n")
+    pack(team, tmp_path / "ana.annotator", annotator="ana")
+    package = open_project(tmp_path / "ana.annotator")
+    markers = marker_list(package)
+    package.close()
+    assert [m.text for m in find_markers("Paid by the campaign #teammarker #werbung", markers)] == [
+        "Paid by the campaign",
+        "#teammarker",
+    ]

@@ -53,3 +53,33 @@ def test_label_in_a_package_with_the_app_and_merge_it_back(
     merged = current_annotation(project, post_id=post_id, annotator="ana")
     project.close()
     assert merged is not None and merged.label_key == "sponsored_disclosed"
+
+
+def test_lead_merges_two_spellings_from_the_project_menu(
+    small_project: Project,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.domain.records import AnnotationChange
+    from annotator.services.annotating import save_annotation
+    from annotator.services.labeling_queue import LabelingQueue
+    from annotator.services.review import agreement_report
+
+    post = LabelingQueue(small_project, "x").current_id
+    assert post is not None
+    for who in ("ana", "Ana M."):
+        save_annotation(
+            small_project, AnnotationChange(post_id=post, annotator=who, label_key="not_sponsored")
+        )
+    location = small_project.location
+    small_project.close()
+    window = make_window(location, annotator="lead")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Ana M.", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ana", True))
+    window.actions_by_id["project.people"].trigger()
+    assert "Merged Ana M. into ana" in window.statusBar().currentMessage()
+    project = open_project(location)
+    assert agreement_report(project, resamples=5).annotators == ["ana"]
+    project.close()
