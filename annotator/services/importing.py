@@ -262,6 +262,7 @@ def import_dataset(
     if not name:
         raise UserError("the dataset name is empty")
     report = ImportReport(dataset=name, file=source.file, column_mapping=mapping)
+    project.backup("before-import")
     report.encoding = getattr(source, "encoding_note", None)
     with project.session() as session:
         dataset = _dataset(session, name, path, mapping)

@@ -275,6 +275,7 @@ def merge(project: Project, package_path: Path) -> MergeReport:
             f"{package_path.name}: was packed from another project; merge it into the project "
             "it came from"
         )
+    project.backup("before-merge")
     with project.session() as session:
         index = {
             (d.name, p.external_id): (int(p.id or 0), p.content_hash)

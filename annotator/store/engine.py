@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import ProjectError
+from annotator.store.backup import make_backup
 from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
 
@@ -49,6 +50,12 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def backup(self, reason: str) -> Path | None:
+        """A rolling backup of an SQLite project (None for a database server)."""
+        if not self.is_sqlite:
+            return None
+        return make_backup(Path(self.location), reason)
 
 
 def _sqlite_path(target: str | Path) -> Path | None:
@@ -160,9 +167,12 @@ def _check_meta(meta: dict[str, str], location: str) -> None:
 
 
 def _upgrade(project: Project, meta: dict[str, str]) -> None:
-    """Bring an older project up to this version's schema, in one transaction."""
+    """Bring an older project up to this version's schema, in one transaction, after a
+    backup of the file as it was."""
     version = int(meta["schema_version"])
     if version < SCHEMA_VERSION:
+        if project.is_sqlite:
+            make_backup(Path(project.location), f"before-schema-{SCHEMA_VERSION}")
         with project.engine.begin() as connection:
             migrate(connection, version, SCHEMA_VERSION)
 

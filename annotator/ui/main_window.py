@@ -7,7 +7,7 @@ import getpass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +28,7 @@ from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.annotators import merge_annotators, rename_annotator
 from annotator.services.assignment import assign_posts, has_assignments
+from annotator.services.backups import project_backups, restore
 from annotator.services.browsing import annotator_list, dataset_names
 from annotator.services.codebook_editing import set_label_shortcuts
 from annotator.services.export_any import export_any
@@ -62,6 +63,8 @@ DATASET_FILTER = (
     "Datasets (*.csv *.tsv *.txt *.jsonl *.ndjson *.json *.xlsx *.xls *.ods *.parquet)"
     ";;All files (*)"
 )
+#: Minutes between automatic backups of an open project.
+BACKUP_MINUTES = 10
 LABEL_TAB, BROWSE_TAB, REVIEW_TAB = 0, 1, 2
 #: Besides the label and post actions, keys of the labeling view that are off while the
 #: Review tab shows: there the same keys adjudicate (the review panel's own actions).
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
         self.label_actions: dict[str, QAction] = {}
         self._build_menus()
         self._restore_geometry()
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_MINUTES * 60_000)
+        self.backup_timer.timeout.connect(self._timed_backup)
+        self.backup_timer.start()
         self._refresh()
 
     # ----- construction -------------------------------------------------------------------
@@ -132,6 +139,7 @@ class MainWindow(QMainWindow):
             ActionSpec("file.import", "&Import dataset…", "Ctrl+I", self.choose_import),
             ActionSpec("file.export", "&Export…", "Ctrl+E", self.choose_export),
             ActionSpec("file.merge", "&Merge packages…", None, self.choose_packages),
+            ActionSpec("file.restore", "&Restore backup…", None, self.choose_backup),
             ActionSpec("file.annotator", "Switch &annotator…", None, self.switch_annotator),
             ActionSpec("file.quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
             ActionSpec(
@@ -210,6 +218,7 @@ class MainWindow(QMainWindow):
                 "file.export",
                 "file.merge",
                 None,
+                "file.restore",
                 "file.annotator",
                 None,
                 "file.quit",
@@ -536,6 +545,7 @@ class MainWindow(QMainWindow):
             "file.import",
             "file.export",
             "file.merge",
+            "file.restore",
             "file.annotator",
             "project.blind",
             "project.columns",
@@ -617,6 +627,35 @@ class MainWindow(QMainWindow):
 
         return self.tasks.start(
             f"Importing {path.name}", job, done, self._task_failed, self._task_cancelled
+        )
+
+    def _timed_backup(self) -> None:
+        """Every few minutes of an open SQLite project: a rolling backup."""
+        if self.project is not None and not self.tasks.busy:
+            self.project.backup("timer")
+
+    def choose_backup(self) -> None:
+        """File > Restore backup: put an earlier copy of the project file back."""
+        project = self.project
+        if project is None or not project.is_sqlite:
+            return
+        location = project.location
+        backups = project_backups(project)
+        if not backups:
+            QMessageBox.information(self, "Restore backup", "This project has no backups yet.")
+            return
+        names = [b.name for b in backups]
+        name, ok = QInputDialog.getItem(
+            self, "Restore backup", "Backup to restore (newest first):", names, 0, False
+        )
+        if not ok:
+            return
+        self._close_project()
+        safety = restore(location, backups[names.index(name)])
+        self.open_project(location)
+        self.statusBar().showMessage(
+            f"Restored {name}; the project as it was is kept as {safety.name if safety else '-'}",
+            15000,
         )
 
     def choose_packages(self) -> None:

@@ -83,3 +83,31 @@ def test_lead_merges_two_spellings_from_the_project_menu(
     project = open_project(location)
     assert agreement_report(project, resamples=5).annotators == ["ana"]
     project.close()
+
+
+def test_restore_backup_from_the_file_menu(
+    small_project: Project,
+    small_csv: Path,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.services.importing import ImportOptions, import_dataset
+
+    import_dataset(small_project, small_csv, ImportOptions(dataset="twice"))
+    location = small_project.location
+    small_project.close()
+    window = make_window(location)
+    assert window.labeling.queue is not None and len(window.labeling.queue) == 8
+    chosen: list[list[str]] = []
+
+    def pick(_parent: object, _title: str, _label: str, names: list[str], *_a: object) -> tuple:
+        chosen.append(names)
+        return next(n for n in names if "before-import" in n), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window.actions_by_id["file.restore"].trigger()
+    assert chosen and chosen[0] == sorted(chosen[0], reverse=True)
+    assert window.labeling.queue is not None and len(window.labeling.queue) == 4
+    assert "Restored" in window.statusBar().currentMessage()
