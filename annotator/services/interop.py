@@ -132,7 +132,7 @@ from annotator.domain.records import (
     PostRecord,
 )
 from annotator.domain.text_offsets import utf16_to_index
-from annotator.services.sources.json_records import parse_json_line
+from annotator.services.sources.json_records import TOO_DEEP, parse_json_line
 from annotator.store.engine import Project
 from annotator.store.queries import (
     annotator_names,
@@ -705,6 +705,8 @@ def _read_json(path: Path) -> list[Any]:
     """The tasks of a Label Studio JSON export (an array; one task object is accepted)."""
     try:
         value = json.loads(_read_text(path))
+    except RecursionError as error:
+        raise UserError(TOO_DEEP, file=path.name) from error
     except json.JSONDecodeError as error:
         raise UserError(
             f"is not valid JSON ({error.msg}, line {error.lineno} column {error.colno})",

@@ -27,6 +27,11 @@ def _sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
+def _one_line(error: Exception) -> str:
+    """pandas' parser messages end in a line break; the user gets one sentence."""
+    return " ".join(str(error).split())
+
+
 class DelimitedSource(TextSource):
     """A CSV/TSV file read by pandas' C parser in chunks of strings."""
 
@@ -80,7 +85,7 @@ class DelimitedSource(TextSource):
         except pd.errors.EmptyDataError as error:
             raise UserError("is empty", file=self.file) from error
         except (pd.errors.ParserError, ValueError) as error:
-            raise UserError(f"cannot be read as CSV: {error}", file=self.file) from error
+            raise UserError(f"cannot be read as CSV: {_one_line(error)}", file=self.file) from error
 
     def position(self) -> int:
         handle = self._handle
@@ -100,7 +105,9 @@ class DelimitedSource(TextSource):
                 except StopIteration:
                     return
                 except (pd.errors.ParserError, ValueError) as error:
-                    raise UserError(f"cannot be read as CSV: {error}", file=self.file) from error
+                    raise UserError(
+                        f"cannot be read as CSV: {_one_line(error)}", file=self.file
+                    ) from error
                 frame.columns = self.columns
                 rows = list(range(next_row, next_row + len(frame)))
                 next_row += len(frame)

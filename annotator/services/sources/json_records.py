@@ -13,6 +13,8 @@ from annotator.domain.progress import CancelToken
 from annotator.services.sources.base import RecordChunk, SourceChunk, TextSource
 from annotator.services.sources.encoding import line_of
 
+TOO_DEEP = "nests JSON too deeply to be a post record (thousands of levels); is it a real export?"
+
 #: How many records decide the columns shown in previews and used for mapping.
 COLUMN_SAMPLE = 1000
 
@@ -85,6 +87,8 @@ def parse_json_line(line: str, file: str, number: int) -> Any:
     """One JSON Lines value, or a UserError naming the file and line."""
     try:
         return json.loads(line)
+    except RecursionError as error:
+        raise UserError(TOO_DEEP, file=file, row=number) from error
     except json.JSONDecodeError as error:
         raise UserError(
             f"is not valid JSON ({error.msg} at character {error.colno})", file=file, row=number
@@ -136,6 +140,8 @@ class JsonSource(TextSource):
             text = self.path.read_text(encoding=self.encoding)
             try:
                 value = json.loads(text)
+            except RecursionError as error:
+                raise UserError(TOO_DEEP, file=self.file) from error
             except json.JSONDecodeError as error:
                 raise UserError(
                     f"is not valid JSON ({error.msg}, line {error.lineno} column {error.colno})",
