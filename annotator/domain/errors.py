@@ -37,5 +37,10 @@ class ProjectError(UserError):
     """The project file or URL cannot be opened as an annotator project."""
 
 
+class ProjectBusyError(UserError):
+    """Another program held the project's write lock for longer than we wait; nothing
+    was written, and the same action can simply be tried again."""
+
+
 class CancelledError(Exception):
     """A long job was cancelled by the user; nothing it did remains."""

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
-from annotator.domain.errors import ProjectError
+from annotator.domain.errors import ProjectBusyError, ProjectError
 from annotator.store.backup import make_backup
 from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
@@ -44,6 +44,14 @@ class Project:
             try:
                 yield session
                 session.commit()
+            except OperationalError as error:
+                session.rollback()
+                if "locked" in str(error.orig) or "busy" in str(error.orig):
+                    raise ProjectBusyError(
+                        f"{self.location}: another program is writing to the project; "
+                        "nothing was saved, try again in a moment"
+                    ) from error
+                raise
             except BaseException:
                 session.rollback()
                 raise

@@ -3,13 +3,15 @@ other posts. Every change is committed before the view moves on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from annotator.domain.codebook import Codebook
+from annotator.domain.errors import ProjectBusyError
 from annotator.domain.markers import Marker, find_markers
 from annotator.domain.records import AnnotationChange, AnnotationRecord, EvidenceSpan
 from annotator.services.annotating import (
@@ -24,9 +26,14 @@ from annotator.services.projects import Project
 from annotator.store.navigation import QueueMode
 from annotator.ui.active_timer import ActiveTimer
 from annotator.ui.author_panel import AuthorPanel
+from annotator.ui.errors import report_error
 from annotator.ui.label_panel import LabelPanel
 from annotator.ui.post_panel import PostPanel
 from annotator.ui.undo import AnnotationUndoCommand
+
+#: While another program writes to the project: how often and how long to retry a save.
+BUSY_RETRY_MS = 500
+BUSY_RETRIES = 120
 
 
 @dataclass
@@ -201,16 +208,40 @@ class LabelingView(QWidget):
         )
 
     def _push(self, change: AnnotationChange) -> None:
+        """Save the change (committed now), then put it on the undo stack."""
         context = self.context
         assert context is not None
-        self.undo_stack.push(
-            AnnotationUndoCommand(SetAnnotationCommand(context.project, change), self._applied)
-        )
+        command = SetAnnotationCommand(context.project, change)
+        command.do()
+        self.undo_stack.push(AnnotationUndoCommand(command, self._applied))
+
+    def _when_free(self, action: Callable[[], None], attempt: int = 0) -> None:
+        """Run a saving action; while another program holds the project's write lock,
+        say so and try again every half second (nothing is saved twice: each attempt
+        either commits whole or not at all)."""
+        try:
+            action()
+        except ProjectBusyError as error:
+            if attempt >= BUSY_RETRIES:
+                self.message.emit("")
+                report_error(self, error)
+                return
+            self.message.emit(
+                f"The project is busy (another program is writing); retrying… ({attempt + 1})"
+            )
+            QTimer.singleShot(BUSY_RETRY_MS, lambda: self._when_free(action, attempt + 1))
+            return
+        if attempt:
+            self.message.emit("Saved after the project was busy.")
 
     def apply_label(self, key: str) -> None:
         """Save ``key`` with notes, sponsor and evidence, then move to the next post."""
         if self.context is None or self.queue is None or self.current_post_id is None:
             return
+        self._when_free(lambda: self._label_and_advance(key))
+
+    def _label_and_advance(self, key: str) -> None:
+        assert self.queue is not None
         change = self._change(key, self._evidence())
         self._push(change)
         self._drafts.pop(change.post_id, None)
@@ -294,11 +325,17 @@ class LabelingView(QWidget):
         context, post_id = self.context, self.current_post_id
         if context is None or post_id is None or self.queue is None:
             return
-        self.save_edits()
-        set_mark(context.project, post_id=post_id, annotator=context.annotator, kind=SKIP, on=True)
-        self.message.emit("Skipped; find it again under View: Skipped by me.")
-        self.queue.advance()
-        self.show_current()
+        queue = self.queue
+
+        def skip_and_advance() -> None:
+            self.save_edits()
+            set_mark(context.project, post_id=post_id, annotator=context.annotator, kind=SKIP,
+                     on=True)  # fmt: skip
+            self.message.emit("Skipped; find it again under View: Skipped by me.")
+            queue.advance()
+            self.show_current()
+
+        self._when_free(skip_and_advance)
 
     def toggle_flag(self) -> None:
         context, post_id = self.context, self.current_post_id

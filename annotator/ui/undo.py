@@ -14,7 +14,9 @@ class AnnotationUndoCommand(QUndoCommand):
     """redo() applies the change, undo() restores what was there; both commit at once.
 
     ``on_applied`` tells the window which post changed and whether it now has a label,
-    so the view can follow undo and redo across posts.
+    so the view can follow undo and redo across posts. The caller runs the command's
+    first ``do`` itself (so a failure never leaves a command on the stack); the redo that
+    ``QUndoStack.push`` makes then only reports it.
     """
 
     def __init__(
@@ -25,9 +27,13 @@ class AnnotationUndoCommand(QUndoCommand):
         super().__init__(command.text)
         self._command = command
         self._on_applied = on_applied
+        self._first = True
 
     def redo(self) -> None:
-        self._command.do()
+        if self._first:
+            self._first = False
+        else:
+            self._command.do()
         self._on_applied(self._command.change, self._command.change.label_key is not None)
 
     def undo(self) -> None:

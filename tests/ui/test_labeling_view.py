@@ -347,3 +347,35 @@ def test_an_assigned_annotator_starts_on_their_assigned_posts(
     press(qtbot, window, Qt.Key.Key_1)
     assert window.labeling.queue is not None
     assert window.labeling.queue.labeled_count == 2
+
+
+def test_a_busy_project_makes_the_label_wait_and_retry_visibly(
+    small_project: Project, make_window: Callable, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import annotator.store.engine as engine
+    import annotator.ui.labeling_view as labeling_view
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(labeling_view, "BUSY_RETRY_MS", 50)
+    location = small_project.location
+    small_project.close()
+    window: MainWindow = make_window(location)
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    other = sqlite3.connect(location, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    messages: list[str] = []
+    window.labeling.message.connect(messages.append)
+    press(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: any("busy" in m for m in messages), timeout=5000)
+    assert reread(window, post_id) is None
+    assert window.labeling.current_post_id == post_id  # it did not move on unsaved
+    other.rollback()
+    other.close()
+    qtbot.waitUntil(lambda: window.labeling.current_post_id != post_id, timeout=5000)
+    saved = reread(window, post_id)
+    assert saved is not None and saved.label_key == "sponsored_disclosed"
+    assert messages[-1] == "Saved after the project was busy."
+    assert window.undo_stack.count() == 1
