@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -21,6 +22,7 @@ from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
 from annotator.services.annotators import merge_annotators, rename_annotator
 from annotator.services.assignment import assign_posts
+from annotator.services.clustering import DEFAULT_THRESHOLD, find_clusters, list_clusters
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
@@ -143,6 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
     combine.add_argument("project", metavar="PROJECT")
     combine.add_argument("source", metavar="FROM")
     combine.add_argument("into", metavar="INTO")
+
+    clusters = commands.add_parser(
+        "clusters", help="groups of posts with the same or nearly the same text (campaigns)"
+    )
+    clusters.add_argument("project", metavar="PROJECT")
+    clusters.add_argument("--min-size", type=int, default=2, metavar="N", help="smallest group")
+    clusters.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        metavar="J",
+        help=f"near-duplicate similarity, 0-1 (default {DEFAULT_THRESHOLD})",
+    )
+    clusters.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     export = commands.add_parser(
         "export", help="export posts, annotations or training data (.csv .jsonl .parquet .xlsx)"
@@ -304,6 +320,28 @@ def _cmd_merge_annotators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_clusters(args: argparse.Namespace) -> int:
+    if not 0 < args.threshold <= 1:
+        raise UserError("--threshold must be between 0 and 1, such as 0.7")
+    with (
+        closing(open_project(args.project)) as project,
+        _terminal_progress("Finding campaigns") as progress,
+    ):
+        find_clusters(project, threshold=args.threshold, progress=progress)
+        found = list_clusters(project, min_size=args.min_size)
+    if args.json:
+        print(json.dumps([c.to_json() for c in found], indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(found):,} groups of {args.min_size} or more posts with the same text")
+    for cluster in found:
+        first_line = " ".join(cluster.representative.split())[:90]
+        print(
+            f"  #{cluster.id:<5} {cluster.size:>6,} posts  {cluster.authors:>5,} accounts  "
+            f"{cluster.first or '?'} .. {cluster.last or '?'}  {first_line}"
+        )
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         what=args.what,
@@ -345,6 +383,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
     "import-labels": _cmd_import_labels,
     "assign": _cmd_assign,
+    "clusters": _cmd_clusters,
     "pack": _cmd_pack,
     "merge": _cmd_merge,
     "rename-annotator": _cmd_rename_annotator,
@@ -366,6 +405,10 @@ def run_cli(argv: Sequence[str], *, launch_gui: GuiLauncher) -> int:
     except UserError as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`annotator clusters ... | head`): stop quietly.
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - open until the exit
+        return 0
     except KeyboardInterrupt:
         print("annotator: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         return 130

@@ -137,6 +137,11 @@ def _migrate_5_to_6(connection: Connection) -> None:
     )
 
 
+def _migrate_6_to_7(connection: Connection) -> None:
+    """Version 7 stores clusters of near-identical posts."""
+    SQLModel.metadata.create_all(connection)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -144,6 +149,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -202,3 +202,31 @@ class Assignment(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("annotator.id"), nullable=False, index=True)
     )
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class Cluster(SQLModel, table=True):
+    """A group of posts with the same or nearly the same text (a possible campaign)."""
+
+    __tablename__ = "cluster"
+
+    id: int | None = Field(default=None, primary_key=True)
+    size: int = Field(index=True)
+    authors: int
+    first_at: str | None = None
+    last_at: str | None = None
+    representative_post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
+class ClusterMember(SQLModel, table=True):
+    """Which cluster a post belongs to (at most one)."""
+
+    __tablename__ = "cluster_member"
+
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    )
+    cluster_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cluster.id", ondelete="CASCADE"), index=True)
+    )

@@ -269,3 +269,22 @@ def test_merge_annotators_through_the_cli(tmp_path: Path) -> None:
     assert out.startswith("Merged chloe into ana")
     stats = json.loads(annotator("stats", project, "--json").stdout)
     assert stats["annotators"] == ["ana", "ben"]
+
+
+def test_clusters_json_through_the_cli(tmp_path: Path) -> None:
+    project = tmp_path / "c.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    found = json.loads(annotator("clusters", project, "--json", "--min-size", "5").stdout)
+    assert found, "the sample has campaign scripts copied by many accounts"
+    for cluster in found:
+        assert set(cluster) == {
+            "id", "size", "authors", "first", "last", "representative", "post_ids",
+        }  # fmt: skip
+        assert cluster["size"] == len(cluster["post_ids"]) >= 5
+        assert 1 <= cluster["authors"] <= cluster["size"]
+    assert found == sorted(found, key=lambda c: -c["size"])
+    table = annotator("clusters", project).stdout
+    assert "posts with the same text" in table
+    bad = annotator("clusters", project, "--threshold", "2", check=False)
+    assert bad.returncode == 2

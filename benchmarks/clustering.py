@@ -1,0 +1,87 @@
+"""Finding campaigns in 1,000,000 tweet-like posts: time and peak memory.
+
+    python benchmarks/clustering.py [--posts 1000000]
+
+80% organic posts (random words) and 20% copies of 2,000 talking points, a third of the
+copies with one word changed and a third pasted with a link, a mention and an emoji.
+Prints the time for grouping identical texts alone and for the whole clustering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from annotator.domain.text_similarity import normalise
+from annotator.services.clustering import find_clusters, list_clusters
+from annotator.services.projects import init_project, open_project
+
+VOCABULARY = [f"w{i}" for i in range(5000)]
+
+
+def build(path: Path, posts: int, seed: int = 3) -> None:
+    rng = random.Random(seed)
+    scripts = [" ".join(rng.choices(VOCABULARY, k=25)) for _ in range(2000)]
+    init_project(path).close()
+    rows = []
+    for i in range(posts):
+        if rng.random() < 0.2:
+            words = rng.choice(scripts).split()
+            kind = i % 3
+            if kind == 1:
+                words[rng.randrange(len(words))] = rng.choice(VOCABULARY)
+            text = " ".join(words)
+            if kind == 2:
+                text = f"@fan{i} {text} 👍🏽 https://t.co/{i}"
+        else:
+            text = " ".join(rng.choices(VOCABULARY, k=rng.randint(8, 30)))
+        rows.append((i + 1, str(i), text, f"user{rng.randrange(200_000)}", "2020-02-14"))
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "INSERT INTO dataset (id, name, source_name, source_sha256, imported_at,"
+            " column_mapping) VALUES (1, 'sim', 'sim.csv', '', '2026-01-01', '{}')"
+        )
+        connection.executemany(
+            "INSERT INTO post (id, dataset_id, external_id, text, author, created_at, extra,"
+            " content_hash) VALUES (?, 1, ?, ?, ?, ?, '{}', '')",
+            rows,
+        )
+    connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "campaigns.annotator"
+        build(path, args.posts)
+        project = open_project(path)
+        with project.engine.connect() as connection:
+            texts = [t for (t,) in connection.exec_driver_sql("SELECT text FROM post")]
+        started = time.perf_counter()
+        exact = len({normalise(t) for t in texts})
+        exact_seconds = time.perf_counter() - started
+        del texts
+        started = time.perf_counter()
+        count = find_clusters(project)
+        seconds = time.perf_counter() - started
+        biggest = list_clusters(project)[:1]
+        project.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{args.posts:,} posts, {exact:,} distinct normalised texts")
+    print(f"grouping identical texts alone: {exact_seconds:.1f} s")
+    print(f"whole clustering (exact + MinHash LSH, stored): {seconds:.1f} s, {count:,} groups")
+    if biggest:
+        print(f"biggest group: {biggest[0].size:,} posts by {biggest[0].authors:,} accounts")
+    print(f"peak RSS: {peak:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Campaign clusters on generated data: copied talking points among organic noise."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from annotator.domain.text_similarity import normalise
+from annotator.services.clustering import cluster_of, find_clusters, list_clusters
+from annotator.services.importing import import_dataset
+from annotator.services.projects import Project
+from tests.conftest import write_csv
+
+SCRIPTS = [
+    "Dana Rivera is the only candidate with a real plan to bring manufacturing jobs back "
+    "to the Midwest. I have seen it up close and I am all in.",
+    "Healthcare should not bankrupt a family. Rivera's plan caps what you pay and keeps "
+    "your doctor. That is why I am voting Rivera on Tuesday.",
+    "Tired of politicians who talk and never deliver? Dana Rivera got the bridge built "
+    "in two years. Results matter. Join us this weekend at the town hall.",
+]
+WORDS = [
+    "coffee",
+    "morning",
+    "trail",
+    "river",
+    "book",
+    "dinner",
+    "garden",
+    "train",
+    "music",
+    "weekend",
+    "bread",
+    "city",
+]
+
+
+def _campaign_file(tmp_path: Path, seed: int = 7) -> tuple[Path, dict[str, int]]:
+    rng = random.Random(seed)
+    rows, truth = [], {}
+    for script_number, script in enumerate(SCRIPTS):
+        for copy in range(30):
+            words = script.split()
+            if copy % 3 == 1:  # a changed word
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+            text = " ".join(words)
+            if copy % 3 == 2:  # pasted with a link, a mention and an emoji
+                text = f"@friend{copy} {text.upper()} 👍🏽 https://t.co/x{copy}"
+            post_id = f"c{script_number}-{copy}"
+            rows.append((post_id, text, f"organiser{rng.randrange(25)}"))
+            truth[post_id] = script_number
+    for organic in range(400):
+        text = " ".join(rng.choice(WORDS) for _ in range(14)) + f" number {organic}"
+        rows.append((f"o{organic}", text, f"person{organic}"))
+    rng.shuffle(rows)
+    body = "".join(f'{i},"{t.replace(chr(34), chr(34) * 2)}",{a}\n' for i, t, a in rows)
+    return write_csv(tmp_path / "campaign.csv", "id,text,author\n" + body), truth
+
+
+def test_normalise_ignores_case_links_mentions_and_emoji_variants() -> None:
+    assert normalise("@ana Vote RIVERA!! 👍🏽 https://t.co/abc  now") == normalise(
+        "vote rivera 👍 now"
+    )
+
+
+def test_campaigns_are_found_with_high_precision_and_recall(
+    project: Project, tmp_path: Path
+) -> None:
+    path, truth = _campaign_file(tmp_path)
+    import_dataset(project, path)
+    assert find_clusters(project) >= 3
+    clusters = list_clusters(project)
+    # Match each script to the cluster holding most of its posts.
+    true_positive = false_positive = 0
+    for script_number in range(len(SCRIPTS)):
+        expected = {p for p, s in truth.items() if s == script_number}
+        best = max(clusters, key=lambda c: len(expected & set(c.post_ids)))
+        found = set(best.post_ids)
+        true_positive += len(found & expected)
+        false_positive += len(found - expected)
+    precision = true_positive / (true_positive + false_positive)
+    recall = true_positive / len(truth)
+    assert precision > 0.95 and recall > 0.95
+    biggest = clusters[0]
+    assert biggest.size == 30 and 10 <= biggest.authors <= 25
+    assert biggest.to_json().keys() == {
+        "id", "size", "authors", "first", "last", "representative", "post_ids",
+    }  # fmt: skip
+
+
+def test_cluster_of_a_post_and_recomputing(project: Project, tmp_path: Path) -> None:
+    path, _ = _campaign_file(tmp_path)
+    import_dataset(project, path)
+    first = find_clusters(project)
+    again = find_clusters(project)
+    assert first == again
+    clusters = list_clusters(project)
+    assert list_clusters(project, min_size=31) == []
+    from annotator.store.queries import external_id_index
+
+    with project.session() as session:
+        post_id = external_id_index(session)[clusters[0].post_ids[0]][0]
+    found = cluster_of(project, post_id)
+    assert found is not None
+    record, members = found
+    assert record.size == len(members) == 30
