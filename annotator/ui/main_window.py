@@ -7,7 +7,7 @@ import getpass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from annotator.services.annotators import merge_annotators, rename_annotator
 from annotator.services.assignment import assign_posts, has_assignments
 from annotator.services.backups import project_backups, restore
 from annotator.services.browsing import annotator_list, dataset_names
+from annotator.services.clustering import find_clusters
 from annotator.services.codebook_editing import set_label_shortcuts
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions
@@ -56,7 +57,7 @@ from annotator.ui.labeling_view import LabelingContext, LabelingView
 from annotator.ui.queue_bar import QueueBar
 from annotator.ui.review_panel import ReviewPanel
 from annotator.ui.settings import Positions, Preferences, WindowState
-from annotator.ui.tasks import TaskRunner
+from annotator.ui.tasks import TaskRunner, run_in_background
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
 DATASET_FILTER = (
@@ -73,6 +74,9 @@ NOT_IN_REVIEW = ("post.notes", "post.sponsor", "go.next", "go.previous", "go.nex
 
 class MainWindow(QMainWindow):
     """Label keys save and advance, arrows move, menus hold every action with its keys."""
+
+    #: Emitted when a background search for campaigns has stored its groups.
+    clustering_finished = Signal()
 
     def __init__(self, preferences: Preferences, annotator_name: str | None = None) -> None:
         super().__init__()
@@ -624,6 +628,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(
                 self, "Import finished", "\n\n".join([report.summary(), *report.details()])
             )
+            self.start_clustering()
 
         return self.tasks.start(
             f"Importing {path.name}", job, done, self._task_failed, self._task_cancelled
@@ -681,6 +686,24 @@ class MainWindow(QMainWindow):
         if summaries:
             self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
             QMessageBox.information(self, "Merge finished", "\n\n".join(summaries))
+
+    def start_clustering(self) -> CancelToken | None:
+        """Find copy-paste campaigns in the background (after every import)."""
+        project = self.project
+        if project is None:
+            return None
+
+        def job(cancel: CancelToken) -> Any:
+            return find_clusters(project, cancel=cancel)
+
+        def done(count: Any) -> None:
+            self.statusBar().showMessage(f"{count:,} groups of posts with the same text", 8000)
+            if self.project is project:
+                self.labeling.show_current()
+            self.clustering_finished.emit()
+
+        self.statusBar().showMessage("Looking for posts with the same text…")
+        return run_in_background(self, job, done, self._task_failed)
 
     def choose_export(self) -> ExportDialog | None:
         """Set up the export in a window-modal dialog; its Export button starts it."""

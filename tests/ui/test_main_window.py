@@ -269,3 +269,23 @@ def test_label_saved_is_visible_to_another_connection_at_once(
     found = current_annotation(reader, post_id=1, annotator="ana")
     reader.close()
     assert found is not None and found.label_key == "not_sponsored"
+
+
+def test_campaigns_are_found_in_the_background_after_an_import(
+    qtbot: QtBot, small_window: MainWindow, tmp_path: Path
+) -> None:
+    from annotator.services.clustering import list_clusters
+
+    window = small_window
+    script = "Dana Rivera is the only candidate with a real plan for jobs in the Midwest"
+    rows = "".join(f"c{i},{script} {'!' * i},organiser{i}\n" for i in range(6))
+    source = write_csv(tmp_path / "campaign.csv", "id,text,author\n" + rows)
+    with (
+        qtbot.waitSignal(window.clustering_finished, timeout=20000),
+        qtbot.waitSignal(window.tasks.finished, timeout=20000),
+    ):
+        window.start_import(source)
+    assert window.project is not None
+    [cluster] = list_clusters(window.project)
+    assert (cluster.size, cluster.authors) == (6, 6)
+    assert "groups of posts with the same text" in window.statusBar().currentMessage()
