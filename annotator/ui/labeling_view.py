@@ -19,6 +19,7 @@ from annotator.services.annotating import (
     current_annotation,
     save_annotation,
 )
+from annotator.services.batch_labeling import BatchLabelCommand
 from annotator.services.browsing import other_posts_by, sponsor_names
 from annotator.services.labeling_queue import LabelingQueue
 from annotator.services.marks import FLAG, SKIP, marks_of, set_mark
@@ -26,10 +27,12 @@ from annotator.services.projects import Project
 from annotator.store.navigation import QueueMode
 from annotator.ui.active_timer import ActiveTimer
 from annotator.ui.author_panel import AuthorPanel
+from annotator.ui.cluster_badge import ClusterBadge
+from annotator.ui.cluster_dialog import ClusterDialog
 from annotator.ui.errors import report_error
 from annotator.ui.label_panel import LabelPanel
 from annotator.ui.post_panel import PostPanel
-from annotator.ui.undo import AnnotationUndoCommand
+from annotator.ui.undo import AnnotationUndoCommand, BatchLabelUndoCommand
 
 #: While another program writes to the project: how often and how long to retry a save.
 BUSY_RETRY_MS = 500
@@ -84,6 +87,13 @@ class LabelingView(QWidget):
         self.label_panel.label_chosen.connect(self.apply_label)
         self.post_panel.remove_evidence.connect(self.remove_evidence)
         self.author_panel.post_activated.connect(self.open_post)
+        # Cluster badge (see cluster_badge.py): under the post's header line.
+        self.cluster_badge = ClusterBadge()
+        self.cluster_badge.clicked.connect(self.open_cluster)
+        self.cluster_dialog: ClusterDialog | None = None
+        post_layout = self.post_panel.layout()
+        if isinstance(post_layout, QVBoxLayout):
+            post_layout.insertWidget(1, self.cluster_badge)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.label_panel)
         side.addWidget(self.author_panel)
@@ -106,6 +116,7 @@ class LabelingView(QWidget):
         self.save_edits()
         self.context = context
         self._drafts.clear()
+        self.cluster_badge.forget()
         self.queue = None
         if context is not None:
             self.label_panel.set_codebook(context.codebook)
@@ -151,6 +162,12 @@ class LabelingView(QWidget):
             marks = marks_of(context.project, post_id=post.id, annotator=context.annotator)
             self.label_panel.show_marks(flagged=FLAG in marks, skipped=SKIP in marks)
             self._show_author(post.author, post.id)
+        # In blind mode the badge's count of accounts would hint at who wrote the post.
+        self.cluster_badge.show_for(
+            context.project if context and not context.blind else None,
+            context.annotator if context else "",
+            post,
+        )
         draft = self._draft()
         annotation = self.annotation
         notes = annotation.notes if annotation else draft.notes if draft else ""
@@ -372,4 +389,55 @@ class LabelingView(QWidget):
             return
         self.save_edits()
         self.queue.go_to_post(post_id)
+        self.show_current()
+
+    # ----- cluster batch labeling -----------------------------------------------------------
+
+    def open_cluster(self) -> None:
+        """Show the current post's cluster; accepting labels its unlabeled posts."""
+        context, badge = self.context, self.cluster_badge
+        if context is None or badge.cluster is None:
+            return
+        self.save_edits()
+        dialog = ClusterDialog(
+            project=context.project,
+            annotator=context.annotator,
+            codebook=context.codebook,
+            cluster=badge.cluster,
+            member_ids=badge.member_ids,
+            label_key=self.annotation.label_key if self.annotation else None,
+            notes=self.label_panel.notes.toPlainText(),
+            sponsor=self.label_panel.sponsor.text().strip(),
+            parent=self,
+        )
+        dialog.accepted.connect(lambda: self._label_cluster(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.cluster_dialog = dialog
+        dialog.open()
+
+    def _label_cluster(self, dialog: ClusterDialog) -> None:
+        context, key = self.context, dialog.label_key()
+        self.cluster_dialog = None
+        if context is None or key is None or not dialog.targets:
+            return
+        template = AnnotationChange(
+            post_id=dialog.targets[0],
+            annotator=context.annotator,
+            label_key=key,
+            notes=dialog.notes,
+            sponsor=dialog.sponsor,
+        )
+        command = BatchLabelCommand(context.project, template, list(dialog.targets))
+
+        def label_all() -> None:
+            command.do()
+            self.undo_stack.push(BatchLabelUndoCommand(command, self._batch_applied))
+            count = len(command.post_ids)
+            self.message.emit(f"Labeled {count} post{'' if count == 1 else 's'} of the cluster.")
+
+        self._when_free(label_all)
+
+    def _batch_applied(self) -> None:
+        if self.queue is not None:
+            self.queue.refresh_labeled()
         self.show_current()

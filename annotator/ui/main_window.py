@@ -699,6 +699,7 @@ class MainWindow(QMainWindow):
         def done(count: Any) -> None:
             self.statusBar().showMessage(f"{count:,} groups of posts with the same text", 8000)
             if self.project is project:
+                self.labeling.cluster_badge.forget()
                 self.labeling.show_current()
             self.clustering_finished.emit()
 

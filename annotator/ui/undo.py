@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.domain.records import AnnotationChange
 from annotator.services.annotating import SetAnnotationCommand
+from annotator.services.batch_labeling import BatchLabelCommand
 
 
 class AnnotationUndoCommand(QUndoCommand):
@@ -40,3 +41,28 @@ class AnnotationUndoCommand(QUndoCommand):
         self._command.undo()
         before = self._command.before
         self._on_applied(self._command.change, before is not None and before.label_key is not None)
+
+
+# ----- cluster batch labeling (added with ui/cluster_dialog.py) ------------------------------
+
+
+class BatchLabelUndoCommand(QUndoCommand):
+    """One undo step for a BatchLabelCommand; like AnnotationUndoCommand, the caller runs
+    the first ``do`` and the push's redo only reports it."""
+
+    def __init__(self, command: BatchLabelCommand, on_applied: Callable[[], None]) -> None:
+        super().__init__(command.text)
+        self._command = command
+        self._on_applied = on_applied
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+        else:
+            self._command.do()
+        self._on_applied()
+
+    def undo(self) -> None:
+        self._command.undo()
+        self._on_applied()
