@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 from sqlalchemy import delete, insert, select
 from sqlmodel import col
@@ -89,17 +90,20 @@ def find_clusters(
         ).all()
     progress(0, len(rows), "Grouping identical texts")
     groups: dict[str, list[int]] = {}
-    info: dict[int, tuple[str, str | None, str | None]] = {}
+    texts: dict[str, str] = {}
+    info: dict[int, tuple[str | None, str | None]] = {}
     for post_id, text, author, created_at in rows:
         key = normalise(text)
-        info[int(post_id)] = (text, author, created_at)
+        info[int(post_id)] = (author, created_at)
         if len(key) >= MIN_CHARS:
             digest = hashlib.sha1(key.encode()).hexdigest()
             groups.setdefault(digest, []).append(int(post_id))
-    texts = {d: normalise(info[ids[0]][0]) for d, ids in groups.items()}
+            texts.setdefault(digest, key)
+    del rows
     found = _UnionFind()
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    hashes: dict[str, MinHash] = {}
+    # Only the signatures are kept (not MinHash objects): a million of them must fit.
+    hashes: dict[str, np.ndarray] = {}
     items = list(texts.items())
     for start in range(0, len(items), BATCH):
         cancel.raise_if_cancelled()
@@ -112,15 +116,16 @@ def find_clusters(
         )
         for (digest, _key), minhash in zip(batch, minhashes, strict=True):
             joined = False
+            signature = minhash.hashvalues
             for other in lsh.query(minhash):
-                if hashes[other].jaccard(minhash) >= threshold:
+                if np.count_nonzero(hashes[other] == signature) / NUM_PERM >= threshold:
                     found.union(groups[other][0], groups[digest][0])
                     joined = True
             # Only texts that joined no group go into the index: each group keeps one
             # entry, so a talking point copied 100,000 times costs one comparison per copy.
             if not joined:
                 lsh.insert(digest, minhash)
-                hashes[digest] = minhash
+                hashes[digest] = signature
     members: dict[int, list[int]] = {}
     for ids in groups.values():
         root = found.find(ids[0])
@@ -132,8 +137,8 @@ def find_clusters(
         connection.execute(delete(ClusterMember))
         connection.execute(delete(Cluster))
         for number, ids in enumerate(sorted(clusters, key=len, reverse=True), start=1):
-            authors = {info[i][1] for i in ids if info[i][1]}
-            times = sorted(str(info[i][2]) for i in ids if info[i][2])
+            authors = {info[i][0] for i in ids if info[i][0]}
+            times = sorted(str(info[i][1]) for i in ids if info[i][1])
             connection.execute(
                 insert(Cluster),
                 [
