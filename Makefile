@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement screenshot clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters screenshot clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -59,6 +59,9 @@ bench-workspace: $(STAMP)
 
 bench-export: $(STAMP)
 	$(PY) benchmarks/export_rate.py --posts 1000000
+
+bench-clusters: $(STAMP)
+	$(PY) benchmarks/clustering.py --posts 1000000
 
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/agreement.py --posts 100000 --annotators 5 --missing 0.3
