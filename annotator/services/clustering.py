@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import col
 
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
@@ -85,21 +85,24 @@ def find_clusters(
     """Group the project's posts and store the groups of two or more; returns how many."""
     cancel = cancel or CancelToken()
     with project.session() as session:
-        rows = session.execute(
-            select(col(Post.id), col(Post.text), col(Post.author), col(Post.created_at))
-        ).all()
-    progress(0, len(rows), "Grouping identical texts")
+        total = int(session.execute(select(func.count()).select_from(Post)).scalar_one())
+    progress(0, total, "Grouping identical texts")
     groups: dict[str, list[int]] = {}
     texts: dict[str, str] = {}
     info: dict[int, tuple[str | None, str | None]] = {}
-    for post_id, text, author, created_at in rows:
-        key = normalise(text)
-        info[int(post_id)] = (author, created_at)
-        if len(key) >= MIN_CHARS:
-            digest = hashlib.sha1(key.encode()).hexdigest()
-            groups.setdefault(digest, []).append(int(post_id))
-            texts.setdefault(digest, key)
-    del rows
+    with project.engine.connect() as connection:
+        # Streamed: a million post texts never sit in memory at once.
+        rows = connection.execution_options(yield_per=20_000).execute(
+            select(col(Post.id), col(Post.text), col(Post.author), col(Post.created_at))
+        )
+        for row_id, text, author, created_at in rows:
+            post_id = int(row_id or 0)
+            key = normalise(text)
+            info[post_id] = (author, created_at)
+            if len(key) >= MIN_CHARS:
+                digest = hashlib.sha1(key.encode()).hexdigest()
+                groups.setdefault(digest, []).append(post_id)
+                texts.setdefault(digest, key)
     found = _UnionFind()
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     # Only the signatures are kept (not MinHash objects): a million of them must fit.
