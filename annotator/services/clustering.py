@@ -9,6 +9,7 @@ checked against the threshold on their estimated Jaccard similarity before they 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +55,10 @@ class ClusterRecord:
 
 
 def _hash32(shingle: str) -> int:
-    """Python's own string hash, cut to 32 bits: several times faster than the default
-    SHA-1, and the index lives only for one run, so hash randomisation does not matter."""
-    return hash(shingle) & 0xFFFFFFFF
+    """CRC-32 of the shingle: several times faster than datasketch's default SHA-1 and,
+    unlike Python's ``hash``, the same in every run, so the same posts always group the
+    same way."""
+    return zlib.crc32(shingle.encode())
 
 
 class _UnionFind:

@@ -288,3 +288,23 @@ def test_clusters_json_through_the_cli(tmp_path: Path) -> None:
     assert "posts with the same text" in table
     bad = annotator("clusters", project, "--threshold", "2", check=False)
     assert bad.returncode == 2
+
+
+def test_clusters_are_the_same_in_every_run(tmp_path: Path) -> None:
+    import os
+
+    project = tmp_path / "d.annotator"
+    annotator("init", project)
+    annotator("import", project, DATASETS / "sample_posts.csv", "--dataset", "sample")
+    runs = []
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "annotator", "clusters", str(project), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert result.returncode == 0, result.stderr
+        runs.append(json.loads(result.stdout))
+    assert runs[0] == runs[1] and runs[0]
