@@ -18,9 +18,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
 from annotator.app import build_main_window
+from annotator.services.clustering import find_clusters
+from annotator.services.projects import open_project
 from annotator.store.navigation import QueueMode
 
-DISCLOSED_POST = "Paid partnership"
+DISCLOSED_POST = "Paid for by"
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
@@ -38,10 +40,13 @@ def main(project: Path, out_dir: Path) -> int:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
         copy = Path(folder) / project.name
         shutil.copy(project, copy)
+        opened = open_project(copy)
+        find_clusters(opened)  # the app does this after imports; the CLI demo did not
+        opened.close()
         window = build_main_window(str(copy), "ana")
         window.resize(1280, 780)
         view = window.labeling
-        window.set_mode(QueueMode("search", "paid partnership"))
+        window.set_mode(QueueMode("search", "manufacturing jobs"))
         queue = view.queue
         assert queue is not None
         post = queue.current_post()
