@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import col
 
@@ -85,6 +84,10 @@ def find_clusters(
     cancel: CancelToken | None = None,
 ) -> int:
     """Group the project's posts and store the groups of two or more; returns how many."""
+    # Imported here: datasketch pulls in SciPy (0.4 s), which the app's start-up should
+    # not pay for.
+    from datasketch import MinHash, MinHashLSH
+
     cancel = cancel or CancelToken()
     with project.session() as session:
         total = int(session.execute(select(func.count()).select_from(Post)).scalar_one())

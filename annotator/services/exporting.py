@@ -11,13 +11,10 @@ import hashlib
 import json
 import os
 import tempfile
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from sqlmodel import select
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
@@ -31,10 +28,10 @@ from annotator.services.export_writers import (
     JsonLinesWriter,
     ParquetWriter,
 )
+from annotator.services.project_settings import project_id
 from annotator.services.review import agreement_report
 from annotator.store.engine import Project
 from annotator.store.queries import annotator_names, list_datasets, load_codebook
-from annotator.store.tables import ProjectMeta
 
 EXPORT_FORMATS = (".csv", ".jsonl", ".parquet", ".xlsx")
 WHAT = ("posts", "annotations", "training")
@@ -221,16 +218,6 @@ def _count_labels(frame: Any, what: str, counts: dict[str, int]) -> None:
     column = {"posts": "resolved_label", "annotations": "label", "training": "label"}[what]
     for key, n in frame[column].value_counts().items():
         counts[str(key)] = counts.get(str(key), 0) + int(n)
-
-
-def project_id(project: Project) -> str:
-    """A stable id for the project, made on first use and kept in the project."""
-    with project.session() as session:
-        row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "project_id")).first()
-        if row is None:
-            row = ProjectMeta(key="project_id", value=str(uuid.uuid4()))
-            session.add(row)
-        return row.value
 
 
 def codebook_version(codebook: Codebook) -> str:

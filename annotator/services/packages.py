@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 from annotator.domain.errors import UserError
 from annotator.domain.markers import DEFAULT_MARKERS
 from annotator.resource_files import resource_path
-from annotator.services.exporting import project_id
+from annotator.services.project_settings import project_id
 from annotator.store.engine import Project, create_project, open_project
 from annotator.store.queries import annotator_id, load_codebook
 from annotator.store.tables import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from sqlmodel import select
 
@@ -61,3 +62,13 @@ def set_marker_list(project: Project, text: str) -> None:
     """Store a marker list in the project (the text format of resources/markers/)."""
     parse_markers(text)  # refuse a list that does not compile before storing it
     _set(project, MARKERS, text)
+
+
+def project_id(project: Project) -> str:
+    """A stable id for the project, made on first use and kept in the project."""
+    with project.session() as session:
+        row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "project_id")).first()
+        if row is None:
+            row = ProjectMeta(key="project_id", value=str(uuid.uuid4()))
+            session.add(row)
+        return row.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -32,9 +32,6 @@ from annotator.services.backups import project_backups, restore
 from annotator.services.browsing import annotator_list, dataset_names
 from annotator.services.clustering import find_clusters
 from annotator.services.codebook_editing import set_label_shortcuts
-from annotator.services.export_any import export_any
-from annotator.services.exporting import ExportOptions
-from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.packages import merge
 from annotator.services.project_settings import (
     blind_mode,
@@ -49,15 +46,19 @@ from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.assign_dialog import AssignDialog, AssignRequest
 from annotator.ui.browse_panel import BrowsePanel
 from annotator.ui.errors import report_error
-from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.help_overlay import HelpOverlay
-from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.label_keys_dialog import LabelKeysDialog
 from annotator.ui.labeling_view import LabelingContext, LabelingView
 from annotator.ui.queue_bar import QueueBar
 from annotator.ui.review_panel import ReviewPanel
 from annotator.ui.settings import Positions, Preferences, WindowState
 from annotator.ui.tasks import TaskRunner, run_in_background
+
+if TYPE_CHECKING:  # the import and export modules load pandas: only when first used
+    from annotator.services.exporting import ExportOptions
+    from annotator.services.importing import ImportOptions
+    from annotator.ui.export_dialog import ExportDialog
+    from annotator.ui.import_dialog import ImportDialog
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
 DATASET_FILTER = (
@@ -607,6 +608,8 @@ class MainWindow(QMainWindow):
 
     def open_import_dialog(self, path: Path) -> ImportDialog:
         """Preview and map the file in a window-modal dialog; Import starts the import."""
+        from annotator.ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.start_import(path, dialog.options()))
@@ -619,6 +622,8 @@ class MainWindow(QMainWindow):
             return None
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> Any:
+            from annotator.services.importing import import_dataset
+
             return import_dataset(project, path, options, progress=progress, cancel=cancel)
 
         def done(report: Any) -> None:
@@ -712,6 +717,8 @@ class MainWindow(QMainWindow):
         if project is None or self.codebook is None:
             return None
         location = Path(project.location)
+        from annotator.ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(
             self.codebook,
             dataset_names(project),
@@ -730,9 +737,13 @@ class MainWindow(QMainWindow):
         if project is None:
             return None
         self.labeling.save_edits()
+        from annotator.services.exporting import ExportOptions
+
         chosen = options or ExportOptions()
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> Any:
+            from annotator.services.export_any import export_any
+
             return export_any(project, path, chosen, progress=progress, cancel=cancel)
 
         def done(result: Any) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 import annotator.services.importing as importing
-import annotator.ui.main_window as main_window_module
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.domain.records import PostRecord
 from annotator.services.importing import ImportOptions
@@ -370,7 +369,7 @@ def test_cancel_during_import_stops_and_rolls_back(
     # the user's Cancel to reach the token: the click below is then never a race.
     first_chunk = threading.Event()
     chunks_after_cancel: list[int] = []
-    real_import = main_window_module.import_dataset
+    real_import = importing.import_dataset
 
     def import_holding_at_first_chunk(
         project: Project,
@@ -392,7 +391,7 @@ def test_cancel_during_import_stops_and_rolls_back(
 
         return real_import(project, path, options, progress=report, cancel=cancel)
 
-    monkeypatch.setattr(main_window_module, "import_dataset", import_holding_at_first_chunk)
+    monkeypatch.setattr(importing, "import_dataset", import_holding_at_first_chunk)
     window = project_window(project, make_window)
     location = window.project.location if window.project else ""
     dialog = window_dialog(qtbot, window, source)
