@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
@@ -11,58 +12,68 @@ from annotator.services.annotating import SetAnnotationCommand
 from annotator.services.batch_labeling import BatchLabelCommand
 
 
-class AnnotationUndoCommand(QUndoCommand):
-    """redo() applies the change, undo() restores what was there; both commit at once.
+class _Command(Protocol):
+    text: str
 
-    ``on_applied`` tells the window which post changed and whether it now has a label,
-    so the view can follow undo and redo across posts. The caller runs the command's
-    first ``do`` itself (so a failure never leaves a command on the stack); the redo that
-    ``QUndoStack.push`` makes then only reports it.
-    """
+    def do(self) -> None: ...
+
+    def undo(self) -> None: ...
+
+
+class _AlreadyDoneCommand(QUndoCommand):
+    """The caller runs a command's first ``do`` itself (so a failure never leaves a
+    command on the stack); the redo that ``QUndoStack.push`` makes then only reports it.
+    Later redos re-apply, undo reverts; ``_report`` tells the view after each."""
+
+    def __init__(self, command: _Command) -> None:
+        super().__init__(command.text)
+        self._command = command
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+        else:
+            self._command.do()
+        self._report(undone=False)
+
+    def undo(self) -> None:
+        self._command.undo()
+        self._report(undone=True)
+
+    def _report(self, *, undone: bool) -> None:
+        raise NotImplementedError
+
+
+class AnnotationUndoCommand(_AlreadyDoneCommand):
+    """One label change. ``on_applied`` tells the window which post changed and whether
+    it now has a label, so the view can follow undo and redo across posts."""
 
     def __init__(
         self,
         command: SetAnnotationCommand,
         on_applied: Callable[[AnnotationChange, bool], None],
     ) -> None:
-        super().__init__(command.text)
-        self._command = command
+        super().__init__(command)
+        self._change_command = command
         self._on_applied = on_applied
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
+    def _report(self, *, undone: bool) -> None:
+        command = self._change_command
+        if undone:
+            before = command.before
+            labeled = before is not None and before.label_key is not None
         else:
-            self._command.do()
-        self._on_applied(self._command.change, self._command.change.label_key is not None)
-
-    def undo(self) -> None:
-        self._command.undo()
-        before = self._command.before
-        self._on_applied(self._command.change, before is not None and before.label_key is not None)
+            labeled = command.change.label_key is not None
+        self._on_applied(command.change, labeled)
 
 
-# ----- cluster batch labeling (added with ui/cluster_dialog.py) ------------------------------
-
-
-class BatchLabelUndoCommand(QUndoCommand):
-    """One undo step for a BatchLabelCommand; like AnnotationUndoCommand, the caller runs
-    the first ``do`` and the push's redo only reports it."""
+class BatchLabelUndoCommand(_AlreadyDoneCommand):
+    """One undo step for labeling a cluster's posts together."""
 
     def __init__(self, command: BatchLabelCommand, on_applied: Callable[[], None]) -> None:
-        super().__init__(command.text)
-        self._command = command
+        super().__init__(command)
         self._on_applied = on_applied
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-        else:
-            self._command.do()
-        self._on_applied()
-
-    def undo(self) -> None:
-        self._command.undo()
+    def _report(self, *, undone: bool) -> None:
         self._on_applied()
