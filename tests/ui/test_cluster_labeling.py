@@ -17,7 +17,7 @@ from annotator.services.projects import Project, open_project
 from annotator.ui.cluster_badge import badge_text, cluster_posts
 from annotator.ui.main_window import MainWindow
 from tests.conftest import write_csv
-from tests.ui.keys import press
+from tests.ui.keys import external_id, go_to, press
 
 pytestmark = pytest.mark.gui
 
@@ -45,22 +45,6 @@ def window(project: Project, tmp_path: Path, make_window: Callable[..., MainWind
     project.close()
     made: MainWindow = make_window(location)
     return made
-
-
-def external_id(window: MainWindow) -> str:
-    queue = window.labeling.queue
-    assert queue is not None
-    post = queue.current_post()
-    assert post is not None
-    return post.external_id
-
-
-def go_to(qtbot: QtBot, window: MainWindow, wanted: str) -> None:
-    for _ in range(12):
-        if external_id(window) == wanted:
-            return
-        press(qtbot, window, Qt.Key.Key_Right)
-    raise AssertionError(f"post {wanted} not reached")
 
 
 def labels(window: MainWindow) -> dict[str, AnnotationRecord | None]:

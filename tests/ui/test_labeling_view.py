@@ -17,7 +17,7 @@ from annotator.services.projects import Project, open_project
 from annotator.ui.active_timer import ActiveTimer
 from annotator.ui.main_window import MainWindow
 from tests.conftest import write_csv
-from tests.ui.keys import press
+from tests.ui.keys import external_id, go_to, press
 
 pytestmark = pytest.mark.gui
 
@@ -26,22 +26,6 @@ EXTRA_CSV = (
     "900,Weekend #adventure with #adidas in #spring,ann,2020-03-01,instagram,\n"
     "901,Another day another serum #sponsored,ann,2020-03-02,instagram,\n"
 )
-
-
-def external_id(window: MainWindow) -> str:
-    queue = window.labeling.queue
-    assert queue is not None
-    post = queue.current_post()
-    assert post is not None
-    return post.external_id
-
-
-def go_to(qtbot: QtBot, window: MainWindow, wanted: str) -> None:
-    for _ in range(10):
-        if external_id(window) == wanted:
-            return
-        press(qtbot, window, Qt.Key.Key_Right)
-    raise AssertionError(f"post {wanted} not reached")
 
 
 def reread(window: MainWindow, post_id: int, who: str = "ana"):  # type: ignore[no-untyped-def]
