@@ -23,9 +23,7 @@ $(TEST_STAMP): $(STAMP)
 $(DEMO): | $(STAMP)
 	@mkdir -p $(dir $(DEMO))
 	@rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm
-	$(BIN)/annotator init $(DEMO)
-	$(BIN)/annotator import $(DEMO) datasets/sample_posts.csv --dataset sample
-	$(BIN)/annotator import-labels $(DEMO) datasets/sample_labels.csv
+	$(BIN)/annotator sample $(DEMO)
 
 run: $(STAMP) $(DEMO)
 	$(BIN)/annotator gui $(DEMO)

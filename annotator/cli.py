@@ -31,6 +31,7 @@ from annotator.services.label_import import import_labels
 from annotator.services.packages import merge, pack
 from annotator.services.projects import init_project, open_project
 from annotator.services.review import agreement_report
+from annotator.services.sample_project import build_sample_project
 from annotator.services.sources import FORMATS
 
 GuiLauncher = Callable[[str | None, str | None], int]
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY[=DISPLAY NAME]",
         help="a codebook label, in order; repeat it. Without it: the default codebook",
     )
+
+    sample = commands.add_parser(
+        "sample", help="create a project holding the shipped sample posts and labels"
+    )
+    sample.add_argument("project", metavar="PROJECT", help="new project file or database URL")
+    sample.add_argument("--no-labels", action="store_true", help="posts only, nobody's labels")
 
     imp = commands.add_parser(
         "import", help="import a dataset file (CSV, TSV, JSON Lines, JSON, XLSX, Parquet)"
@@ -204,6 +211,13 @@ def _cmd_init(args: argparse.Namespace) -> int:
     project = init_project(args.project, args.label)
     project.close()
     print(f"Created project {project.location}.")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    project = build_sample_project(Path(args.project), with_labels=not args.no_labels)
+    project.close()
+    print(f"Created the sample project {project.location}.")
     return 0
 
 
@@ -380,6 +394,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _cmd_init,
+    "sample": _cmd_sample,
     "import": _cmd_import,
     "import-labels": _cmd_import_labels,
     "assign": _cmd_assign,

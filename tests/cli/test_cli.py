@@ -130,6 +130,19 @@ def test_shipped_sample_imports_whole_with_its_labels(tmp_path: Path) -> None:
     assert list(plain) == list(source["text"])
 
 
+def test_sample_command_builds_the_same_project_as_the_step_by_step_import(
+    tmp_path: Path,
+) -> None:
+    annotator("sample", tmp_path / "one.annotator")
+    stats = json.loads(annotator("stats", tmp_path / "one.annotator", "--json").stdout)
+    assert (stats["items"], stats["items_multi"]) == (150, 120)
+    annotator("sample", tmp_path / "bare.annotator", "--no-labels")
+    bare = json.loads(annotator("stats", tmp_path / "bare.annotator", "--json").stdout)
+    assert bare["items"] == 0
+    again = annotator("sample", tmp_path / "one.annotator", check=False)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
 def test_version_and_help(tmp_path: Path) -> None:
     assert annotator("--version").stdout.startswith("annotator ")
     help_text = annotator("--help").stdout
