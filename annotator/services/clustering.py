@@ -1,20 +1,23 @@
 """Finding copy-paste campaigns: posts with the same text, and near-duplicates.
 
 Exact copies are grouped by their normalised text (``domain.text_similarity``); one post
-of each group then goes through MinHash LSH (datasketch) over character 5-grams, so a
-talking point with a word changed still lands with the others. Candidate pairs are
-checked against the threshold on their estimated Jaccard similarity before they join.
+of each group then gets a MinHash signature over character 5-grams (datasketch), and
+the signatures are banded as in LSH so a talking point with a word changed still lands
+with the others. Candidate pairs are checked against the threshold on their estimated
+Jaccard similarity before they join.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import col
 
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
@@ -27,6 +30,12 @@ NUM_PERM = 64
 BATCH = 10_000
 #: Texts shorter than this (in normalised characters) are too generic to call a campaign.
 MIN_CHARS = 20
+#: Odd 64-bit multipliers that fold one LSH band's rows into a single bucket key.
+_BAND_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    dtype=np.uint64,
+)  # fmt: skip
 
 
 @dataclass
@@ -60,20 +69,157 @@ def _hash32(shingle: str) -> int:
     return zlib.crc32(shingle.encode())
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+@dataclass
+class _ExactGroups:
+    """Posts grouped by normalised text, in compact arrays (a million posts fit easily)."""
 
-    def find(self, item: int) -> int:
-        parent = self.parent.setdefault(item, item)
-        if parent != item:
-            parent = self.parent[item] = self.find(parent)
-        return parent
+    post_ids: array[int] = field(default_factory=lambda: array("q"))
+    group_of_post: array[int] = field(default_factory=lambda: array("q"))
+    signatures: list[np.ndarray] = field(default_factory=list)
 
-    def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+def _signatures(texts: list[str]) -> np.ndarray:
+    """MinHash signatures of a batch, one row each; ``bulk`` shares one set of
+    permutations across the batch (building them per text cost more than hashing)."""
+    from datasketch import MinHash  # SciPy comes with it: not at the app's start-up.
+
+    minhashes = MinHash.bulk(
+        [list(shingles(key)) for key in texts], num_perm=NUM_PERM, hashfunc=_hash32
+    )
+    return np.array([m.hashvalues for m in minhashes], dtype=np.uint32)
+
+
+def _group_exact(
+    project: Project, total: int, progress: ProgressCallback, cancel: CancelToken
+) -> tuple[_ExactGroups, int]:
+    """One pass over the posts: exact groups, and a signature for each group's first text."""
+    found = _ExactGroups()
+    group_by_digest: dict[bytes, int] = {}
+    pending: list[str] = []
+    done = 0
+    with project.engine.connect() as connection:
+        # Streamed: a million post texts never sit in memory at once.
+        rows = connection.execution_options(yield_per=20_000).execute(
+            select(col(Post.id), col(Post.text))
+        )
+        for row_id, post_text in rows:
+            done += 1
+            key = normalise(post_text)
+            if len(key) < MIN_CHARS:
+                continue
+            digest = hashlib.sha1(key.encode()).digest()[:12]
+            group = group_by_digest.get(digest)
+            if group is None:
+                group = group_by_digest[digest] = len(group_by_digest)
+                pending.append(key)
+                if len(pending) == BATCH:
+                    cancel.raise_if_cancelled()
+                    progress(done, total, "Comparing texts")
+                    found.signatures.append(_signatures(pending))
+                    pending = []
+            found.post_ids.append(int(row_id or 0))
+            found.group_of_post.append(group)
+    if pending:
+        found.signatures.append(_signatures(pending))
+    return found, len(group_by_digest)
+
+
+def _similar_pairs(
+    signatures: np.ndarray, threshold: float, cancel: CancelToken
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of texts whose estimated Jaccard similarity reaches the threshold.
+
+    The banding is LSH as datasketch's ``MinHashLSH`` does it (same band count), but on
+    numpy arrays: its index keeps Python objects per band per text, about 2.5 KB a text,
+    which put a million posts over 3 GiB. In each bucket the first text leads; texts
+    similar enough to the leader pair with it, the rest form the bucket again.
+    """
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    for band in range(bands):
+        cancel.raise_if_cancelled()
+        part = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+        keys = (part * _BAND_MIX[:rows]).sum(axis=1, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        ends = np.r_[starts[1:], len(ordered)]
+        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+            bucket = order[start:end]
+            while len(bucket) > 1:
+                leader, rest = bucket[0], bucket[1:]
+                same = np.count_nonzero(signatures[rest] == signatures[leader], axis=1)
+                close = same >= threshold * NUM_PERM
+                if close.any():
+                    yield np.full(int(close.sum()), leader), rest[close]
+                bucket = rest[~close]
+
+
+def _components(count: int, pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Connected components of the groups under the similar pairs (a label per group)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not pairs:
+        return np.arange(count)
+    left = np.concatenate([a for a, _ in pairs])
+    right = np.concatenate([b for _, b in pairs])
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
+    labels: np.ndarray = connected_components(graph, directed=False)[1]
+    return labels
+
+
+def _store(project: Project, post_ids: np.ndarray, cluster_of_post: np.ndarray) -> int:
+    """Replace the stored clusters; numbered by size, biggest first. Counts in SQL."""
+    in_cluster = cluster_of_post >= 0
+    post_ids, cluster_of_post = post_ids[in_cluster], cluster_of_post[in_cluster]
+    sizes = np.bincount(cluster_of_post) if len(cluster_of_post) else np.zeros(0, np.int64)
+    # Biggest first; ties by smallest member so numbering is the same in every run.
+    firsts = np.full(len(sizes), np.iinfo(np.int64).max)
+    np.minimum.at(firsts, cluster_of_post, post_ids)
+    ranking = np.lexsort((firsts, -sizes))
+    number = np.empty(len(sizes), dtype=np.int64)
+    number[ranking] = np.arange(1, len(sizes) + 1)
+    with project.session() as session:
+        connection = session.connection()
+        connection.execute(delete(ClusterMember))
+        connection.execute(delete(Cluster))
+        if not len(sizes):
+            return 0
+        connection.execute(
+            insert(Cluster),
+            [
+                {
+                    "id": int(number[c]),
+                    "size": int(sizes[c]),
+                    "authors": 0,
+                    "representative_post_id": int(firsts[c]),
+                }
+                for c in ranking
+            ],
+        )
+        members = np.column_stack((post_ids, number[cluster_of_post]))
+        for start in range(0, len(members), 50_000):
+            connection.execute(
+                insert(ClusterMember),
+                [
+                    {"post_id": int(p), "cluster_id": int(c)}
+                    for p, c in members[start : start + 50_000]
+                ],
+            )
+        connection.execute(
+            text(
+                "UPDATE cluster SET"
+                " authors = (SELECT count(DISTINCT NULLIF(p.author, '')) FROM cluster_member m"
+                "  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id),"
+                " first_at = (SELECT min(NULLIF(p.created_at, '')) FROM cluster_member m"
+                "  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id),"
+                " last_at = (SELECT max(NULLIF(p.created_at, '')) FROM cluster_member m"
+                "  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id)"
+            )
+        )
+    return len(sizes)
 
 
 def find_clusters(
@@ -84,87 +230,31 @@ def find_clusters(
     cancel: CancelToken | None = None,
 ) -> int:
     """Group the project's posts and store the groups of two or more; returns how many."""
-    # Imported here: datasketch pulls in SciPy (0.4 s), which the app's start-up should
-    # not pay for.
-    from datasketch import MinHash, MinHashLSH
-
     cancel = cancel or CancelToken()
     with project.session() as session:
         total = int(session.execute(select(func.count()).select_from(Post)).scalar_one())
     progress(0, total, "Grouping identical texts")
-    groups: dict[str, list[int]] = {}
-    texts: dict[str, str] = {}
-    info: dict[int, tuple[str | None, str | None]] = {}
-    with project.engine.connect() as connection:
-        # Streamed: a million post texts never sit in memory at once.
-        rows = connection.execution_options(yield_per=20_000).execute(
-            select(col(Post.id), col(Post.text), col(Post.author), col(Post.created_at))
-        )
-        for row_id, text, author, created_at in rows:
-            post_id = int(row_id or 0)
-            key = normalise(text)
-            info[post_id] = (author, created_at)
-            if len(key) >= MIN_CHARS:
-                digest = hashlib.sha1(key.encode()).hexdigest()
-                groups.setdefault(digest, []).append(post_id)
-                texts.setdefault(digest, key)
-    found = _UnionFind()
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    # Only the signatures are kept (not MinHash objects): a million of them must fit.
-    hashes: dict[str, np.ndarray] = {}
-    items = list(texts.items())
-    for start in range(0, len(items), BATCH):
-        cancel.raise_if_cancelled()
-        progress(start, len(items), "Comparing texts")
-        batch = items[start : start + BATCH]
-        # bulk() shares one set of permutations across the batch (building them per
-        # MinHash object cost more than the hashing itself).
-        minhashes = MinHash.bulk(
-            [list(shingles(key)) for _, key in batch], num_perm=NUM_PERM, hashfunc=_hash32
-        )
-        for (digest, _key), minhash in zip(batch, minhashes, strict=True):
-            joined = False
-            signature = minhash.hashvalues
-            for other in lsh.query(minhash):
-                if np.count_nonzero(hashes[other] == signature) / NUM_PERM >= threshold:
-                    found.union(groups[other][0], groups[digest][0])
-                    joined = True
-            # Only texts that joined no group go into the index: each group keeps one
-            # entry, so a talking point copied 100,000 times costs one comparison per copy.
-            if not joined:
-                lsh.insert(digest, minhash)
-                hashes[digest] = signature
-    members: dict[int, list[int]] = {}
-    for ids in groups.values():
-        root = found.find(ids[0])
-        members.setdefault(root, []).extend(ids)
-    clusters = [sorted(ids) for ids in members.values() if len(ids) >= 2]
+    exact, count = _group_exact(project, total, progress, cancel)
+    signatures = (
+        np.concatenate(exact.signatures)
+        if exact.signatures
+        else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    )
+    exact.signatures.clear()
+    progress(total, total, "Comparing similar texts")
+    component = _components(count, list(_similar_pairs(signatures, threshold, cancel)))
+    del signatures
+    group_of_post = np.frombuffer(exact.group_of_post, dtype=np.int64)
+    posts_per_component = np.bincount(component[group_of_post], minlength=count)
+    # Components of two or more posts become clusters, numbered densely.
+    dense = np.full(count, -1, dtype=np.int64)
+    big = posts_per_component >= 2
+    dense[big] = np.arange(int(big.sum()))
+    cluster_of_post = dense[component[group_of_post]]
     cancel.raise_if_cancelled()
-    with project.session() as session:
-        connection = session.connection()
-        connection.execute(delete(ClusterMember))
-        connection.execute(delete(Cluster))
-        for number, ids in enumerate(sorted(clusters, key=len, reverse=True), start=1):
-            authors = {info[i][0] for i in ids if info[i][0]}
-            times = sorted(str(info[i][1]) for i in ids if info[i][1])
-            connection.execute(
-                insert(Cluster),
-                [
-                    {
-                        "id": number,
-                        "size": len(ids),
-                        "authors": len(authors),
-                        "first_at": times[0] if times else None,
-                        "last_at": times[-1] if times else None,
-                        "representative_post_id": ids[0],
-                    }
-                ],
-            )
-            connection.execute(
-                insert(ClusterMember), [{"cluster_id": number, "post_id": i} for i in ids]
-            )
-    progress(len(texts), len(texts), f"{len(clusters):,} groups found")
-    return len(clusters)
+    stored = _store(project, np.frombuffer(exact.post_ids, dtype=np.int64), cluster_of_post)
+    progress(total, total, f"{stored:,} groups found")
+    return stored
 
 
 def list_clusters(project: Project, *, min_size: int = 2) -> list[ClusterRecord]:
