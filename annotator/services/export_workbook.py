@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -114,7 +114,29 @@ class WorkbookWriter:
         self._parts = 0
         self._counting = True
         self._label_counts = dict.fromkeys(codebook.keys, 0)
+        self._styles: dict[tuple[str | None, bool], Any] = {}
         self._set_columns(columns)
+
+    def _styled(self, value: Any, fill_key: str | None, wrap: bool) -> Cell:
+        """A data cell with a fill and/or wrapping, its style built once per kind.
+
+        Setting ``cell.fill``/``cell.alignment`` looks the style up in the workbook's
+        tables on every cell, which was a fifth of a million-row export; a cell made
+        from a ready style array (``Cell(style_array=...)``) skips that."""
+        key = (fill_key, wrap)
+        style = self._styles.get(key)
+        if style is None:
+            fill = self._fills.get(fill_key) if fill_key is not None else None
+            style = self._styles[key] = _cell(self._sheet, None, fill=fill, wrap=wrap)._style
+        if isinstance(value, float) and value != value:
+            value = None
+        if isinstance(value, list):
+            value = " | ".join(str(v) for v in value)
+        if value is None or isinstance(value, bool | int | float):
+            return Cell(self._sheet, row=1, column=1, value=value, style_array=style)
+        cell = Cell(self._sheet, row=1, column=1, value=xlsx_text(str(value)), style_array=style)
+        cell.data_type = "s"
+        return cell
 
     def _set_columns(self, columns: list[str]) -> None:
         self.columns = columns
@@ -160,22 +182,26 @@ class WorkbookWriter:
             if self._counting
             else set()
         )
+        fills = self._fills
         for row in frame.itertuples(index=False, name=None):
             if self._sheet_rows >= self.max_rows:
                 self._new_sheet()
             cells: list[Any] = []
             for index, value in enumerate(row):
-                fill = self._fills.get(value) if index in self._label_columns else None
-                if fill is not None and index in counted:
-                    self._label_counts[value] += 1
-                if fill is None and index not in self._wrap_columns and _plain(value):
+                fill_key = (
+                    value
+                    if index in self._label_columns and isinstance(value, str) and value in fills
+                    else None
+                )
+                if fill_key is not None and index in counted:
+                    self._label_counts[fill_key] += 1
+                wrap = index in self._wrap_columns
+                if fill_key is None and not wrap and _plain(value):
                     # Most cells need no style and cannot be taken for a formula: pass the
                     # value as it is (a styled cell object costs several times more).
                     cells.append(value)
                 else:
-                    cells.append(
-                        _cell(self._sheet, value, fill=fill, wrap=index in self._wrap_columns)
-                    )
+                    cells.append(self._styled(value, fill_key, wrap))
             self._sheet.append(cells)
             self._sheet_rows += 1
             if self._counting:

@@ -7,14 +7,20 @@ and Parquet keep every value exactly (they are never opened by a spreadsheet).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from annotator.services.cell_safety import FORMULA_PREFIXES, neutralise_csv_cell
+
+#: Text starting with one of FORMULA_PREFIXES, as a regular expression for Arrow.
+FORMULA_PATTERN = "^[" + "".join(re.escape(p) for p in FORMULA_PREFIXES) + "]"
 
 
 class FrameWriter:
@@ -33,28 +39,37 @@ class FrameWriter:
 
 
 class CsvWriter(FrameWriter):
-    def __init__(self, path: Path, columns: list[str]) -> None:
+    """CSV through Arrow's writer (C++), several times pandas' ``to_csv`` on a million
+    posts. Every text value is quoted, an empty cell is a missing value; text a
+    spreadsheet would run as a formula gets a leading quote, in Arrow compute."""
+
+    def __init__(self, path: Path, columns: list[str], list_columns: frozenset[str]) -> None:
         super().__init__(path, columns)
-        self._handle: IO[str] = path.open("w", encoding="utf-8", newline="")
-        pd.DataFrame(columns=columns).to_csv(self._handle, index=False, lineterminator="\n")
+        self._lists = list_columns
+        self._schema = pa.schema([(c, _arrow_type(c)) for c in columns])
+        self._writer = pa_csv.CSVWriter(
+            str(path), self._schema, write_options=pa_csv.WriteOptions(quoting_style="needed")
+        )
 
     def write(self, frame: pd.DataFrame) -> None:
-        safe = frame.copy()
-        for column in safe.columns:
-            values = safe[column]
-            if values.dtype != object:
-                continue
-            if values.map(type).eq(list).any():
-                values = values.map(_csv_cell)
-            risky = values.str.startswith(FORMULA_PREFIXES, na=False)
-            if risky.any():
-                values = values.where(~risky, "'" + values.astype(str))
-            safe[column] = values
-        safe.to_csv(self._handle, index=False, header=False, lineterminator="\n")
+        frame = frame.copy()
+        for column in self._lists & set(frame.columns):
+            frame[column] = frame[column].map(_csv_cell)
+        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        columns = [
+            _neutralised(column) if pa.types.is_string(column.type) else column
+            for column in table.columns
+        ]
+        self._writer.write_table(pa.Table.from_arrays(columns, schema=self._schema))
         self.rows += len(frame)
 
     def close(self) -> None:
-        self._handle.close()
+        self._writer.close()
+
+
+def _neutralised(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    risky = pc.match_substring_regex(column, FORMULA_PATTERN)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
 def _csv_cell(value: Any) -> Any:

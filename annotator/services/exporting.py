@@ -119,12 +119,12 @@ def _writer(
     project: Project,
 ) -> FrameWriter | WorkbookWriter:
     suffix = path.suffix.lower()
+    lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
     if suffix == ".csv":
-        return CsvWriter(path, columns)
+        return CsvWriter(path, columns, lists)
     if suffix == ".jsonl":
         return JsonLinesWriter(path, columns)
     if suffix == ".parquet":
-        lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
         return ParquetWriter(path, columns, lists)
     report = agreement_report(
         project, dataset=options.dataset, resamples=200

@@ -70,8 +70,8 @@ def test_posts_csv_has_every_annotator_gold_resolved_and_extras(
     assert frame.loc["1229871234567890123", "resolved_label"] == "sponsored_disclosed"
     assert frame.loc["1229871234567890124", "gold_label"] == "sponsored_undisclosed"
     assert frame.loc["1229871234567890124", "resolved_label"] == "sponsored_undisclosed"
-    assert frame.loc["1229871234567890124", "needs_review"] == "False"
-    assert frame.loc["00123", "needs_review"] == "False"  # nobody labeled it: nothing to review
+    assert frame.loc["1229871234567890124", "needs_review"] == "false"
+    assert frame.loc["00123", "needs_review"] == "false"  # nobody labeled it: nothing to review
     assert frame.loc["00123", "likes"] == "5"
 
 
