@@ -159,6 +159,15 @@ def count_posts(session: Session, filters: Filters) -> int:
 
 
 @dataclass
+class _Window:
+    """One window of posts as the database gave it, with their labels and gold labels."""
+
+    rows: list[tuple[Any, ...]]
+    labels: list[tuple[Any, ...]]
+    gold: dict[Any, Any]
+
+
+@dataclass
 class ChunkSource:
     """Yields frames of at most ``size`` rows of one kind of export."""
 
@@ -280,15 +289,8 @@ class ChunkSource:
             f" p.url, p.extra{extra_sql} FROM post p JOIN dataset d ON d.id = p.dataset_id"
             f" WHERE p.id > :after{dataset_sql} ORDER BY p.id LIMIT :size"
         )
-        after = 0
-        while True:
-            params: dict[str, Any] = {"after": after, "size": self.size}
-            if self.filters.dataset is not None:
-                params["dataset"] = self.filters.dataset
-            rows = _fetch(connection, statement, params)
-            if not rows:
-                return
-            first, after = int(rows[0][0]), int(rows[-1][0])
+        for window in self._windows(connection, statement):
+            rows = window.rows
             # Column-wise, dtype=object throughout: pandas' Arrow-backed strings cost a
             # conversion per element in the row-wise steps below (measured 20x slower),
             # and building from columns skips pandas' per-row type checks.
@@ -313,7 +315,7 @@ class ChunkSource:
                     columns=self._extras,
                     dtype=object,
                 )
-            frame = self._with_labels(frame, first, after)
+            frame = self._with_labels(frame, window)
             if frame is None:
                 continue
             extras = extras.loc[frame.index]
@@ -321,17 +323,50 @@ class ChunkSource:
             result = pd.concat([frame.drop(columns=["post_id"]), extras], axis=1)
             yield result[columns].reset_index(drop=True)
 
-    def _with_labels(self, frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame | None:
-        connection = self.session.connection()
-        given_rows = _fetch(
+    def _read_window(self, connection: Any, statement: Any, after: int) -> _Window | None:
+        """The next window of posts after ``after``, with their labels and gold labels."""
+        params: dict[str, Any] = {"after": after, "size": self.size}
+        if self.filters.dataset is not None:
+            params["dataset"] = self.filters.dataset
+        rows = _fetch(connection, statement, params)
+        if not rows:
+            return None
+        span = {"first": int(rows[0][0]), "last": int(rows[-1][0])}
+        labels = _fetch(
             connection,
             text(
                 "SELECT a.post_id, n.name, a.label_key FROM annotation a"
                 " JOIN annotator n ON n.id = a.annotator_id"
                 " WHERE a.post_id BETWEEN :first AND :last"
             ),
-            {"first": first, "last": last},
+            span,
         )
+        gold: dict[Any, Any] = {}
+        if self.filters.annotator is None:
+            gold = dict(
+                _fetch(
+                    connection,
+                    text(
+                        "SELECT post_id, label_key FROM gold_label"
+                        " WHERE post_id BETWEEN :first AND :last"
+                    ),
+                    span,
+                )
+            )
+        return _Window(rows, labels, gold)
+
+    def _windows(self, connection: Any, statement: Any) -> Iterator[_Window]:
+        """Windows in id order (keyset paging: each starts after the last id seen).
+
+        Reading the next window on a second thread while this one is written was tried
+        and gained nothing: building the rows' Python strings holds the GIL."""
+        after = 0
+        while (window := self._read_window(connection, statement, after)) is not None:
+            after = int(window.rows[-1][0])
+            yield window
+
+    def _with_labels(self, frame: pd.DataFrame, window: _Window) -> pd.DataFrame | None:
+        given_rows = window.labels
         labels = pd.DataFrame(
             {
                 name: np.array(column, dtype=object)
@@ -358,16 +393,7 @@ class ChunkSource:
         if self.filters.annotator is not None:
             gold = pd.Series(None, index=frame.index, dtype=object)
         else:
-            gold_rows: dict[Any, Any] = dict(
-                _fetch(
-                    connection,
-                    text(
-                        "SELECT post_id, label_key FROM gold_label"
-                        " WHERE post_id BETWEEN :first AND :last"
-                    ),
-                    {"first": first, "last": last},
-                )
-            )
+            gold_rows = window.gold
             gold = frame["post_id"].map(gold_rows)
         given = pd.Series(given_array.any(axis=1), index=frame.index)
         unanimous = pd.Series(None, index=frame.index, dtype=object)
