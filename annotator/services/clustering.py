@@ -170,6 +170,11 @@ def _components(count: int, pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
     return labels
 
 
+#: First and last times come from ISO dates only: text order is time order for them, not
+#: for "Sun May 02 ..." and the like (the Campaigns timeline counts those apart).
+_ISO = " AND p.created_at LIKE '____-__-__%'"
+
+
 def _store(project: Project, post_ids: np.ndarray, cluster_of_post: np.ndarray) -> int:
     """Replace the stored clusters; numbered by size, biggest first. Counts in SQL."""
     in_cluster = cluster_of_post >= 0
@@ -213,10 +218,10 @@ def _store(project: Project, post_ids: np.ndarray, cluster_of_post: np.ndarray) 
                 "UPDATE cluster SET"
                 " authors = (SELECT count(DISTINCT NULLIF(p.author, '')) FROM cluster_member m"
                 "  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id),"
-                " first_at = (SELECT min(NULLIF(p.created_at, '')) FROM cluster_member m"
-                "  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id),"
-                " last_at = (SELECT max(NULLIF(p.created_at, '')) FROM cluster_member m"
-                "  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id)"
+                " first_at = (SELECT min(p.created_at) FROM cluster_member m"
+                f"  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id{_ISO}),"
+                " last_at = (SELECT max(p.created_at) FROM cluster_member m"
+                f"  JOIN post p ON p.id = m.post_id WHERE m.cluster_id = cluster.id{_ISO})"
             )
         )
     return len(sizes)
