@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BUNDLE_STAMP := $(VENV)/.installed-bundle
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters screenshot clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters screenshot screenshots wheel bundle bundle-smoke clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -18,6 +19,10 @@ $(STAMP): pyproject.toml
 
 $(TEST_STAMP): $(STAMP)
 	$(PIP) -e '.[test]'
+	@touch $@
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(PIP) -e '.[bundle]'
 	@touch $@
 
 $(DEMO): | $(STAMP)
@@ -43,8 +48,10 @@ pytest: $(TEST_STAMP)
 
 test: lint layers typecheck pytest
 
-# The README's screenshot, from the real window (Xvfb when installed, else offscreen).
-screenshot: $(STAMP) $(DEMO)
+# The README's and docs/ guides' screenshots, from the real window (Xvfb when installed,
+# else offscreen), so the guides never go stale.
+screenshot: screenshots
+screenshots: $(STAMP) $(DEMO)
 	@if command -v xvfb-run >/dev/null; then \
 		xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py $(DEMO) docs; \
 	else QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py $(DEMO) docs; fi
@@ -63,6 +70,23 @@ bench-clusters: $(STAMP)
 
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/agreement.py --posts 100000 --annotators 5 --missing 0.3
+
+# Shipping to people who do not use Python (README: "Install as an app").
+# A wheel with the resources and sample data inside: pip install dist/annotator-*.whl
+wheel: $(STAMP)
+	rm -f dist/annotator-*.whl
+	$(PY) -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir dist .
+	@ls dist/annotator-*.whl
+
+# The self-contained one-folder app dist/annotator/ (packaging/annotator.spec); its
+# smoke test runs the built executable with no Python around (packaging/smoke.sh).
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/annotator.spec
+	@du -sh dist/annotator
+
+bundle-smoke:
+	bash packaging/smoke.sh dist/annotator/annotator
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache build dist

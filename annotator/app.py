@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -25,9 +26,19 @@ def ensure_application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(resource_path("icons/annotator.svg"))))
+    # Matches resources/annotator.desktop, so Wayland docks find the entry and its icon.
+    app.setDesktopFileName("annotator")
+    app.setWindowIcon(application_icon())
     app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     return app
+
+
+def application_icon() -> QIcon:
+    """The SVG, plus its PNG renderings so small sizes use pixels drawn for that size."""
+    icon = QIcon(str(resource_path("icons/annotator.svg")))
+    for png in sorted(resource_path("icons/hicolor").glob("*/apps/annotator.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def _configure_logging() -> Path:
@@ -73,4 +84,19 @@ def run_app(project: str | None = None, annotator_name: str | None = None) -> in
     install_error_handlers()
     window = build_main_window(project or _last_project(Preferences()), annotator_name)
     window.raise_()
+    _quit_after_env_delay(app)
     return int(app.exec())
+
+
+def _quit_after_env_delay(app: QApplication) -> None:
+    """``ANNOTATOR_QUIT_AFTER_MS``: quit that long after start (packaging smoke tests)."""
+    delay = os.environ.get("ANNOTATOR_QUIT_AFTER_MS", "")
+    if delay.isdigit():
+        QTimer.singleShot(int(delay), app.quit)
+
+
+def run_self_test(project: str, out: Path) -> int:
+    """Hidden ``annotator self-test``: the bundle's smoke test through the real window."""
+    from annotator.ui.self_test import run_self_test as run
+
+    return run(project, out, build_window=build_main_window)

@@ -35,6 +35,7 @@ from annotator.services.sample_project import build_sample_project
 from annotator.services.sources import FORMATS
 
 GuiLauncher = Callable[[str | None, str | None], int]
+SelfTestLauncher = Callable[[str, Path], int]
 EXIT_USER_ERROR = 2
 
 
@@ -204,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the app, optionally on a project")
     gui.add_argument("project", metavar="PROJECT", nargs="?")
     gui.add_argument("--annotator", metavar="NAME", help="label as this annotator")
+
+    # Hidden (no help): the packaged app's smoke test, run by packaging/smoke.sh. It
+    # opens PROJECT in the real window offscreen, labels a post, exports it to OUT.
+    self_test = commands.add_parser("self-test")
+    self_test.add_argument("project", metavar="PROJECT")
+    self_test.add_argument("out", metavar="OUT", type=Path)
     return parser
 
 
@@ -408,7 +415,12 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def run_cli(argv: Sequence[str], *, launch_gui: GuiLauncher) -> int:
+def run_cli(
+    argv: Sequence[str],
+    *,
+    launch_gui: GuiLauncher,
+    self_test: SelfTestLauncher | None = None,
+) -> int:
     """Run one command; user errors become one line on stderr and exit code 2."""
     try:
         args = build_parser().parse_args(list(argv))
@@ -416,6 +428,10 @@ def run_cli(argv: Sequence[str], *, launch_gui: GuiLauncher) -> int:
             return launch_gui(None, None)
         if args.command == "gui":
             return launch_gui(args.project, args.annotator)
+        if args.command == "self-test":
+            if self_test is None:
+                raise UserError("self-test needs the app's window: run it as 'annotator'")
+            return self_test(args.project, args.out)
         return _COMMANDS[args.command](args)
     except UserError as error:
         print(f"annotator: error: {error}", file=sys.stderr)
