@@ -59,6 +59,8 @@ def main(project: Path, out_dir: Path) -> int:
         QApplication.processEvents()
         window.grab().save(str(out_dir / "main-window.png"))
         window.set_mode(QueueMode("all"))
+        QApplication.processEvents()
+        window.grab().save(str(out_dir / "codebook-panel.png"))
         window.tabs.setCurrentIndex(1)
         QApplication.processEvents()
         window.grab().save(str(out_dir / "browse-tab.png"))
@@ -71,6 +73,11 @@ def main(project: Path, out_dir: Path) -> int:
         window.review.open_disagreement(first)
         QApplication.processEvents()
         window.grab().save(str(out_dir / "adjudication.png"))
+        window.tabs.setCurrentIndex(3)
+        _wait_for(lambda: window.campaigns.model.rowCount() > 1)
+        window.campaigns.view.selectRow(1)  # an afternoon's burst, counted per hour
+        QApplication.processEvents()
+        window.grab().save(str(out_dir / "campaigns-tab.png"))
         window.tabs.setCurrentIndex(0)
         window.show_help()
         QApplication.processEvents()
@@ -78,6 +85,17 @@ def main(project: Path, out_dir: Path) -> int:
             if dialog.windowTitle() == "Keys":
                 dialog.grab().save(str(out_dir / "keys-overlay.png"))
                 dialog.close()
+        about = window.first_run.show_about()
+        QApplication.processEvents()
+        about.grab().save(str(out_dir / "about.png"))
+        about.close()
+        window.first_run.close_project()  # the welcome page, with this project as recent
+        QApplication.processEvents()
+        window.grab().save(str(out_dir / "welcome.png"))
+        tour = window.first_run.show_tour()
+        QApplication.processEvents()
+        tour.grab().save(str(out_dir / "tour.png"))
+        tour.close()
         window.close()
     print(f"Wrote screenshots to {out_dir}")
     return 0

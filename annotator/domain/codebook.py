@@ -12,15 +12,24 @@ from annotator.resource_files import resource_path
 
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
+#: A label keeps at most this many example posts, each at most this many characters:
+#: examples are reminders beside the post being labeled, not a second dataset.
+MAX_EXAMPLES = 3
+MAX_EXAMPLE_CHARS = 1000
+
 
 @dataclass(frozen=True)
 class Label:
-    """One codebook entry. ``key`` is stored; ``display_name`` is shown."""
+    """One codebook entry. ``key`` is stored; ``display_name`` is shown.
+
+    ``examples`` are short example posts (plain text) shown with the definition.
+    """
 
     key: str
     display_name: str
     description: str = ""
     shortcut: str = ""
+    examples: tuple[str, ...] = ()
 
 
 #: question -> answer -> the label keys that give that answer.
@@ -34,10 +43,12 @@ class Codebook:
     ``questions`` split a combined label into the questions it answers, for separate
     agreement figures: the default codebook's three labels answer "sponsored?" (no /
     yes) and, for sponsored posts only, "disclosed?" (disclosed / undisclosed).
+    ``guidelines`` is the annotators' guide (Markdown) that travels with the labels.
     """
 
     labels: tuple[Label, ...] = field(default_factory=tuple)
     questions: Questions = field(default_factory=dict, compare=False)
+    guidelines: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         keys = [label.key for label in self.labels]
@@ -83,8 +94,11 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\s_\-]+", "_", text.strip().casefold())
 
 
-def codebook_from_json(data: dict[str, Any]) -> Codebook:
-    """A codebook from its JSON form (``{"labels": [{"key": ..., ...}]}``)."""
+def codebook_from_json(data: dict[str, Any], guidelines: str = "") -> Codebook:
+    """A codebook from its JSON form (``{"labels": [{"key": ..., ...}]}``).
+
+    ``guidelines`` is used when the JSON has no inline ``"guidelines"`` text.
+    """
     try:
         return Codebook(
             tuple(
@@ -93,13 +107,29 @@ def codebook_from_json(data: dict[str, Any]) -> Codebook:
                     display_name=str(item.get("display_name") or item["key"]),
                     description=str(item.get("description", "")),
                     shortcut=str(item.get("shortcut", "")),
+                    examples=clean_examples([str(e) for e in item.get("examples") or []]),
                 )
                 for item in data["labels"]
             ),
             questions=parse_questions(data.get("questions") or {}),
+            guidelines=str(data.get("guidelines") or guidelines),
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise UserError(f"the codebook is malformed: missing {error}") from error
+
+
+def clean_examples(examples: list[str]) -> tuple[str, ...]:
+    """Example posts as kept: trimmed, blanks dropped, refusing too many or too long."""
+    kept = tuple(text.strip() for text in examples if text.strip())
+    if len(kept) > MAX_EXAMPLES:
+        raise UserError(f"a label keeps at most {MAX_EXAMPLES} example posts, not {len(kept)}")
+    for text in kept:
+        if len(text) > MAX_EXAMPLE_CHARS:
+            raise UserError(
+                f"an example post is {len(text):,} characters long; keep examples under "
+                f"{MAX_EXAMPLE_CHARS:,} (quote the part that matters)"
+            )
+    return kept
 
 
 def parse_questions(data: dict[str, Any]) -> Questions:
@@ -113,9 +143,14 @@ def parse_questions(data: dict[str, Any]) -> Questions:
 
 
 def default_codebook() -> Codebook:
-    """The shipped sponsorship codebook (resources/codebooks/sponsorship.json)."""
+    """The shipped sponsorship codebook (resources/codebooks/sponsorship.json), with the
+    guidelines file it names beside it (kept as Markdown so it reads well on its own)."""
     path = resource_path("codebooks/sponsorship.json")
-    return codebook_from_json(json.loads(path.read_text(encoding="utf-8")))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    guidelines = ""
+    if data.get("guidelines_file"):
+        guidelines = (path.parent / str(data["guidelines_file"])).read_text(encoding="utf-8")
+    return codebook_from_json(data, guidelines)
 
 
 def codebook_from_specs(specs: list[str]) -> Codebook:

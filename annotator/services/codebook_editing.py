@@ -1,10 +1,11 @@
-"""Changing the codebook a project uses: for now, the labels' keyboard shortcuts."""
+"""Changing the codebook a project uses: the labels' keyboard shortcuts, their
+definitions and example posts."""
 
 from __future__ import annotations
 
 from sqlmodel import col, select
 
-from annotator.domain.codebook import Codebook
+from annotator.domain.codebook import Codebook, clean_examples
 from annotator.domain.errors import UserError
 from annotator.store.engine import Project
 from annotator.store.queries import load_codebook
@@ -47,4 +48,24 @@ def set_label_shortcuts(project: Project, shortcuts: dict[str, str]) -> Codebook
                     f"the key {shortcut!r} is given to both {seen[shortcut.casefold()]} and {key}"
                 )
             seen[shortcut.casefold()] = key
+        return load_codebook(session)
+
+
+def set_label_definition(
+    project: Project, key: str, *, description: str, examples: list[str]
+) -> Codebook:
+    """Give the label ``key`` a new definition and example posts (plain text, trimmed,
+    blanks dropped, at most ``MAX_EXAMPLES``); returns the new codebook.
+
+    The key, name and shortcut stay: labels already given keep their meaning.
+    """
+    kept = clean_examples(examples)
+    with project.session() as session:
+        row = session.exec(select(CodebookLabel).where(CodebookLabel.key == key)).first()
+        if row is None:
+            raise UserError(f"the codebook has no label {key}")
+        row.description = description.strip()
+        row.examples = list(kept)
+        session.add(row)
+        session.flush()
         return load_codebook(session)

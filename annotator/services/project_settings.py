@@ -9,9 +9,11 @@ from sqlmodel import select
 
 from annotator.domain.markers import Marker, load_markers, parse_markers
 from annotator.store.engine import Project
+from annotator.store.queries import load_codebook
 from annotator.store.tables import ProjectMeta
 
 BLIND_MODE = "blind_mode"
+GUIDELINES = "guidelines"
 MARKERS = "markers"
 SHOWN_EXTRA_COLUMNS = "shown_extra_columns"
 
@@ -62,6 +64,18 @@ def set_marker_list(project: Project, text: str) -> None:
     """Store a marker list in the project (the text format of resources/markers/)."""
     parse_markers(text)  # refuse a list that does not compile before storing it
     _set(project, MARKERS, text)
+
+
+def guidelines(project: Project) -> str:
+    """The annotators' guide (Markdown). A project that never stored one and uses the
+    default codebook's labels gets the shipped guide."""
+    with project.session() as session:
+        return load_codebook(session).guidelines
+
+
+def set_guidelines(project: Project, text: str) -> None:
+    """Store the guide; an empty text is kept as empty (the lead removed it)."""
+    _set(project, GUIDELINES, text)
 
 
 def project_id(project: Project) -> str:

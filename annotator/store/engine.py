@@ -239,6 +239,7 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
                     for q, answers in codebook.questions.items()
                 }
             ),
+            **({"guidelines": codebook.guidelines} if codebook.guidelines else {}),
         }.items():
             session.add(ProjectMeta(key=key, value=value))
         for position, label in enumerate(codebook.labels):
@@ -249,9 +250,23 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
                     display_name=label.display_name,
                     description=label.description,
                     shortcut=label.shortcut,
+                    examples=list(label.examples),
                 )
             )
     return project
+
+
+def database_engine(project: Project) -> str:
+    """The database behind the project as a person reads it: "SQLite 3.45.1",
+    "PostgreSQL 15.4" (for the About dialog and bug reports)."""
+    with project.engine.connect() as connection:
+        if project.is_sqlite:
+            return f"SQLite {connection.execute(text('SELECT sqlite_version()')).scalar_one()}"
+        if project.engine.dialect.name == "postgresql":
+            version = connection.execute(text("SHOW server_version")).scalar_one()
+            return f"PostgreSQL {str(version).split()[0]}"
+        info = connection.dialect.server_version_info or ()
+        return " ".join([project.engine.dialect.name, ".".join(str(part) for part in info)]).strip()
 
 
 def schema_version(project: Project) -> int:

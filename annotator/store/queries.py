@@ -38,21 +38,29 @@ def load_codebook(session: Session) -> Codebook:
             display_name=row.display_name,
             description=row.description,
             shortcut=row.shortcut,
+            examples=tuple(row.examples or ()),
         )
         for row in rows
     )
-    stored = session.exec(
-        select(ProjectMeta.value).where(ProjectMeta.key == "codebook_questions")
-    ).first()
-    if stored is not None:
-        questions = parse_questions(json.loads(stored))
+    meta = dict(
+        session.exec(
+            select(ProjectMeta.key, ProjectMeta.value).where(
+                col(ProjectMeta.key).in_(["codebook_questions", "guidelines"])
+            )
+        ).all()
+    )
+    # Projects made before questions or guidelines were stored: the default codebook's.
+    default = default_codebook() if len(meta) < 2 else None
+    is_default = default is not None and default.keys == tuple(label.key for label in labels)
+    if "codebook_questions" in meta:
+        questions = parse_questions(json.loads(meta["codebook_questions"]))
     else:
-        # Projects made before questions were stored: the default codebook's questions.
-        default = default_codebook()
-        questions = (
-            default.questions if default.keys == tuple(label.key for label in labels) else {}
-        )
-    return Codebook(labels, questions)
+        questions = default.questions if default is not None and is_default else {}
+    if "guidelines" in meta:
+        guidelines = meta["guidelines"]
+    else:
+        guidelines = default.guidelines if default is not None and is_default else ""
+    return Codebook(labels, questions, guidelines)
 
 
 def annotator_id(session: Session, name: str, *, create: bool = True) -> int | None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, text, update
 from sqlmodel import SQLModel
+
+from annotator.domain.codebook import default_codebook
+from annotator.store.tables import CodebookLabel
 
 _APPEND_ONLY_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb}
@@ -142,6 +145,21 @@ def _migrate_6_to_7(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
 
 
+def _migrate_7_to_8(connection: Connection) -> None:
+    """Version 8 gives each codebook label example posts. Labels still as shipped (same key
+    and definition as the default codebook) get the shipped examples; others start empty."""
+    connection.execute(
+        text("ALTER TABLE codebook_label ADD COLUMN examples JSON NOT NULL DEFAULT '[]'")
+    )
+    table = CodebookLabel.__table__  # type: ignore[attr-defined]
+    for label in default_codebook().labels:
+        connection.execute(
+            update(table)
+            .where(table.c.key == label.key, table.c.description == label.description)
+            .values(examples=list(label.examples))
+        )
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -150,6 +168,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -36,7 +36,12 @@ class ProjectMeta(SQLModel, table=True):
 
 
 class CodebookLabel(SQLModel, table=True):
-    """One label of the project's codebook, in display order."""
+    """One label of the project's codebook, in display order.
+
+    ``examples`` (a JSON list of short post texts) is a column here rather than a JSON
+    map in ``project_meta``: examples belong to one label, so they are read with it,
+    copied with it into packages and cannot be left behind naming a label that is gone.
+    """
 
     __tablename__ = "codebook_label"
 
@@ -46,6 +51,9 @@ class CodebookLabel(SQLModel, table=True):
     display_name: str
     description: str = ""
     shortcut: str = ""
+    examples: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class Dataset(SQLModel, table=True):

@@ -48,6 +48,8 @@ class LabelPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._buttons: dict[str, QPushButton] = {}
+        self._descriptions: list[QLabel] = []
+        self._show_descriptions = True
         self._codebook: Codebook | None = None
         self._layout = QVBoxLayout(self)
         self._buttons_box = QVBoxLayout()
@@ -101,6 +103,7 @@ class LabelPanel(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self._buttons.clear()
+        self._descriptions.clear()
         for label in codebook.labels:
             key_hint = f"{label.shortcut}   " if label.shortcut else ""
             button = QPushButton(f"{key_hint}{label.display_name}")
@@ -115,9 +118,17 @@ class LabelPanel(QWidget):
             description.setTextFormat(Qt.TextFormat.PlainText)
             description.setWordWrap(True)
             description.setProperty("class", "labelDescription")
+            self._descriptions.append(description)
             self._buttons_box.addWidget(button)
             self._buttons_box.addWidget(description)
+            description.setVisible(self._show_descriptions)
             self._buttons[label.key] = button
+
+    def set_descriptions_visible(self, visible: bool) -> None:
+        """Definitions under the buttons, off while the Codebook panel shows them."""
+        self._show_descriptions = visible
+        for description in self._descriptions:
+            description.setVisible(visible)
 
     def button(self, key: str) -> QPushButton:
         return self._buttons[key]

@@ -45,7 +45,9 @@ from annotator.store.navigation import QueueMode
 from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.assign_dialog import AssignDialog, AssignRequest
 from annotator.ui.browse_panel import BrowsePanel
+from annotator.ui.campaigns_panel import CampaignsPanel
 from annotator.ui.errors import report_error
+from annotator.ui.first_run import install_first_run
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.label_keys_dialog import LabelKeysDialog
 from annotator.ui.labeling_view import LabelingContext, LabelingView
@@ -67,7 +69,7 @@ DATASET_FILTER = (
 )
 #: Minutes between automatic backups of an open project.
 BACKUP_MINUTES = 10
-LABEL_TAB, BROWSE_TAB, REVIEW_TAB = 0, 1, 2
+LABEL_TAB, BROWSE_TAB, REVIEW_TAB, CAMPAIGNS_TAB = 0, 1, 2, 3
 #: Besides the label and post actions, keys of the labeling view that are off while the
 #: Review tab shows: there the same keys adjudicate (the review panel's own actions).
 NOT_IN_REVIEW = ("post.notes", "post.sponsor", "go.next", "go.previous", "go.next_unlabeled")
@@ -78,9 +80,13 @@ class MainWindow(QMainWindow):
 
     #: Emitted when a background search for campaigns has stored its groups.
     clustering_finished = Signal()
+    #: Emitted after a project was opened or closed (the welcome page and docks follow).
+    project_changed = Signal()
 
     def __init__(self, preferences: Preferences, annotator_name: str | None = None) -> None:
         super().__init__()
+        #: The running search for campaigns per project: a second request waits for it.
+        self._clustering: dict[int, CancelToken] = {}
         self.preferences = preferences
         self.window_state = WindowState()
         self.positions = Positions()
@@ -103,6 +109,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.browse, "Browse")
         self.review = ReviewPanel()
         self.tabs.addTab(self.review, "Review")
+        self.campaigns = CampaignsPanel(self.undo_stack)
+        self.campaigns.post_opened.connect(self.open_post)
+        self.campaigns.find_requested.connect(self.start_clustering)
+        self.campaigns.labels_changed.connect(self._labels_changed)
+        self.clustering_finished.connect(self.campaigns.refresh)
+        self.tabs.addTab(self.campaigns, "Campaigns")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.queue_bar = QueueBar()
         self.queue_bar.mode_changed.connect(self.set_mode)
@@ -131,6 +143,7 @@ class MainWindow(QMainWindow):
         self.backup_timer.timeout.connect(self._timed_backup)
         self.backup_timer.start()
         self._refresh()
+        self.first_run = install_first_run(self)
 
     # ----- construction -------------------------------------------------------------------
 
@@ -156,6 +169,7 @@ class MainWindow(QMainWindow):
             ),
             ActionSpec("post.skip", "&Skip post", "S", view.skip, auto_repeat=False),
             ActionSpec("post.flag", "&Flag for the lead", "F", view.toggle_flag, auto_repeat=False),
+            ActionSpec("post.cluster", "Open this post's &cluster…", "Ctrl+K", self.open_cluster),
             ActionSpec("post.notes", "Write &notes", "N", self._focus_notes),
             ActionSpec("post.sponsor", "Enter s&ponsor", "P", self._focus_sponsor),
             ActionSpec("go.next", "&Next post", "Right", lambda: view.move("next")),
@@ -189,6 +203,12 @@ class MainWindow(QMainWindow):
                 "&Review and adjudicate",
                 "Ctrl+R",
                 lambda: self.tabs.setCurrentIndex(REVIEW_TAB),
+            ),
+            ActionSpec(
+                "view.campaigns",
+                "&Campaigns (coordinated posting)",
+                "Ctrl+M",
+                lambda: self.tabs.setCurrentIndex(CAMPAIGNS_TAB),
             ),
             ActionSpec("project.blind", "&Blind mode: hide authors", None, self.toggle_blind),
             ActionSpec("project.columns", "Extra &columns shown…", None, self.choose_columns),
@@ -239,10 +259,23 @@ class MainWindow(QMainWindow):
         ids["edit.undo"], ids["edit.redo"] = undo, redo
         self.label_menu = bar.addMenu("&Label")
         menu(
-            "&Post", ["post.evidence", "post.notes", "post.sponsor", None, "post.skip", "post.flag"]
+            "&Post",
+            [
+                "post.evidence",
+                "post.notes",
+                "post.sponsor",
+                None,
+                "post.skip",
+                "post.flag",
+                None,
+                "post.cluster",
+            ],
         )
         menu("&Go", ["go.next", "go.previous", "go.next_unlabeled"])
-        menu("&View", ["view.search", None, "view.label", "view.browse", "view.review"])
+        menu(
+            "&View",
+            ["view.search", None, "view.label", "view.browse", "view.review", "view.campaigns"],
+        )
         ids["project.blind"].setCheckable(True)
         menu(
             "P&roject",
@@ -315,6 +348,8 @@ class MainWindow(QMainWindow):
         self.queue_bar.show_mode(start)
         self.set_mode(start, start_at=self._saved_position())
         self.review.set_context(project, self.annotator_name)
+        self.campaigns.set_context(project, self.annotator_name, codebook)
+        self.project_changed.emit()
         return True
 
     def _saved_position(self) -> int | None:
@@ -327,9 +362,11 @@ class MainWindow(QMainWindow):
             self.labeling.set_context(None)
             self.browse.set_context(None, None, QueueMode(), blind=False)
             self.review.set_context(None, None)
+            self.campaigns.set_context(None, None, None)
             self.undo_stack.clear()
             self.project.close()
-        self.project = None
+            self.project = None
+            self.project_changed.emit()
 
     def _ask_annotator(self) -> None:
         name, ok = QInputDialog.getText(
@@ -353,6 +390,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.set_mode(self.queue_bar.current_mode(), start_at=self._saved_position())
         self.review.set_context(self.project, self.annotator_name)
+        self.campaigns.set_context(self.project, self.annotator_name, self.codebook)
 
     def set_mode(self, mode: QueueMode, start_at: int | None = None) -> None:
         """Walk a different set of posts (a view, a label, a dataset, a search)."""
@@ -388,6 +426,9 @@ class MainWindow(QMainWindow):
         if index == REVIEW_TAB:
             self.labeling.save_edits()
             self.review.refresh()
+        if index == CAMPAIGNS_TAB:
+            self.labeling.save_edits()
+            self.campaigns.refresh()
         self._refresh()
         self.setFocus()
 
@@ -522,10 +563,25 @@ class MainWindow(QMainWindow):
             self.preferences.annotator_name = new
         self.statusBar().showMessage(summary, 15000)
         self.review.set_context(project, self.annotator_name)
+        self.campaigns.set_context(project, self.annotator_name, self.codebook)
         self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
 
     def show_help(self) -> None:
         HelpOverlay(self.menuBar(), self).open()
+
+    def open_cluster(self) -> None:
+        """Post > Open this post's cluster: what clicking the cluster badge does."""
+        if self.labeling.cluster_badge.cluster is None:
+            self.statusBar().showMessage("This post is in no cluster of same-text posts.", 8000)
+            return
+        self.labeling.open_cluster()
+
+    def _labels_changed(self) -> None:
+        """A cluster was labeled (or that undone) from the Campaigns tab."""
+        if self.labeling.queue is not None:
+            self.labeling.queue.refresh_labeled()
+        self.labeling.show_current()
+        self._refresh()
 
     def _focus_notes(self) -> None:
         self.tabs.setCurrentIndex(LABEL_TAB)
@@ -538,10 +594,13 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         queue = self.labeling.queue
         has_post = queue is not None and queue.current_id is not None
-        labeling = self.tabs.currentIndex() != REVIEW_TAB
+        labeling = self.tabs.currentIndex() not in (REVIEW_TAB, CAMPAIGNS_TAB)
         for action in (
             *self.label_actions.values(),
-            *(self.actions_by_id[i] for i in ("post.evidence", "post.skip", "post.flag")),
+            *(
+                self.actions_by_id[i]
+                for i in ("post.evidence", "post.skip", "post.flag", "post.cluster")
+            ),
         ):
             action.setEnabled(has_post and labeling)
         for action_id in NOT_IN_REVIEW:
@@ -572,12 +631,12 @@ class MainWindow(QMainWindow):
         self.annotator_label.setText(
             f"Annotator: {self.annotator_name}" if self.annotator_name else "No annotator"
         )
-        parts = ["annotator"]
+        parts = []  # "<project> — <annotator> — annotator", the document first
         if self.project is not None:
-            parts.append(Path(self.project.location).name)
-        if self.annotator_name:
-            parts.append(self.annotator_name)
-        self.setWindowTitle(" — ".join(parts))
+            parts.append(Path(self.project.location).stem)
+            if self.annotator_name:
+                parts.append(self.annotator_name)
+        self.setWindowTitle(" — ".join([*parts, "annotator"]))
 
     # ----- file menu ---------------------------------------------------------------------------
 
@@ -697,19 +756,30 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return None
+        running = self._clustering.get(id(project))
+        if running is not None and not running.cancelled:
+            self.statusBar().showMessage("Still looking for posts with the same text…", 8000)
+            return running
 
         def job(cancel: CancelToken) -> Any:
             return find_clusters(project, cancel=cancel)
 
         def done(count: Any) -> None:
+            self._clustering.pop(id(project), None)
             self.statusBar().showMessage(f"{count:,} groups of posts with the same text", 8000)
             if self.project is project:
                 self.labeling.cluster_badge.forget()
                 self.labeling.show_current()
             self.clustering_finished.emit()
 
+        def failed(error: BaseException) -> None:
+            self._clustering.pop(id(project), None)
+            self._task_failed(error)
+
         self.statusBar().showMessage("Looking for posts with the same text…")
-        return run_in_background(self, job, done, self._task_failed)
+        token = run_in_background(self, job, done, failed)
+        self._clustering[id(project)] = token
+        return token
 
     def choose_export(self) -> ExportDialog | None:
         """Set up the export in a window-modal dialog; its Export button starts it."""
