@@ -5,7 +5,8 @@ Glossary (the words mean the same in code, UI text and docs):
 - **post**: one social-media message, imported from a dataset file; has an external id.
 - **dataset**: one imported file's posts, under a name chosen at import.
 - **codebook**: the project's ordered list of labels, each with key, display name,
-  description and shortcut.
+  description (definition), shortcut and up to three example posts; it also carries the
+  project's **guidelines** (Markdown text for annotators).
 - **label**: one codebook entry; its *key* (``sponsored_disclosed``) is what is stored.
 - **annotation**: one annotator's current label for one post, with notes, evidence
   spans, sponsor and seconds spent. Every change is kept in the annotation history.

@@ -23,6 +23,7 @@ from annotator.services.projects import open_project
 from annotator.store.navigation import QueueMode
 
 DISCLOSED_POST = "Paid for by"
+SAMPLE_TWEETS = Path(__file__).resolve().parent.parent / "datasets" / "sample_tweets.jsonl"
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
@@ -85,6 +86,24 @@ def main(project: Path, out_dir: Path) -> int:
             if dialog.windowTitle() == "Keys":
                 dialog.grab().save(str(out_dir / "keys-overlay.png"))
                 dialog.close()
+        # The lead's dialogs, for docs/lead-guide.md.
+        importing = window.open_import_dialog(SAMPLE_TWEETS)
+        importing.resize(1100, 720)
+        _wait_for(lambda: importing.table.model() is not None
+                  and importing.table.model().rowCount() > 0)  # fmt: skip
+        QTest.qWait(200)
+        importing.grab().save(str(out_dir / "import-dialog.png"))
+        importing.reject()
+        exporting = window.choose_export()
+        assert exporting is not None
+        QApplication.processEvents()
+        exporting.grab().save(str(out_dir / "export-dialog.png"))
+        exporting.reject()
+        assigning = window.assign_posts_dialog()
+        assert assigning is not None
+        QApplication.processEvents()
+        assigning.grab().save(str(out_dir / "assign-dialog.png"))
+        assigning.reject()
         about = window.first_run.show_about()
         QApplication.processEvents()
         about.grab().save(str(out_dir / "about.png"))

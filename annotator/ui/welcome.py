@@ -275,7 +275,7 @@ def open_sample_project(window: MainWindow) -> CancelToken | None:
 
 def new_project_from_file(window: MainWindow) -> ImportDialog | None:
     """Pick a dataset, name the project (beside the file by default), then import it."""
-    from annotator.ui.main_window import DATASET_FILTER, PROJECT_FILTER
+    from annotator.ui.file_jobs import DATASET_FILTER, PROJECT_FILTER
 
     dataset, _ = QFileDialog.getOpenFileName(
         window, "New project from a file: choose the dataset", "", DATASET_FILTER
