@@ -203,6 +203,16 @@ class ChunkSource:
                  "resolved_label", "needs_review"]  # fmt: skip
         return [*fixed, *(e if e not in fixed else f"extra.{e}" for e in self._extras)]
 
+    @property
+    def annotators(self) -> list[str]:
+        """The annotators whose labels a posts export has columns for (after ``columns``)."""
+        return self._names
+
+    @property
+    def extras(self) -> list[str]:
+        """The extra source columns a posts export carries (after ``columns``)."""
+        return self._extras
+
     def frames(self) -> Iterator[pd.DataFrame]:
         if self.what == "posts":
             yield from self._post_frames()
@@ -281,8 +291,8 @@ class ChunkSource:
         columns = self.columns()
         connection = self.session.connection()
         sqlite = connection.dialect.name == "sqlite"
-        in_sql = sqlite and all('"' not in e and "\\" not in e for e in self._extras)
-        extra_sql = "".join(f", {_json_text(e)}" for e in self._extras) if in_sql else ""
+        in_sql = sqlite and extras_in_sql(self._extras)
+        extra_sql = "".join(f", {json_text(e)}" for e in self._extras) if in_sql else ""
         dataset_sql = " AND d.name = :dataset" if self.filters.dataset is not None else ""
         statement = text(
             "SELECT p.id, d.name, p.external_id, p.text, p.author, p.created_at, p.platform,"
@@ -328,11 +338,11 @@ class ChunkSource:
         params: dict[str, Any] = {"after": after, "size": self.size}
         if self.filters.dataset is not None:
             params["dataset"] = self.filters.dataset
-        rows = _fetch(connection, statement, params)
+        rows = fetch_rows(connection, statement, params)
         if not rows:
             return None
         span = {"first": int(rows[0][0]), "last": int(rows[-1][0])}
-        labels = _fetch(
+        labels = fetch_rows(
             connection,
             text(
                 "SELECT a.post_id, n.name, a.label_key FROM annotation a"
@@ -344,7 +354,7 @@ class ChunkSource:
         gold: dict[Any, Any] = {}
         if self.filters.annotator is None:
             gold = dict(
-                _fetch(
+                fetch_rows(
                     connection,
                     text(
                         "SELECT post_id, label_key FROM gold_label"
@@ -418,7 +428,7 @@ class ChunkSource:
         return frame[keep]
 
 
-def _fetch(connection: Any, statement: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(connection: Any, statement: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Rows as plain tuples. On SQLite straight from the driver's cursor: SQLAlchemy's
     row objects cost as much as the query itself on a million posts."""
     if connection.dialect.name != "sqlite":
@@ -432,7 +442,12 @@ def _fetch(connection: Any, statement: Any, params: dict[str, Any]) -> list[tupl
         cursor.close()
 
 
-def _json_text(key: str) -> str:
+def extras_in_sql(names: list[str]) -> bool:
+    """Whether SQLite can pull these extra columns out of the JSON (names it can quote)."""
+    return all('"' not in name and "\\" not in name for name in names)
+
+
+def json_text(key: str) -> str:
     """SQLite expression: an extra column as text, the way the row path gives it."""
     path = f"'$.\"{key.replace(chr(39), chr(39) * 2)}\"'"
     value = f"json_extract(p.extra, {path})"

@@ -51,17 +51,18 @@ class CsvWriter(FrameWriter):
             str(path), self._schema, write_options=pa_csv.WriteOptions(quoting_style="needed")
         )
 
-    def write(self, frame: pd.DataFrame) -> None:
-        frame = frame.copy()
-        for column in self._lists & set(frame.columns):
-            frame[column] = frame[column].map(_csv_cell)
-        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+    def write(self, frame: pd.DataFrame | pa.Table) -> None:
+        if isinstance(frame, pd.DataFrame):
+            frame = frame.copy()
+            for column in self._lists & set(frame.columns):
+                frame[column] = frame[column].map(_csv_cell)
+            frame = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
         columns = [
             _neutralised(column) if pa.types.is_string(column.type) else column
-            for column in table.columns
+            for column in frame.columns
         ]
         self._writer.write_table(pa.Table.from_arrays(columns, schema=self._schema))
-        self.rows += len(frame)
+        self.rows += frame.num_rows
 
     def close(self) -> None:
         self._writer.close()
@@ -69,6 +70,8 @@ class CsvWriter(FrameWriter):
 
 def _neutralised(column: pa.ChunkedArray) -> pa.ChunkedArray:
     risky = pc.match_substring_regex(column, FORMULA_PATTERN)
+    if not pc.any(risky).as_py():
+        return column
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
@@ -103,10 +106,11 @@ class ParquetWriter(FrameWriter):
         )
         self._writer = pq.ParquetWriter(self.path, self._schema)
 
-    def write(self, frame: pd.DataFrame) -> None:
-        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
-        self._writer.write_table(table)
-        self.rows += len(frame)
+    def write(self, frame: pd.DataFrame | pa.Table) -> None:
+        if isinstance(frame, pd.DataFrame):
+            frame = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        self._writer.write_table(frame.cast(self._schema))
+        self.rows += frame.num_rows
 
     def close(self) -> None:
         self._writer.close()

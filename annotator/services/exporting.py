@@ -11,16 +11,21 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.export_frames import SPLITS, ChunkSource, Filters, count_posts
+from annotator.services.export_tables import arrow_ready, post_tables
 from annotator.services.export_workbook import EXCEL_MAX_ROWS, WorkbookWriter
 from annotator.services.export_writers import (
     CsvWriter,
@@ -176,7 +181,13 @@ def export_data(
                 written = columns if split is None else [c for c in columns if c != "split"]
                 writers[split] = _writer(Path(name), written, options, codebook, project)
             done = 0
-            for frame in source.frames():
+            frames: Iterator[Any] = (
+                post_tables(source)
+                if arrow_ready(source)
+                and all(isinstance(w, CsvWriter | ParquetWriter) for w in writers.values())
+                else source.frames()
+            )
+            for frame in frames:
                 cancel.raise_if_cancelled()
                 done += source.size
                 _count_labels(frame, options.what, result.label_counts)
@@ -216,6 +227,11 @@ def export_data(
 
 def _count_labels(frame: Any, what: str, counts: dict[str, int]) -> None:
     column = {"posts": "resolved_label", "annotations": "label", "training": "label"}[what]
+    if isinstance(frame, pa.Table):
+        for entry in pc.value_counts(frame[column].drop_null()).to_pylist():
+            key = str(entry["values"])
+            counts[key] = counts.get(key, 0) + int(entry["counts"])
+        return
     for key, n in frame[column].value_counts().items():
         counts[str(key)] = counts.get(str(key), 0) + int(n)
 
