@@ -22,7 +22,7 @@ from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
 from annotator.services.annotators import merge_annotators, rename_annotator
 from annotator.services.assignment import assign_posts
-from annotator.services.clustering import DEFAULT_THRESHOLD, find_clusters, list_clusters
+from annotator.services.clustering import find_clusters, list_clusters
 from annotator.services.export_any import export_any
 from annotator.services.exporting import ExportOptions, parse_split
 from annotator.services.importing import ImportOptions, import_dataset
@@ -162,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     clusters.add_argument(
         "--threshold",
         type=float,
-        default=DEFAULT_THRESHOLD,
         metavar="J",
-        help=f"near-duplicate similarity, 0-1 (default {DEFAULT_THRESHOLD})",
+        help="near-duplicate similarity, above 0 and at most 1 (default: the project's, "
+        "set in the Campaigns tab, else 0.7)",
     )
     clusters.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -342,8 +342,8 @@ def _cmd_merge_annotators(args: argparse.Namespace) -> int:
 
 
 def _cmd_clusters(args: argparse.Namespace) -> int:
-    if not 0 < args.threshold <= 1:
-        raise UserError("--threshold must be between 0 and 1, such as 0.7")
+    if args.threshold is not None and not 0 < args.threshold <= 1:
+        raise UserError("--threshold must be above 0 and at most 1, such as 0.7")
     with (
         closing(open_project(args.project)) as project,
         _terminal_progress("Finding campaigns") as progress,

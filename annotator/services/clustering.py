@@ -22,20 +22,18 @@ from sqlmodel import col
 
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.domain.text_similarity import normalise, shingles
+from annotator.services.project_settings import check_cluster_threshold, cluster_threshold
 from annotator.store.engine import Project
 from annotator.store.tables import Cluster, ClusterMember, Post
 
-DEFAULT_THRESHOLD = 0.7
 NUM_PERM = 64
 BATCH = 10_000
 #: Texts shorter than this (in normalised characters) are too generic to call a campaign.
 MIN_CHARS = 20
-#: Odd 64-bit multipliers that fold one LSH band's rows into a single bucket key.
-_BAND_MIX = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
-    dtype=np.uint64,
-)  # fmt: skip
+#: Odd 64-bit multipliers that fold one LSH band's rows into a single bucket key; one per
+#: permutation, as a threshold of 1.0 puts all of them in a single band. Fixed seed, so
+#: the same posts always group the same way.
+_BAND_MIX = (np.random.default_rng(20261128).integers(0, 2**62, NUM_PERM, dtype=np.uint64) << 1) | 1
 
 
 @dataclass
@@ -230,11 +228,16 @@ def _store(project: Project, post_ids: np.ndarray, cluster_of_post: np.ndarray) 
 def find_clusters(
     project: Project,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> int:
-    """Group the project's posts and store the groups of two or more; returns how many."""
+    """Group the project's posts and store the groups of two or more; returns how many.
+
+    Without ``threshold``, the project's own similarity (Campaigns tab) is used."""
+    threshold = check_cluster_threshold(
+        cluster_threshold(project) if threshold is None else threshold
+    )
     cancel = cancel or CancelToken()
     with project.session() as session:
         total = int(session.execute(select(func.count()).select_from(Post)).scalar_one())

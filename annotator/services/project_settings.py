@@ -7,12 +7,17 @@ import uuid
 
 from sqlmodel import select
 
+from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers, parse_markers
 from annotator.store.engine import Project
 from annotator.store.queries import load_codebook
 from annotator.store.tables import ProjectMeta
 
 BLIND_MODE = "blind_mode"
+CLUSTER_THRESHOLD = "cluster_threshold"
+#: Estimated Jaccard similarity from which two texts count as the same talking point:
+#: 0.7 keeps a 25-word message with one word changed together (tests/services).
+DEFAULT_CLUSTER_THRESHOLD = 0.7
 GUIDELINES = "guidelines"
 MARKERS = "markers"
 SHOWN_EXTRA_COLUMNS = "shown_extra_columns"
@@ -86,3 +91,20 @@ def project_id(project: Project) -> str:
             row = ProjectMeta(key="project_id", value=str(uuid.uuid4()))
             session.add(row)
         return row.value
+
+
+def cluster_threshold(project: Project) -> float:
+    """The similarity the project's campaign search uses (its own, else the default)."""
+    value = _get(project, CLUSTER_THRESHOLD)
+    return float(value) if value else DEFAULT_CLUSTER_THRESHOLD
+
+
+def check_cluster_threshold(value: float) -> float:
+    if not 0 < value <= 1:
+        raise UserError(f"the similarity must be above 0 and at most 1, such as 0.7 (not {value})")
+    return value
+
+
+def set_cluster_threshold(project: Project, value: float) -> None:
+    """Store the similarity for this project's next campaign searches."""
+    _set(project, CLUSTER_THRESHOLD, repr(check_cluster_threshold(value)))

@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +29,7 @@ from annotator.domain.records import AnnotationChange
 from annotator.services.batch_labeling import BatchLabelCommand
 from annotator.services.campaigns import CampaignSummary, campaign_summaries, cluster_timeline
 from annotator.services.clustering import cluster_of
+from annotator.services.project_settings import cluster_threshold, set_cluster_threshold
 from annotator.services.projects import Project
 from annotator.ui.campaign_timeline import LabelShareList, TimelineChart
 from annotator.ui.campaigns_model import SIZE_COLUMN, TEXT_COLUMN, CampaignTableModel
@@ -74,6 +76,19 @@ class CampaignsPanel(QWidget):
         self.min_size.setSuffix(" posts")
         self.min_size.setToolTip("List only clusters with this many posts or more")
         self.min_size.valueChanged.connect(lambda _value: self.refresh())
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setObjectName("campaignsThreshold")
+        self.threshold.setRange(0.3, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setDecimals(2)
+        self.threshold.setPrefix("similarity ≥ ")
+        self.threshold.setToolTip(
+            "How alike two texts must be to count as one talking point (estimated Jaccard "
+            "similarity of their 5-character pieces). Lower finds looser paraphrases; 1.0 "
+            "only texts identical after normalising. Kept in the project; Find campaigns "
+            "and every import use it."
+        )
+        self.threshold.editingFinished.connect(self._store_threshold)
         self.find_button = QPushButton("Find campaigns")
         self.find_button.setObjectName("campaignsFind")
         self.find_button.setToolTip("Look for posts with the same text again (takes a while)")
@@ -82,6 +97,7 @@ class CampaignsPanel(QWidget):
         top.setContentsMargins(8, 4, 8, 0)
         top.addWidget(self.status, stretch=1)
         top.addWidget(self.min_size)
+        top.addWidget(self.threshold)
         top.addWidget(self.find_button)
 
         self.pages = QStackedWidget()
@@ -206,9 +222,23 @@ class CampaignsPanel(QWidget):
         self.model.set_rows(self.codebook, [])
         self._show_cluster(None)
         self._stale = project is not None
+        if project is not None:
+            self.threshold.blockSignals(True)
+            self.threshold.setValue(cluster_threshold(project))
+            self.threshold.blockSignals(False)
         self._show_state()
         if self._stale and self.isVisible():
             self.refresh()
+
+    def _store_threshold(self) -> None:
+        """Committed at once, so the next search (here or after an import) uses it."""
+        project = self.project
+        if project is None or abs(self.threshold.value() - cluster_threshold(project)) < 1e-9:
+            return
+        try:
+            set_cluster_threshold(project, round(self.threshold.value(), 2))
+        except UserError as error:
+            report_error(self, error)
 
     def refresh(self) -> None:
         """Load the clusters again in the background (when shown; otherwise once shown)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from annotator.domain.text_similarity import normalise
 from annotator.services.clustering import cluster_of, find_clusters, list_clusters
 from annotator.services.importing import import_dataset
@@ -124,3 +126,24 @@ def test_counts_first_and_last_come_from_the_members(project: Project, tmp_path:
     # Text order is not time order for "Sun May 02 ...": only ISO dates count.
     assert (cluster.first, cluster.last) == ("2020-01-31T09:00:00", "2020-02-03T10:00:00")
     assert sorted(cluster.post_ids) == ["a", "b", "c", "d"]
+
+
+def test_the_projects_similarity_is_kept_and_used(project: Project, tmp_path: Path) -> None:
+    from annotator.domain.errors import UserError
+    from annotator.services.project_settings import cluster_threshold, set_cluster_threshold
+
+    path, _ = _campaign_file(tmp_path)
+    import_dataset(project, path)
+    assert cluster_threshold(project) == 0.7
+    find_clusters(project)
+    loose = sorted(c.size for c in list_clusters(project))
+    assert loose == [30, 30, 30]
+    # At 1.0 only texts identical after normalising group: the copies with a changed word
+    # (a third of each script's thirty) fall out.
+    set_cluster_threshold(project, 1.0)
+    assert cluster_threshold(project) == 1.0
+    find_clusters(project)
+    assert sorted(c.size for c in list_clusters(project)) == [20, 20, 20]
+    with pytest.raises(UserError, match="at most 1"):
+        set_cluster_threshold(project, 1.5)
+    assert cluster_threshold(project) == 1.0

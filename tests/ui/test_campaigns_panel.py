@@ -253,3 +253,23 @@ def test_smallest_size_filters_the_list(qtbot: QtBot, window: MainWindow) -> Non
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0 and not panel.computing)
     assert panel.pages.currentIndex() == EMPTY_PAGE
     assert panel.empty.text() == "No cluster has 7 posts or more."
+
+
+def test_similarity_typed_in_the_tab_is_kept_in_the_project(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from annotator.services.project_settings import cluster_threshold
+
+    panel = show_campaigns(qtbot, window, rows=3)
+    box = panel.threshold
+    assert box.value() == pytest.approx(0.7)
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), "0.85")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    location = window.project.location if window.project else ""
+    project = open_project(location)
+    try:
+        assert cluster_threshold(project) == pytest.approx(0.85)
+    finally:
+        project.close()
