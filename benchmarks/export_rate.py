@@ -100,6 +100,20 @@ def main() -> None:
             ),
             ".parquet": timed(lambda: frame.to_parquet(out / "pd.parquet", index=False)),
         }  # fmt: skip
+
+        # Also pandas from the database: read_sql of the posts (no labels even) plus the
+        # write, what a script doing the export with pandas alone would pay.
+        def pandas_from_sqlite() -> None:
+            with sqlite3.connect(path) as connection:
+                read = pd.read_sql_query(
+                    "SELECT d.name AS dataset, p.external_id AS id, p.text, p.author,"
+                    " p.created_at, p.platform, p.url, p.extra FROM post p"
+                    " JOIN dataset d ON d.id = p.dataset_id ORDER BY p.id",
+                    connection,
+                )
+            read.to_parquet(out / "from_sql.parquet", index=False)
+
+        from_sql = timed(pandas_from_sqlite)
         ours[".xlsx"] = timed(lambda: export_data(project, out / "ours.xlsx", options))
 
         def bare_openpyxl() -> None:
@@ -120,6 +134,10 @@ def main() -> None:
             f"{suffix:9} annotator {ours[suffix]:6.2f} s   {base} {baseline[suffix]:6.2f} s   "
             f"ratio {ours[suffix] / baseline[suffix]:.2f}"
         )
+    print(
+        f"parquet   annotator {ours['.parquet']:6.2f} s   pandas read_sql + to_parquet"
+        f" {from_sql:6.2f} s   ratio {ours['.parquet'] / from_sql:.2f}"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the whole run (pandas frame included): {peak:,.0f} MiB")
 
