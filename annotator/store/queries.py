@@ -152,20 +152,6 @@ def iter_posts(session: Session, *, batch_size: int = 2000) -> Iterable[PostReco
         yield _post_record(post, dataset_name)
 
 
-def labeled_post_ids(session: Session, annotator: str) -> set[int]:
-    statement = (
-        select(Annotation.post_id)
-        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
-        .where(Annotator.name == annotator)
-    )
-    return {int(i) for i in session.exec(statement).all()}
-
-
-def count_labeled_posts(session: Session) -> int:
-    """Posts with at least one annotation."""
-    return int(session.exec(select(func.count(func.distinct(Annotation.post_id)))).one())
-
-
 def _annotation_record(annotation: Annotation, name: str) -> AnnotationRecord:
     return AnnotationRecord(
         post_id=annotation.post_id,
@@ -283,17 +269,6 @@ def annotation_history(session: Session, *, post_id: int) -> list[tuple[str, str
         .order_by(col(AnnotationEvent.id))
     )
     return [(name, action, key) for name, action, key in session.exec(statement).all()]
-
-
-def label_counts_by_annotator(session: Session) -> list[tuple[str, str, int]]:
-    """(annotator, label key, count) over current annotations."""
-    statement = (
-        select(Annotator.name, Annotation.label_key, func.count())
-        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
-        .group_by(col(Annotator.name), col(Annotation.label_key))
-        .order_by(col(Annotator.name))
-    )
-    return [(name, key, int(n)) for name, key, n in session.exec(statement).all()]
 
 
 def external_id_index(session: Session, dataset: str | None = None) -> dict[str, list[int]]:
