@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         ("url", "--url-col"),
     ):
         imp.add_argument(flag, metavar="C", help=f"the column holding the post {field}")
+    imp.add_argument(
+        "--no-clusters",
+        action="store_true",
+        help="skip looking for copy-paste campaigns afterwards (run 'annotator clusters' later)",
+    )
 
     labels = commands.add_parser(
         "import-labels",
@@ -279,6 +284,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(line)
     mapping = ", ".join(f"{field}={column}" for field, column in report.column_mapping.items())
     print(f"Columns used: {mapping}.")
+    if not args.no_clusters:  # as the app does after every import
+        with (
+            closing(open_project(args.project)) as project,
+            _terminal_progress("Finding campaigns") as progress,
+        ):
+            groups = find_clusters(project, progress=progress)
+        print(f"{groups:,} groups of posts with the same text (annotator clusters lists them).")
     return 0
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from peak_memory import peak_rss_mib
 
 from annotator.domain.text_similarity import normalise
 from annotator.services.clustering import find_clusters, list_clusters
@@ -76,7 +77,7 @@ def measure(path: Path) -> None:
     seconds = time.perf_counter() - started
     biggest = list_clusters(project)[:1]
     project.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     print(f"whole clustering (exact + MinHash LSH, stored): {seconds:.1f} s, {count:,} groups")
     if biggest:
         print(f"biggest group: {biggest[0].size:,} posts by {biggest[0].authors:,} accounts")

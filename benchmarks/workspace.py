@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from peak_memory import peak_rss_mib
 
 HERE = Path(__file__).resolve().parent
 
@@ -87,7 +88,7 @@ def child(project: str, launched: float, presses: int) -> None:
                 "press_p95_ms": timings[int(0.95 * len(timings)) - 1] * 1000,
                 "search_ms": search * 1000,
                 "search_found": bool(found),
-                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mib": peak_rss_mib(),
             }
         )
     )

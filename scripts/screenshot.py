@@ -42,7 +42,7 @@ def main(project: Path, out_dir: Path) -> int:
         copy = Path(folder) / project.name
         shutil.copy(project, copy)
         opened = open_project(copy)
-        find_clusters(opened)  # the app does this after imports; the CLI demo did not
+        find_clusters(opened)  # a demo built by an older `annotator sample` has none yet
         opened.close()
         window = build_main_window(str(copy), "ana")
         window.resize(1280, 780)

@@ -1,7 +1,7 @@
 """The sample project that ships with the app: 381 posts and three annotators' labels.
 
 The welcome screen's "Open the sample project", ``make run`` and the bundle's smoke
-test all build it the same way, from the CSV files under ``datasets/`` (inside the
+test all build it the same way, campaigns found, from the CSV files under ``datasets/`` (inside the
 package as ``annotator/resources/samples`` once installed).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.resource_files import sample_file
+from annotator.services.clustering import find_clusters
 from annotator.services.importing import ImportOptions, import_dataset
 from annotator.services.label_import import import_labels
 from annotator.services.projects import init_project
@@ -29,6 +30,7 @@ def build_sample_project(target: Path, *, with_labels: bool = True) -> Project:
         import_dataset(project, sample_file(SAMPLE_POSTS), ImportOptions(dataset="sample"))
         if with_labels:
             import_labels(project, sample_file(SAMPLE_LABELS))
+        find_clusters(project)  # as the app does after an import: its campaigns show
     except BaseException:
         project.close()
         raise

@@ -303,6 +303,28 @@ def test_clusters_json_through_the_cli(tmp_path: Path) -> None:
     assert bad.returncode == 2
 
 
+def test_import_finds_campaigns_unless_told_not_to(tmp_path: Path) -> None:
+    from annotator.services.clustering import list_clusters
+    from annotator.services.projects import open_project
+
+    def stored(location: Path) -> int:
+        project = open_project(location)
+        try:
+            return len(list_clusters(project))
+        finally:
+            project.close()
+
+    skipped, grouped = tmp_path / "skipped.annotator", tmp_path / "grouped.annotator"
+    for project in (skipped, grouped):
+        annotator("init", project)
+    quiet = annotator("import", skipped, DATASETS / "sample_posts.csv", "--no-clusters")
+    assert "groups of posts" not in quiet.stdout
+    assert stored(skipped) == 0
+    said = annotator("import", grouped, DATASETS / "sample_posts.csv").stdout
+    found = stored(grouped)
+    assert found > 0 and f"{found:,} groups of posts with the same text" in said
+
+
 def test_clusters_are_the_same_in_every_run(tmp_path: Path) -> None:
     import os
 
