@@ -108,6 +108,7 @@ class FirstRun(QObject):
             lambda visible: window.labeling.label_panel.set_descriptions_visible(not visible)
         )
         window.project_changed.connect(self.project_changed)
+        window.project_closing.connect(self.guidelines_panel.keep_edits)
         window.labeling.changed.connect(self.follow_labeling)
         window.installEventFilter(self)
         self.project_changed()

@@ -145,6 +145,11 @@ class GuidelinesPanel(QWidget):
         self._show_page(self.EDIT)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def keep_edits(self) -> None:
+        """Save an edit still open (the project is closing), as notes are saved on moving on."""
+        if self.editing and self.editor.toPlainText() != self.text:
+            self.save()
+
     def cancel_edit(self) -> None:
         self._show_page(self.VIEW)
 

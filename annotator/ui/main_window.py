@@ -68,6 +68,8 @@ class MainWindow(FileJobs, QMainWindow):
     clustering_finished = Signal()
     #: Emitted after a project was opened or closed (the welcome page and docks follow).
     project_changed = Signal()
+    #: Emitted while the project is still open, just before it closes: last edits land.
+    project_closing = Signal()
 
     def __init__(self, preferences: Preferences, annotator_name: str | None = None) -> None:
         super().__init__()
@@ -345,6 +347,7 @@ class MainWindow(FileJobs, QMainWindow):
 
     def _close_project(self) -> None:
         if self.project is not None:
+            self.project_closing.emit()
             self.labeling.set_context(None)
             self.browse.set_context(None, None, QueueMode(), blind=False)
             self.review.set_context(None, None)

@@ -202,6 +202,21 @@ def test_guidelines_edit_is_cancelled_with_escape(qtbot: QtBot, small_window: Ma
     assert stored == default_codebook().guidelines
 
 
+def test_guidelines_still_being_edited_are_saved_when_the_project_closes(
+    qtbot: QtBot, small_window: MainWindow
+) -> None:
+    panel = small_window.first_run.guidelines_panel
+    location = _location(small_window)
+    small_window.first_run.toggle_dock(small_window.first_run.guidelines_dock)
+    qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
+    panel.editor.clear()
+    qtbot.keyClicks(panel.editor, "Flag anything you are unsure of.")
+    small_window.first_run.actions["file.welcome"].trigger()  # File > Close project
+    assert small_window.project is None
+    _, stored = _stored(location)
+    assert stored == "Flag anything you are unsure of."
+
+
 def test_only_web_links_in_the_guidelines_are_opened(
     small_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
