@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from peak_memory import peak_rss_mib
 
 TEXTS = [
     "Proud to stand with Dana Rivera! Our town deserves better jobs 🇺🇸 #Rivera2020",
@@ -110,7 +111,7 @@ def run_annotator(source: Path, folder: Path) -> None:
 
 
 def _report(seconds: float, rows: int) -> None:
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     print(json.dumps({"seconds": seconds, "rows": rows, "peak_mib": peak_mib}))
 
 

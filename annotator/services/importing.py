@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from annotator.domain.errors import UserError
+from annotator.domain.post_time import iso_time
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.domain.records import ImportReport
 from annotator.services.column_mapping import detect_mapping
@@ -189,7 +190,7 @@ class _ChunkWriter:
                     external_id,
                     text,
                     authors[i],
-                    times[i],
+                    iso_time(times[i]),
                     platforms[i],
                     urls[i],
                     extras[i],

@@ -116,16 +116,17 @@ def test_counts_first_and_last_come_from_the_members(project: Project, tmp_path:
         ("c", f"@x {text} https://t.co/1", "bob", "Sun May 02 10:00:00 +0000 2021"),
         ("d", text, "", ""),
         ("e", "an organic post about coffee and trains", "cem", "2019-01-01"),
+        ("f", f"{text}!", "bob", "yesterday"),
     ]
     body = "".join(f'{i},"{t}",{a},{w}\n' for i, t, a, w in rows)
     import_dataset(project, write_csv(tmp_path / "times.csv", "id,text,author,time\n" + body))
     assert find_clusters(project) == 1
     (cluster,) = list_clusters(project)
-    assert cluster.size == 4
+    assert cluster.size == 5
     assert cluster.authors == 2  # an empty author is nobody
-    # Text order is not time order for "Sun May 02 ...": only ISO dates count.
-    assert (cluster.first, cluster.last) == ("2020-01-31T09:00:00", "2020-02-03T10:00:00")
-    assert sorted(cluster.post_ids) == ["a", "b", "c", "d"]
+    # The legacy Twitter time became ISO at import and counts; "yesterday" cannot.
+    assert (cluster.first, cluster.last) == ("2020-01-31T09:00:00", "2021-05-02T10:00:00+00:00")
+    assert sorted(cluster.post_ids) == ["a", "b", "c", "d", "f"]
 
 
 def test_the_projects_similarity_is_kept_and_used(project: Project, tmp_path: Path) -> None:

@@ -177,6 +177,8 @@ def test_jsonl_tweets_use_id_str_full_text_and_screen_name(
     assert post.external_id == "1229871234567890123"
     assert post.text == "The whole tweet #sponsored"
     assert post.author == "glowgirl"
+    # The legacy API's "Wed Feb 12 20:19:24 +0000 2020" is stored as ISO, so it sorts.
+    assert post.created_at == "2020-02-12T20:19:24+00:00"
     assert post.extra["id"] == 1229871234567890123
     assert post.extra["user.id"] == 5
     assert post.extra["text"] == "Truncated…"
