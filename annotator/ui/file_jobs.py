@@ -102,7 +102,7 @@ class FileJobs:
             self.start_clustering()
 
         return self.tasks.start(
-            f"Importing {path.name}", job, done, self._task_failed, self._task_cancelled
+            f"Importing {path.name}", job, done, self.task_failed, self.task_cancelled
         )
 
     def _timed_backup(self) -> None:
@@ -126,7 +126,7 @@ class FileJobs:
         )
         if not ok:
             return
-        self._close_project()
+        self.close_project()
         safety = restore(location, backups[names.index(name)])
         self.open_project(location)
         self.statusBar().showMessage(
@@ -181,7 +181,7 @@ class FileJobs:
 
         def failed(error: BaseException) -> None:
             self._clustering.pop(id(project), None)
-            self._task_failed(error)
+            self.task_failed(error)
 
         self.statusBar().showMessage("Looking for posts with the same text…")
         token = run_in_background(self, job, done, failed)
@@ -231,11 +231,12 @@ class FileJobs:
                 )
 
         return self.tasks.start(
-            f"Exporting to {path.name}", job, done, self._task_failed, self._task_cancelled
+            f"Exporting to {path.name}", job, done, self.task_failed, self.task_cancelled
         )
 
-    def _task_failed(self, error: BaseException) -> None:
+    def task_failed(self, error: BaseException) -> None:
+        """A background job's error, as a message naming what to fix."""
         report_error(self, error)
 
-    def _task_cancelled(self) -> None:
+    def task_cancelled(self) -> None:
         self.statusBar().showMessage("Cancelled; nothing was changed.", 8000)

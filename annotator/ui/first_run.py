@@ -205,8 +205,8 @@ class FirstRun(QObject):
         """A definition changed: the label actions' tips and the label buttons follow."""
         window = self.window
         window.codebook = codebook
-        window._rebuild_label_actions()
-        window._refresh()  # enables the new label actions when a post is shown
+        window.rebuild_label_actions()
+        window.refresh_actions()  # enables the new label actions when a post is shown
         window.labeling.label_panel.set_codebook(codebook)
         if window.labeling.context is not None:
             window.labeling.context.codebook = codebook
@@ -221,8 +221,8 @@ class FirstRun(QObject):
         if window.tasks.busy:
             window.statusBar().showMessage("Wait for the import or export to finish.", 8000)
             return
-        window._close_project()
-        window._refresh()
+        window.close_project()
+        window.refresh_actions()
 
     def show_tour(self) -> TourDialog:
         window = self.window

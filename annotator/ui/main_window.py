@@ -86,7 +86,7 @@ class MainWindow(FileJobs, QMainWindow):
         self.tasks = TaskRunner(self)
 
         self.labeling = LabelingView(self.undo_stack)
-        self.labeling.changed.connect(self._refresh)
+        self.labeling.changed.connect(self.refresh_actions)
         self.labeling.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.browse = BrowsePanel()
         self.browse.post_activated.connect(self.open_post)
@@ -130,7 +130,7 @@ class MainWindow(FileJobs, QMainWindow):
         self.backup_timer.setInterval(BACKUP_MINUTES * 60_000)
         self.backup_timer.timeout.connect(self._timed_backup)
         self.backup_timer.start()
-        self._refresh()
+        self.refresh_actions()
         self.first_run = install_first_run(self)
 
     # ----- construction -------------------------------------------------------------------
@@ -279,7 +279,8 @@ class MainWindow(FileJobs, QMainWindow):
         ids["help.keys"].setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         menu("&Help", ["help.keys"])
 
-    def _rebuild_label_actions(self) -> None:
+    def rebuild_label_actions(self) -> None:
+        """One action per codebook label, with its key (after the codebook changed)."""
         for action in self.label_actions.values():
             self.removeAction(action)
             action.deleteLater()
@@ -320,12 +321,12 @@ class MainWindow(FileJobs, QMainWindow):
         except UserError as error:
             report_error(self, error)
             return False
-        self._close_project()
+        self.close_project()
         self.project = project
         self.codebook = codebook
         self.markers = marker_list(project)
         self.preferences.add_recent_project(project.location)
-        self._rebuild_label_actions()
+        self.rebuild_label_actions()
         self.actions_by_id["project.blind"].setChecked(blind_mode(project))
         if self.annotator_name is None:
             self._ask_annotator()
@@ -345,7 +346,8 @@ class MainWindow(FileJobs, QMainWindow):
             return None
         return self.positions.load(self.project.location, self.annotator_name)
 
-    def _close_project(self) -> None:
+    def close_project(self) -> None:
+        """Let the last edits land, empty every panel, then close the project."""
         if self.project is not None:
             self.project_closing.emit()
             self.labeling.set_context(None)
@@ -386,7 +388,7 @@ class MainWindow(FileJobs, QMainWindow):
         project, codebook = self.project, self.codebook
         if project is None or codebook is None or not self.annotator_name:
             self.labeling.set_context(None)
-            self._refresh()
+            self.refresh_actions()
             return
         blind = self.actions_by_id["project.blind"].isChecked()
         self.labeling.set_context(
@@ -418,7 +420,7 @@ class MainWindow(FileJobs, QMainWindow):
         if index == CAMPAIGNS_TAB:
             self.labeling.save_edits()
             self.campaigns.refresh()
-        self._refresh()
+        self.refresh_actions()
         self.setFocus()
 
     def toggle_blind(self) -> None:
@@ -471,7 +473,7 @@ class MainWindow(FileJobs, QMainWindow):
         except UserError as error:
             report_error(self, error)
             return
-        self._rebuild_label_actions()
+        self.rebuild_label_actions()
         self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
 
     # ----- assigning posts (lead) -------------------------------------------------------------
@@ -570,7 +572,7 @@ class MainWindow(FileJobs, QMainWindow):
         if self.labeling.queue is not None:
             self.labeling.queue.refresh_labeled()
         self.labeling.show_current()
-        self._refresh()
+        self.refresh_actions()
 
     def _focus_notes(self) -> None:
         self.tabs.setCurrentIndex(LABEL_TAB)
@@ -580,7 +582,8 @@ class MainWindow(FileJobs, QMainWindow):
         self.tabs.setCurrentIndex(LABEL_TAB)
         self.labeling.label_panel.sponsor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _refresh(self) -> None:
+    def refresh_actions(self) -> None:
+        """Enable what applies to the tab and post shown; status bar and title follow."""
         queue = self.labeling.queue
         has_post = queue is not None and queue.current_id is not None
         labeling = self.tabs.currentIndex() not in (REVIEW_TAB, CAMPAIGNS_TAB)
@@ -633,5 +636,5 @@ class MainWindow(FileJobs, QMainWindow):
         self.tasks.wait()
         self.window_state.save("geometry", self.saveGeometry())
         self.window_state.save("splitter", self.labeling.splitter.saveState())
-        self._close_project()
+        self.close_project()
         event.accept()

@@ -269,7 +269,7 @@ def open_sample_project(window: MainWindow) -> CancelToken | None:
         window.open_project(Path(path))
 
     return window.tasks.start(
-        "Building the sample project", job, done, window._task_failed, window._task_cancelled
+        "Building the sample project", job, done, window.task_failed, window.task_cancelled
     )
 
 
