@@ -227,7 +227,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    project = build_sample_project(Path(args.project), with_labels=not args.no_labels)
+    project = build_sample_project(args.project, with_labels=not args.no_labels)
     project.close()
     print(f"Created the sample project {project.location}.")
     return 0

@@ -20,8 +20,9 @@ SAMPLE_POSTS = "sample_posts.csv"
 SAMPLE_LABELS = "sample_labels.csv"
 
 
-def build_sample_project(target: Path, *, with_labels: bool = True) -> Project:
-    """Create ``target`` (which must not exist) holding the sample posts, and labels.
+def build_sample_project(target: str | Path, *, with_labels: bool = True) -> Project:
+    """Create ``target`` (a new file, or an empty database's URL) holding the sample
+    posts, and labels.
 
     Returns the open project; the caller closes it.
     """

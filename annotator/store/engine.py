@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -108,13 +108,26 @@ def _make_engine(target: str | Path) -> Engine:
 
 
 def _safe(target: str | Path) -> str:
-    """A target fit for messages: URLs without their password."""
+    """A target fit for messages and for the recent-projects list: URLs without their
+    password. Dropped rather than masked, so the URL still opens the project where the
+    password comes from ``PGPASSWORD`` or ``~/.pgpass`` (libpq reads both); a masked
+    ``***`` would be sent as the password."""
     text_target = str(target)
     if "://" in text_target:
         try:
-            return make_url(text_target).render_as_string(hide_password=True)
+            url = make_url(text_target)
         except ArgumentError:
             return text_target
+        # URL.create, not url.set(password=None): set() takes None for "unchanged".
+        bare = URL.create(
+            url.drivername,
+            username=url.username,
+            host=url.host,
+            port=url.port,
+            database=url.database,
+            query=url.query,
+        )
+        return bare.render_as_string(hide_password=False)
     return text_target
 
 
@@ -154,7 +167,10 @@ def _read_url_meta(engine: Engine, location: str) -> dict[str, str]:
                 )
             rows = connection.execute(text("SELECT key, value FROM project_meta")).all()
     except OperationalError as error:
-        raise ProjectError(f"{location}: cannot connect ({error.orig})") from error
+        raise ProjectError(
+            f"{location}: cannot connect ({error.orig}); a password not in the URL comes "
+            "from PGPASSWORD or ~/.pgpass"
+        ) from error
     return {str(key): str(value) for key, value in rows}
 
 

@@ -83,7 +83,8 @@ def _label_and_export(project: str, out: Path, build_window: WindowBuilder) -> s
         # Typed into whatever has the focus, as a person's key press would be.
         QTest.keyClicks(QApplication.focusWidget() or window, label.shortcut)
         QApplication.processEvents()
-        location = window.project.location
+        # The engine's own URL: a server project's location has no password in it.
+        location = window.project.engine.url.render_as_string(hide_password=False)
     finally:
         window.close()
     with closing(open_project(location)) as opened:

@@ -99,3 +99,12 @@ def test_init_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
 def test_init_in_missing_folder_says_so(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="does not exist"):
         init_project(tmp_path / "no" / "such" / "p.annotator")
+
+
+def test_a_server_url_in_a_message_never_shows_the_password() -> None:
+    """Nothing listens on port 1: the message names the URL, without its password."""
+    with pytest.raises(ProjectError) as caught:
+        open_project("postgresql+psycopg://lead:s3cret-pw@127.0.0.1:1/study")
+    message = str(caught.value)
+    assert "s3cret-pw" not in message and "***" not in message
+    assert message.startswith("postgresql+psycopg://lead@127.0.0.1:1/study: cannot connect")

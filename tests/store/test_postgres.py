@@ -176,3 +176,25 @@ def test_two_annotators_label_at_once_on_the_server(sample: Project, tmp_path: P
     people = {p.name: p for p in agreement_report(sample, resamples=10).people}
     assert people["fay"].distribution["not_sponsored"] == 100
     assert people["gus"].distribution["not_sponsored"] == 100
+
+
+def test_location_has_no_password_and_reopens_with_pgpassword(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The location goes into messages and the recent-projects list: no password in it,
+    not even masked, so it opens again where libpq finds the password itself."""
+    url = make_url(database)
+    if not url.password:
+        pytest.skip("the test server's URL carries no password")
+    init_project(database).close()
+    project = open_project(database)
+    location = project.location
+    project.close()
+    assert f":{url.password}@" not in location and "***" not in location
+    assert location.startswith(f"{url.drivername}://{url.username}@")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    with pytest.raises(ProjectError, match="PGPASSWORD"):
+        open_project(location)
+    monkeypatch.setenv("PGPASSWORD", url.password)
+    open_project(location).close()
