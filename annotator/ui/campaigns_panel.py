@@ -4,7 +4,9 @@ the posts of a cluster together."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +38,7 @@ from annotator.ui.campaigns_model import SIZE_COLUMN, TEXT_COLUMN, CampaignTable
 from annotator.ui.cluster_dialog import ClusterDialog
 from annotator.ui.errors import report_error
 from annotator.ui.review_figures import plain_label
-from annotator.ui.tasks import run_in_background
+from annotator.ui.tasks import ShownLoader
 from annotator.ui.undo import BatchLabelUndoCommand
 
 LIST_PAGE, EMPTY_PAGE = 0, 1
@@ -61,9 +63,9 @@ class CampaignsPanel(QWidget):
         self.annotator: str | None = None
         self.codebook = Codebook()
         self.cluster_dialog: ClusterDialog | None = None
-        self._token: CancelToken | None = None
-        self._scheduled = False
-        self._stale = False
+        self.loader = ShownLoader(
+            self, self._job, self._loaded_rows, self._failed, on_started=self._show_state
+        )
         self._loaded = False
         self._note = ""
         self.model = CampaignTableModel(self)
@@ -215,19 +217,19 @@ class CampaignsPanel(QWidget):
         self, project: Project | None, annotator: str | None, codebook: Codebook | None
     ) -> None:
         """Show this project's clusters; the dialog labels in ``annotator``'s name."""
-        self._cancel()
+        self.loader.cancel()
         self.project, self.annotator = project, annotator
         self.codebook = codebook or Codebook()
         self._loaded = False
         self.model.set_rows(self.codebook, [])
         self._show_cluster(None)
-        self._stale = project is not None
+        self.loader.stale = project is not None
         if project is not None:
             self.threshold.blockSignals(True)
             self.threshold.setValue(cluster_threshold(project))
             self.threshold.blockSignals(False)
         self._show_state()
-        if self._stale and self.isVisible():
+        if project is not None and self.isVisible():
             self.refresh()
 
     def _store_threshold(self) -> None:
@@ -244,19 +246,12 @@ class CampaignsPanel(QWidget):
         """Load the clusters again in the background (when shown; otherwise once shown)."""
         if self.project is None:
             return
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
-        if not self._scheduled:
-            # Several triggers at once (tab shown, labels undone) share one load.
-            self._scheduled = True
-            QTimer.singleShot(0, self._start)
+        self.loader.request()
         self._show_state()
 
     @property
     def computing(self) -> bool:
-        return self._token is not None or self._scheduled
+        return self.loader.busy
 
     def current_summary(self) -> CampaignSummary | None:
         rows = self.view.selectionModel().selectedRows()
@@ -310,27 +305,14 @@ class CampaignsPanel(QWidget):
 
     # ----- loading -------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        self._scheduled = False
+    def _job(self) -> Callable[[CancelToken], list[CampaignSummary]] | None:
         project = self.project
         if project is None:
-            return
-        self._cancel()
+            return None
         smallest = self.min_size.value()
-
-        def job(_cancel: CancelToken) -> list[CampaignSummary]:
-            return campaign_summaries(project, min_size=smallest)
-
-        self._token = run_in_background(self, job, self._loaded_rows, self._failed)
-        self._show_state()
-
-    def _cancel(self) -> None:
-        if self._token is not None:
-            self._token.cancel()
-            self._token = None
+        return lambda _cancel: campaign_summaries(project, min_size=smallest)
 
     def _loaded_rows(self, rows: list[CampaignSummary]) -> None:
-        self._token = None
         shown = self.current_summary()
         self._loaded = True
         self.model.set_rows(self.codebook, rows)
@@ -346,7 +328,6 @@ class CampaignsPanel(QWidget):
         self.computed.emit()
 
     def _failed(self, error: BaseException) -> None:
-        self._token = None
         self._show_state()
         report_error(self, error)
 
@@ -440,5 +421,4 @@ class CampaignsPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.loader.shown()

@@ -4,11 +4,12 @@ disagreements to adjudicate into gold labels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,7 +41,7 @@ from annotator.ui.review_figures import (
     LabelAgreementTable,
     plain_label,
 )
-from annotator.ui.tasks import TaskRunner, run_in_background
+from annotator.ui.tasks import ShownLoader, TaskRunner
 
 AGREEMENT_PAGE, DISAGREEMENTS_PAGE = 0, 1
 
@@ -93,10 +94,10 @@ class ReviewPanel(QWidget):
         self.project: Project | None = None
         self.lead_name: str | None = None
         self.report: AgreementReport | None = None
-        self._token: CancelToken | None = None
-        self._stale = False
+        self.loader = ShownLoader(
+            self, self._job, self._computed, self._failed, on_started=self._show_state
+        )
         self._gold_changed = False
-        self._scheduled = False
         self._note = ""
         self.tasks = TaskRunner(self)
 
@@ -186,34 +187,27 @@ class ReviewPanel(QWidget):
 
     def set_context(self, project: Project | None, lead_name: str | None) -> None:
         """Review this project; gold labels are decided in ``lead_name``'s name."""
-        self._cancel()
+        self.loader.cancel()
         self.project, self.lead_name = project, lead_name
         self.report = None
         codebook = codebook_of(project) if project is not None else Codebook()
         self.disagreements.model.clear()
         self.adjudication.set_context(project, codebook, lead_name)
         self.adjudication.show_post(None)
-        self._stale = project is not None
+        self.loader.stale = project is not None
         self._show_state()
-        if self._stale and self.isVisible():
+        if project is not None and self.isVisible():
             self.refresh()
 
     @property
     def computing(self) -> bool:
-        return self._token is not None or self._scheduled
+        return self.loader.busy
 
     def refresh(self) -> None:
         """Compute the figures again in the background (when shown; otherwise once shown)."""
         if self.project is None:
             return
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
-        if not self._scheduled:
-            # Showing the tab and its currentChanged both ask: one computation serves both.
-            self._scheduled = True
-            QTimer.singleShot(0, self._start)
+        self.loader.request()
         self._show_state()
 
     def open_disagreement(self, post_id: int) -> None:
@@ -264,27 +258,13 @@ class ReviewPanel(QWidget):
 
     # ----- computing -----------------------------------------------------------------------
 
-    def _start(self) -> None:
-        self._scheduled = False
+    def _job(self) -> Callable[[CancelToken], ReviewData] | None:
         project = self.project
         if project is None:
-            return
-        self._cancel()
-        self._token = run_in_background(
-            self,
-            lambda cancel: compute_review(project, cancel),
-            self._computed,
-            self._failed,
-        )
-        self._show_state()
-
-    def _cancel(self) -> None:
-        if self._token is not None:
-            self._token.cancel()
-            self._token = None
+            return None
+        return lambda cancel: compute_review(project, cancel)
 
     def _computed(self, data: ReviewData) -> None:
-        self._token = None
         self._gold_changed = False
         report = self.report = data.report
         for figure in (self.headline, self.labels, self.heatmap, self.chart, self.confusion):
@@ -306,7 +286,6 @@ class ReviewPanel(QWidget):
         self.computed.emit()
 
     def _failed(self, error: BaseException) -> None:
-        self._token = None
         self._show_state()
         self.status.setText("Could not compute the figures.")
         report_error(self, error)
@@ -361,5 +340,4 @@ class ReviewPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.loader.shown()

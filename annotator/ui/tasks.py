@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QRunnable,
     Qt,
     QThreadPool,
+    QTimer,
     Signal,
     Slot,
 )
@@ -263,3 +264,68 @@ def run_in_background(
 
     QThreadPool.globalInstance().start(work)
     return token
+
+
+class ShownLoader:
+    """A panel's background (re)load, run only while the panel is shown.
+
+    A request while the panel is hidden waits for the next ``shown``; several requests at
+    once (the tab shown, its currentChanged, an undo) share one load; a new load cancels
+    the one under way. The Review and Campaigns tabs load their figures this way.
+    """
+
+    def __init__(
+        self,
+        panel: QWidget,
+        job_for: Callable[[], Callable[[CancelToken], Any] | None],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_started: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.panel = panel
+        self.job_for, self.on_done, self.on_error = job_for, on_done, on_error
+        self.on_started = on_started
+        #: Asked for while hidden: load when next shown.
+        self.stale = False
+        self._scheduled = False
+        self._token: CancelToken | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._token is not None or self._scheduled
+
+    def request(self) -> None:
+        if not self.panel.isVisible():
+            self.stale = True
+            return
+        self.stale = False
+        if not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self._start)
+
+    def shown(self) -> None:
+        """Call from the panel's ``showEvent``."""
+        if self.stale:
+            self.request()
+
+    def cancel(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
+            self._token = None
+
+    def _start(self) -> None:
+        self._scheduled = False
+        job = self.job_for()
+        if job is None:
+            return
+        self.cancel()
+        self._token = run_in_background(self.panel, job, self._done, self._failed)
+        self.on_started()
+
+    def _done(self, result: Any) -> None:
+        self._token = None
+        self.on_done(result)
+
+    def _failed(self, error: BaseException) -> None:
+        self._token = None
+        self.on_error(error)
