@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,37 @@ from annotator.services.projects import Project, init_project
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS = REPO / "datasets"
+#: A PostgreSQL server where the user may create databases (`.ci/run` starts one).
+SERVER = os.environ.get("ANNOTATOR_TEST_POSTGRES_URL")
+needs_server = pytest.mark.skipif(
+    not SERVER, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)"
+)
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh, empty database on the server for one test (its URL), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    assert SERVER is not None
+    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
 
 
 def write_csv(path: Path, text: str) -> Path:

@@ -9,19 +9,17 @@ from datetime import datetime
 from PySide6.QtCharts import (
     QBarSet,
     QCategoryAxis,
-    QChart,
     QChartView,
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QSize, Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
 from annotator.domain.codebook import Codebook
 from annotator.services.campaigns import CampaignSummary, Timeline, Unit
 from annotator.ui.campaigns_model import label_colour, label_name
-from annotator.ui.review_chart import whole_step
+from annotator.ui.review_chart import plain_chart, whole_step
 from annotator.ui.review_figures import plain_label
 
 #: At most this many dates under the bars; the others are left out so they do not overlap.
@@ -55,19 +53,7 @@ class TimelineChart(QChartView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("campaignTimeline")
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        chart = QChart()
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setMargins(QMargins(4, 4, 4, 4))
-        chart.setBackgroundRoundness(0)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        small = QFont(chart.legend().font())
-        small.setPointSizeF(small.pointSizeF() * 0.85)
-        chart.legend().setFont(small)
-        self.setChart(chart)
-        self._chart = chart
+        chart = self._chart = plain_chart(self, "campaignTimeline")
         # The axes live as long as the chart: axes removed and recreated for every
         # cluster would be drawn until Qt deletes them.
         self.when = QCategoryAxis()

@@ -34,25 +34,31 @@ def whole_step(rough: float) -> int:
     return next(int(m * power) for m in (1, 2, 5, 10) if m * power >= rough)
 
 
+def plain_chart(view: QChartView, name: str) -> QChart:
+    """The app's chart look on ``view``: no animation, square, small legend below; the
+    view never takes the keyboard focus (the label keys stay with the window)."""
+    view.setObjectName(name)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    small = QFont(chart.legend().font())
+    small.setPointSizeF(small.pointSizeF() * 0.85)
+    chart.legend().setFont(small)
+    view.setChart(chart)
+    return chart
+
+
 class DistributionChart(QChartView):
     """One bar set per label, one group of bars per annotator, counts on the bars."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("distributionChart")
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        chart = QChart()
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart = self._chart = plain_chart(self, "distributionChart")
         chart.setTitle("Labels given per annotator")
-        chart.setMargins(QMargins(4, 4, 4, 4))
-        chart.setBackgroundRoundness(0)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        small = QFont(chart.legend().font())
-        small.setPointSizeF(small.pointSizeF() * 0.85)
-        chart.legend().setFont(small)
-        self.setChart(chart)
-        self._chart = chart
         self.series: QBarSeries | None = None
 
     def set_report(self, report: AgreementReport) -> None:

@@ -4,15 +4,11 @@ the database engine shown in the About dialog."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from annotator.domain.codebook import default_codebook
@@ -21,12 +17,9 @@ from annotator.services.projects import Project, codebook_of, init_project, open
 from annotator.store.backup import list_backups
 from annotator.store.engine import database_engine, schema_version
 from annotator.store.tables import SCHEMA_VERSION
+from tests.conftest import needs_server
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SERVER = os.environ.get("ANNOTATOR_TEST_POSTGRES_URL")
-needs_server = pytest.mark.skipif(
-    not SERVER, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)"
-)
 
 
 def _make_version_7(target: str | Path, *, edited_key: str | None = None) -> None:
@@ -104,29 +97,6 @@ def test_version_1_project_is_upgraded_to_examples(tmp_path: Path) -> None:
 
 def test_sqlite_engine_is_named_with_its_library_version(project: Project) -> None:
     assert database_engine(project) == f"SQLite {sqlite3.sqlite_version}"
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    """A fresh, empty database on the server for one test, dropped afterwards."""
-    assert SERVER is not None
-    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 @needs_server

@@ -8,14 +8,12 @@ shown, elsewhere.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from annotator.domain.errors import ProjectError
@@ -28,36 +26,9 @@ from annotator.services.labeling_queue import LabelingQueue
 from annotator.services.projects import Project, init_project, open_project
 from annotator.services.review import agreement_report
 from annotator.store.navigation import QueueMode
-from tests.conftest import DATASETS
+from tests.conftest import DATASETS, needs_server
 
-SERVER = os.environ.get("ANNOTATOR_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(
-    not SERVER, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)"
-)
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    """A fresh, empty database for one test, dropped afterwards."""
-    assert SERVER is not None
-    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+pytestmark = needs_server
 
 
 @pytest.fixture

@@ -15,16 +15,10 @@ from annotator.services.annotating import current_annotation
 from annotator.services.projects import open_project
 from annotator.services.sample_project import build_sample_project
 from annotator.ui.main_window import MainWindow
-from tests.store.test_postgres import SERVER
-from tests.store.test_postgres import database as database  # the fixture, re-exported
+from tests.conftest import needs_server
 from tests.ui.keys import press
 
-pytestmark = [
-    pytest.mark.gui,
-    pytest.mark.skipif(
-        not SERVER, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)"
-    ),
-]
+pytestmark = [pytest.mark.gui, needs_server]
 
 
 @pytest.fixture
