@@ -121,6 +121,8 @@ class _ChunkWriter:
         self.dataset_id = dataset_id
         self.first_row_of: dict[str, tuple[int, str]] = {}
         self.mapped = set(mapping.values())
+        #: The extra keys of the posts added, first seen first (``Dataset.extra_columns``).
+        self.extra_keys: dict[str, None] = {}
 
     def _field(self, chunk: SourceChunk, field: str) -> list[str | None]:
         column = self.mapping.get(field)
@@ -141,6 +143,7 @@ class _ChunkWriter:
         extras = chunk.extras_json(self.mapped)
         blank = chunk.is_blank()
         out: list[tuple[Any, ...]] = []
+        kept: list[int] = []
         for i, number in enumerate(chunk.row_numbers):
             text = texts[i]
             if not text.strip():
@@ -184,6 +187,7 @@ class _ChunkWriter:
                 if stored != digest:
                     report.changed_skipped += 1
                 continue
+            kept.append(i)
             out.append(
                 (
                     self.dataset_id,
@@ -198,6 +202,7 @@ class _ChunkWriter:
                 )
             )
         report.added += len(out)
+        self.extra_keys.update(dict.fromkeys(chunk.extra_keys(self.mapped, kept)))
         return out
 
 
@@ -293,4 +298,8 @@ def import_dataset(
             index_new_posts(connection, last_id_before)
         if report.rows_read == 0:
             raise UserError("has a header but no rows", file=source.file)
+        known = dict.fromkeys(dataset.extra_columns or [])
+        if writer.extra_keys.keys() - known.keys():
+            dataset.extra_columns = list({**known, **writer.extra_keys})  # new list: a change
+            session.add(dataset)
     return report

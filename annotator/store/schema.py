@@ -8,13 +8,14 @@ directory, and every step so far only adds tables, triggers and indexes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from sqlalchemy import Connection, text, update
+from sqlalchemy import Connection, inspect, text, update
 from sqlmodel import SQLModel
 
 from annotator.domain.codebook import default_codebook
-from annotator.store.tables import CodebookLabel
+from annotator.store.tables import CodebookLabel, Dataset
 
 _APPEND_ONLY_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb}
@@ -160,6 +161,44 @@ def _migrate_7_to_8(connection: Connection) -> None:
         )
 
 
+def _migrate_8_to_9(connection: Connection) -> None:
+    """Version 9 records each dataset's extra columns (``Dataset.extra_columns``), found
+    once here from its posts' JSON."""
+    if "extra_columns" not in {c["name"] for c in inspect(connection).get_columns("dataset")}:
+        connection.execute(
+            text("ALTER TABLE dataset ADD COLUMN extra_columns JSON NOT NULL DEFAULT '[]'")
+        )
+    table = Dataset.__table__  # type: ignore[attr-defined]
+    for (dataset_id,) in connection.execute(text("SELECT id FROM dataset")).all():
+        connection.execute(
+            update(table)
+            .where(table.c.id == dataset_id)
+            .values(extra_columns=extra_keys_of_posts(connection, int(dataset_id)))
+        )
+
+
+def extra_keys_of_posts(connection: Connection, dataset_id: int) -> list[str]:
+    """Every key in the ``extra`` JSON of a dataset's posts, in first-seen order."""
+    if _is_sqlite(connection):
+        return [
+            str(key)
+            for (key,) in connection.execute(
+                text(
+                    "SELECT j.key FROM post p, json_each(p.extra) j WHERE p.dataset_id = :d"
+                    " GROUP BY j.key ORDER BY min(p.id), min(j.id)"
+                ),
+                {"d": dataset_id},
+            )
+        ]
+    keys: dict[str, None] = {}
+    rows = connection.execute(
+        text("SELECT extra FROM post WHERE dataset_id = :d ORDER BY id"), {"d": dataset_id}
+    )
+    for (extra,) in rows:
+        keys.update(dict.fromkeys(json.loads(extra) if isinstance(extra, str) else extra or {}))
+    return list(keys)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -169,6 +208,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
+    8: _migrate_8_to_9,
 }
 
 

@@ -398,7 +398,8 @@ def test_arrow_path_gives_the_pandas_path_rows(
         by_arrow = ChunkSource(session, codebook, wanted, "posts", size=3)
         assert by_arrow.columns() == columns
         assert arrow_ready(by_arrow)
-        got = [row for table in post_tables(by_arrow) for row in table.to_pylist()]
+        # Windows of two post ids: several read at once, they must come back in order.
+        got = [row for table in post_tables(by_arrow, width=2) for row in table.to_pylist()]
     assert got == expected
     if not filters and not with_gold:  # a disagreement left for review
         assert [row["id"] for row in got if row["needs_review"]] == ["1229871234567890124"]
@@ -409,3 +410,58 @@ def test_arrow_path_gives_the_pandas_path_rows(
             "1229871234567890124": "sponsored_undisclosed",
             "42": None,
         }
+
+
+def test_arrow_path_keeps_sqlites_rendering_of_extras_that_are_not_strings(
+    small_project: Project, tmp_path: Path
+) -> None:
+    """Numbers, booleans, nulls and nested values in the extra columns (a JSON Lines
+    import) leave Arrow's JSON reader for SQL's; strings in another dataset stay on it."""
+    from annotator.services.export_frames import ChunkSource, Filters
+    from annotator.services.export_tables import post_tables
+    from annotator.services.projects import codebook_of
+
+    lines = [
+        {"id": "t1", "text": "a", "likes": 3, "verified": True, "place": None},
+        {"id": "t2", "text": "b", "likes": 2.5, "verified": False, "place": {"city": "Reno"}},
+        {"id": "t3", "text": "c", "likes": "many", "tags": ["x", "y"]},
+    ]
+    tweets = tmp_path / "tweets.jsonl"
+    tweets.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    import_dataset(small_project, tweets)
+    codebook = codebook_of(small_project)
+    for wanted in (Filters(), Filters(dataset="tweets"), Filters(dataset="small")):
+        with small_project.session() as session:
+            by_pandas = ChunkSource(session, codebook, wanted, "posts", size=2)
+            by_pandas.columns()
+            expected = [row for frame in by_pandas.frames() for row in frame.to_dict("records")]
+            by_arrow = ChunkSource(session, codebook, wanted, "posts")
+            by_arrow.columns()
+            got = [row for table in post_tables(by_arrow, width=1) for row in table.to_pylist()]
+        assert got == expected
+    tweet_rows = {row["id"]: row for row in got if row["dataset"] == "tweets"}
+    assert tweet_rows == {}  # the last filter was the CSV dataset
+    with small_project.session() as session:
+        everything = ChunkSource(session, codebook, Filters(dataset="tweets"), "posts")
+        everything.columns()
+        rows = {r["id"]: r for t in post_tables(everything, width=1) for r in t.to_pylist()}
+    assert rows["t1"]["likes"] == "3" and rows["t1"]["verified"] == "true"
+    assert rows["t1"]["place"] is None and rows["t2"]["likes"] == "2.5"
+    assert rows["t3"]["likes"] == "many" and rows["t3"]["tags"] == '["x","y"]'
+
+
+def test_parquet_dictionary_encodes_repeated_columns_only(project: Project, tmp_path: Path) -> None:
+    """Labels and dataset names repeat: dictionary-encoded; texts and ids are unique: plain."""
+    import pyarrow.parquet as pq
+
+    _many_posts(project, tmp_path, 0, 200)
+    out = tmp_path / "posts.parquet"
+    export_data(project, out, ExportOptions(manifest=False))
+    metadata = pq.ParquetFile(out).metadata
+    names = [metadata.schema.column(i).name for i in range(metadata.num_columns)]
+    encodings = {name: metadata.row_group(0).column(i).encodings for i, name in enumerate(names)}
+    assert "RLE_DICTIONARY" in encodings["dataset"]
+    assert "RLE_DICTIONARY" in encodings["resolved_label"]
+    assert "RLE_DICTIONARY" not in encodings["text"]
+    assert "RLE_DICTIONARY" not in encodings["id"]
+    assert pd.read_parquet(out)["text"].is_unique

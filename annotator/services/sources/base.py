@@ -65,6 +65,10 @@ class SourceChunk(ABC):
         """Each row's other columns as a JSON object, kept exactly as read."""
 
     @abstractmethod
+    def extra_keys(self, exclude: set[str], rows: list[int]) -> list[str]:
+        """The keys ``extras_json`` gives the rows at these positions, first seen first."""
+
+    @abstractmethod
     def is_blank(self) -> list[bool]:
         """Rows with no value in any column (blank lines, empty sheet rows)."""
 
@@ -90,6 +94,9 @@ class FrameChunk(SourceChunk):
         lines = str(extras.to_json(orient="records", lines=True, force_ascii=False))
         return lines.rstrip("\n").split("\n")
 
+    def extra_keys(self, exclude: set[str], rows: list[int]) -> list[str]:
+        return [str(c) for c in self.frame.columns if c not in exclude] if rows else []
+
     def is_blank(self) -> list[bool]:
         filled = self.frame.fillna("").astype(str).apply(lambda col: col.str.strip() != "")
         return [not bool(any_filled) for any_filled in filled.any(axis=1).tolist()]
@@ -114,6 +121,12 @@ class RecordChunk(SourceChunk):
             )
             for record in self.records
         ]
+
+    def extra_keys(self, exclude: set[str], rows: list[int]) -> list[str]:
+        keys: dict[str, None] = {}
+        for row in rows:
+            keys.update(dict.fromkeys(self.records[row]))
+        return [key for key in keys if key not in exclude]
 
     def is_blank(self) -> list[bool]:
         return [not any(cell_text(v).strip() for v in record.values()) for record in self.records]
