@@ -7,8 +7,8 @@ then for CSV, JSON Lines and Parquet times ``annotator export`` against pandas w
 the identical frame (read back from our own Parquet export) directly (CSV and Parquet:
 the best of three runs, each side); for xlsx against a bare openpyxl write-only loop
 appending the same rows (the Posts sheet's and the Annotations sheet's, as the workbook
-holds both). Also the floor of any export from the project file: reading the posts'
-columns into Arrow, nothing else. Peak memory is reported too.
+holds both). Also the floor of any export from the project file: fetching the posts'
+columns with sqlite3, nothing else. Peak memory is reported too.
 """
 
 from __future__ import annotations
@@ -125,18 +125,14 @@ def main() -> None:
 
         from_sql = timed(pandas_from_sqlite)
 
-        # The floor of any export from the project file: the same post columns read into
-        # Arrow by the ADBC driver on one thread, nothing written (no labels either).
+        # Where any export from the project file starts: the same post columns fetched
+        # by Python's sqlite3, nothing written (no labels either).
         def bare_read() -> None:
-            from annotator.services.sqlite_arrow import SqliteArrowReader
-
-            reader = SqliteArrowReader(path)
-            reader.table(
-                "SELECT p.dataset_id, p.external_id, p.text, p.author, p.created_at,"
-                " p.platform, p.url, p.extra FROM post p ORDER BY p.id",
-                batch_rows=65_536,
-            )
-            reader.close()
+            with sqlite3.connect(path) as connection:
+                connection.execute(
+                    "SELECT p.dataset_id, p.external_id, p.text, p.author, p.created_at,"
+                    " p.platform, p.url, p.extra FROM post p ORDER BY p.id"
+                ).fetchall()
 
         floor = timed(bare_read, 3)
         ours[".xlsx"] = timed(lambda: export_data(project, out / "ours.xlsx", options))
@@ -164,8 +160,8 @@ def main() -> None:
         f" {from_sql:6.2f} s   ratio {ours['.parquet'] / from_sql:.2f}"
     )
     print(
-        f"floor     reading the posts' columns into Arrow (one thread, no labels, nothing"
-        f" written) {floor:6.2f} s = {floor / baseline['.parquet']:.2f}x pandas to_parquet"
+        f"floor     fetching the posts' columns with sqlite3 (no labels, nothing written)"
+        f" {floor:6.2f} s = {floor / baseline['.parquet']:.2f}x pandas to_parquet"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the whole run (pandas frame included): {peak:,.0f} MiB")

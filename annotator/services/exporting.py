@@ -25,7 +25,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.export_frames import SPLITS, ChunkSource, Filters, count_posts
-from annotator.services.export_tables import WINDOW_IDS, arrow_ready, post_tables
+from annotator.services.export_tables import arrow_ready, post_tables
 from annotator.services.export_workbook import EXCEL_MAX_ROWS, WorkbookWriter
 from annotator.services.export_writers import (
     CsvWriter,
@@ -181,14 +181,15 @@ def export_data(
                 written = columns if split is None else [c for c in columns if c != "split"]
                 writers[split] = _writer(Path(name), written, options, codebook, project)
             done = 0
-            by_arrow = arrow_ready(source) and all(
-                isinstance(w, CsvWriter | ParquetWriter) for w in writers.values()
+            frames: Iterator[Any] = (
+                post_tables(source)
+                if arrow_ready(source)
+                and all(isinstance(w, CsvWriter | ParquetWriter) for w in writers.values())
+                else source.frames()
             )
-            frames: Iterator[Any] = post_tables(source) if by_arrow else source.frames()
-            step = WINDOW_IDS if by_arrow else source.size  # posts a frame stands for
             for frame in frames:
                 cancel.raise_if_cancelled()
-                done += step
+                done += source.size
                 _count_labels(frame, options.what, result.label_counts)
                 if None in writers:
                     writers[None].write(frame)

@@ -398,8 +398,7 @@ def test_arrow_path_gives_the_pandas_path_rows(
         by_arrow = ChunkSource(session, codebook, wanted, "posts", size=3)
         assert by_arrow.columns() == columns
         assert arrow_ready(by_arrow)
-        # Windows of two post ids: several read at once, they must come back in order.
-        got = [row for table in post_tables(by_arrow, width=2) for row in table.to_pylist()]
+        got = [row for table in post_tables(by_arrow) for row in table.to_pylist()]
     assert got == expected
     if not filters and not with_gold:  # a disagreement left for review
         assert [row["id"] for row in got if row["needs_review"]] == ["1229871234567890124"]
@@ -416,7 +415,7 @@ def test_arrow_path_keeps_sqlites_rendering_of_extras_that_are_not_strings(
     small_project: Project, tmp_path: Path
 ) -> None:
     """Numbers, booleans, nulls and nested values in the extra columns (a JSON Lines
-    import) leave Arrow's JSON reader for SQL's; strings in another dataset stay on it."""
+    import) come out as the pandas path gives them, beside a CSV dataset's strings."""
     from annotator.services.export_frames import ChunkSource, Filters
     from annotator.services.export_tables import post_tables
     from annotator.services.projects import codebook_of
@@ -435,16 +434,16 @@ def test_arrow_path_keeps_sqlites_rendering_of_extras_that_are_not_strings(
             by_pandas = ChunkSource(session, codebook, wanted, "posts", size=2)
             by_pandas.columns()
             expected = [row for frame in by_pandas.frames() for row in frame.to_dict("records")]
-            by_arrow = ChunkSource(session, codebook, wanted, "posts")
+            by_arrow = ChunkSource(session, codebook, wanted, "posts", size=1)
             by_arrow.columns()
-            got = [row for table in post_tables(by_arrow, width=1) for row in table.to_pylist()]
+            got = [row for table in post_tables(by_arrow) for row in table.to_pylist()]
         assert got == expected
     tweet_rows = {row["id"]: row for row in got if row["dataset"] == "tweets"}
     assert tweet_rows == {}  # the last filter was the CSV dataset
     with small_project.session() as session:
-        everything = ChunkSource(session, codebook, Filters(dataset="tweets"), "posts")
+        everything = ChunkSource(session, codebook, Filters(dataset="tweets"), "posts", size=1)
         everything.columns()
-        rows = {r["id"]: r for t in post_tables(everything, width=1) for r in t.to_pylist()}
+        rows = {r["id"]: r for t in post_tables(everything) for r in t.to_pylist()}
     assert rows["t1"]["likes"] == "3" and rows["t1"]["verified"] == "true"
     assert rows["t1"]["place"] is None and rows["t2"]["likes"] == "2.5"
     assert rows["t3"]["likes"] == "many" and rows["t3"]["tags"] == '["x","y"]'
