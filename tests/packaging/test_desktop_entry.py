@@ -30,11 +30,14 @@ def _alike(first: QImage, second: QImage) -> bool:
     """Same size and every channel of every pixel within ``SHADE_TOLERANCE``."""
     if first.size() != second.size():
         return False
+    # Copied out while the converted image lives: its bits die with it.
     a, b = (
-        np.frombuffer(image.convertToFormat(QImage.Format.Format_RGBA8888).constBits(), np.uint8)
-        for image in (first, second)
+        np.frombuffer(bytes(converted.constBits()), np.uint8).astype(int)
+        for converted in (
+            image.convertToFormat(QImage.Format.Format_RGBA8888) for image in (first, second)
+        )
     )
-    return bool(np.abs(a.astype(int) - b.astype(int)).max() <= SHADE_TOLERANCE)
+    return bool(np.abs(a - b).max() <= SHADE_TOLERANCE)
 
 
 def _entry() -> configparser.SectionProxy:
