@@ -101,8 +101,9 @@ class ParquetWriter(FrameWriter):
 
     Dictionary encoding only for the columns whose first chunk repeats its values (labels,
     platforms, authors, datasets): for mostly unique ones (text, ids, URLs) the writer
-    builds a dictionary per row group only to give it up, which made a million posts in
-    64k-row groups 1.5x slower to write (measured: 0.39 s against 0.25 s)."""
+    builds a dictionary per row group only to give it up (measured on a million posts in
+    20,000-row groups: 0.38 s and 30 MB with every column dictionary-encoded, 0.28 s and
+    25 MB with these)."""
 
     #: A column is dictionary-encoded when its first chunk has at most this share of
     #: distinct values among its non-null ones.
@@ -131,8 +132,8 @@ class ParquetWriter(FrameWriter):
         for name in table.column_names:
             column = table[name]
             filled = len(column) - column.null_count
-            unique = filled and not pa.types.is_list(column.type)
-            if not unique or pc.count_distinct(column).as_py() <= self.DICTIONARY_SHARE * filled:
+            countable = filled and not pa.types.is_list(column.type)
+            if not countable or pc.count_distinct(column).as_py() <= self.DICTIONARY_SHARE * filled:
                 chosen.append(name)
         return chosen
 

@@ -173,11 +173,11 @@ def _migrate_8_to_9(connection: Connection) -> None:
         connection.execute(
             update(table)
             .where(table.c.id == dataset_id)
-            .values(extra_columns=extra_keys_of_posts(connection, int(dataset_id)))
+            .values(extra_columns=_extra_keys_of_posts(connection, int(dataset_id)))
         )
 
 
-def extra_keys_of_posts(connection: Connection, dataset_id: int) -> list[str]:
+def _extra_keys_of_posts(connection: Connection, dataset_id: int) -> list[str]:
     """Every key in the ``extra`` JSON of a dataset's posts, in first-seen order."""
     if _is_sqlite(connection):
         return [
