@@ -20,19 +20,19 @@ from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.domain.progress import ProgressCallback, no_progress
 from annotator.domain.records import LabelImportReport
-from annotator.services.annotators import merge_annotators, rename_annotator
-from annotator.services.assignment import assign_posts
-from annotator.services.clustering import find_clusters, list_clusters
-from annotator.services.export_any import export_any
-from annotator.services.exporting import ExportOptions, parse_split
-from annotator.services.importing import ImportOptions, import_dataset
+from annotator.services.clusters.clustering import find_clusters, list_clusters
+from annotator.services.exports.export_any import export_any
+from annotator.services.exports.exporting import ExportOptions, parse_split
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.imports.label_import import import_labels
+from annotator.services.imports.sources import FORMATS
 from annotator.services.interop import import_doccano, import_label_studio
-from annotator.services.label_import import import_labels
-from annotator.services.packages import merge, pack
-from annotator.services.projects import init_project, open_project
-from annotator.services.review import agreement_report
-from annotator.services.sample_project import build_sample_project
-from annotator.services.sources import FORMATS
+from annotator.services.project.projects import init_project, open_project
+from annotator.services.project.sample_project import build_sample_project
+from annotator.services.review.agreement_report import agreement_report
+from annotator.services.team.annotators import merge_annotators, rename_annotator
+from annotator.services.team.assignment import assign_posts
+from annotator.services.team.packages import merge, pack
 
 GuiLauncher = Callable[[str | None, str | None], int]
 SelfTestLauncher = Callable[[str, Path], int]

@@ -56,7 +56,7 @@ def metrics_only(codes: np.ndarray) -> float:
 
 def project_with(codes: np.ndarray, folder: Path) -> Path:
     """A real project holding these labels, written with raw SQL for speed."""
-    from annotator.services.projects import init_project
+    from annotator.services.project.projects import init_project
 
     path = folder / "agreement.annotator"
     init_project(path).close()
@@ -102,8 +102,8 @@ def main() -> None:
     print(f"{args.posts:,} posts x {args.annotators} annotators, {labels:,} labels")
     best = min(metrics_only(codes) for _ in range(3))
     print(f"metrics alone (bootstrap 1,000 resamples included): {best:.2f} s (best of 3)")
-    from annotator.services.projects import open_project
-    from annotator.services.review import agreement_report
+    from annotator.services.project.projects import open_project
+    from annotator.services.review.agreement_report import agreement_report
 
     with tempfile.TemporaryDirectory() as name:
         project = open_project(project_with(codes, Path(name)))

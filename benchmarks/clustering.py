@@ -21,8 +21,8 @@ from pathlib import Path
 from peak_memory import peak_rss_mib
 
 from annotator.domain.text_similarity import normalise
-from annotator.services.clustering import find_clusters, list_clusters
-from annotator.services.projects import init_project, open_project
+from annotator.services.clusters.clustering import find_clusters, list_clusters
+from annotator.services.project.projects import init_project, open_project
 
 VOCABULARY = [f"w{i}" for i in range(5000)]
 

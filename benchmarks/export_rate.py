@@ -31,8 +31,8 @@ def build(folder: Path, posts: int) -> Path:
     sys.path.insert(0, str(HERE))
     from import_rate import make_csv
 
-    from annotator.services.importing import import_dataset
-    from annotator.services.projects import init_project
+    from annotator.services.imports.importing import import_dataset
+    from annotator.services.project.projects import init_project
 
     source = folder / "posts.csv"
     make_csv(source, posts)
@@ -77,8 +77,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="build the project here and reuse it")
     args = parser.parse_args()
-    from annotator.services.exporting import ExportOptions, export_data
-    from annotator.services.projects import open_project
+    from annotator.services.exports.exporting import ExportOptions, export_data
+    from annotator.services.project.projects import open_project
 
     with tempfile.TemporaryDirectory() as name:
         folder = args.keep or Path(name)

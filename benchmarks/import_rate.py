@@ -50,7 +50,7 @@ def make_csv(path: Path, rows: int) -> None:
 
 
 def _post_ddl(folder: Path) -> list[str]:
-    from annotator.services.projects import init_project
+    from annotator.services.project.projects import init_project
 
     project = init_project(folder / "ddl.annotator")
     project.close()
@@ -99,8 +99,8 @@ def run_baseline(source: Path, folder: Path) -> None:
 
 
 def run_annotator(source: Path, folder: Path) -> None:
-    from annotator.services.importing import import_dataset
-    from annotator.services.projects import init_project
+    from annotator.services.imports.importing import import_dataset
+    from annotator.services.project.projects import init_project
 
     project = init_project(folder / "bench.annotator")
     started = time.perf_counter()

@@ -32,8 +32,8 @@ def build_project(folder: Path, posts: int) -> Path:
     sys.path.insert(0, str(HERE))
     from import_rate import make_csv
 
-    from annotator.services.importing import import_dataset
-    from annotator.services.projects import init_project
+    from annotator.services.imports.importing import import_dataset
+    from annotator.services.project.projects import init_project
 
     source = folder / "posts.csv"
     make_csv(source, posts)

@@ -18,8 +18,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
 from annotator.app import build_main_window
-from annotator.services.clustering import find_clusters
-from annotator.services.projects import open_project
+from annotator.services.clusters.clustering import find_clusters
+from annotator.services.project.projects import open_project
 from annotator.store.navigation import QueueMode
 
 DISCLOSED_POST = "Paid for by"

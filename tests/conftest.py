@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project, init_project
+from annotator.services.imports.importing import import_dataset
+from annotator.services.project.projects import Project, init_project
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS = REPO / "datasets"

@@ -132,7 +132,7 @@ from annotator.domain.records import (
     PostRecord,
 )
 from annotator.domain.text_offsets import utf16_to_index
-from annotator.services.sources.json_records import TOO_DEEP, parse_json_line
+from annotator.services.imports.sources.json_records import TOO_DEEP, parse_json_line
 from annotator.store.engine import Project
 from annotator.store.queries import (
     annotator_names,

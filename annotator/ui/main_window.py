@@ -25,31 +25,31 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers
 from annotator.domain.progress import CancelToken
-from annotator.services.annotators import merge_annotators, rename_annotator
-from annotator.services.assignment import assign_posts, has_assignments
-from annotator.services.browsing import annotator_list, dataset_names
-from annotator.services.codebook_editing import set_label_shortcuts
-from annotator.services.project_settings import (
+from annotator.services.labeling.browsing import annotator_list, dataset_names
+from annotator.services.project.codebook_editing import set_label_shortcuts
+from annotator.services.project.project_settings import (
     blind_mode,
     marker_list,
     set_blind_mode,
     set_shown_extra_columns,
     shown_extra_columns,
 )
-from annotator.services.projects import Project, codebook_of, open_project
+from annotator.services.project.projects import Project, codebook_of, open_project
+from annotator.services.team.annotators import merge_annotators, rename_annotator
+from annotator.services.team.assignment import assign_posts, has_assignments
 from annotator.store.navigation import QueueMode
 from annotator.ui.actions import ActionSpec, build_actions
-from annotator.ui.assign_dialog import AssignDialog, AssignRequest
-from annotator.ui.browse_panel import BrowsePanel
-from annotator.ui.campaigns_panel import CampaignsPanel
+from annotator.ui.browse.browse_panel import BrowsePanel
+from annotator.ui.clusters.clusters_panel import CampaignsPanel
 from annotator.ui.errors import report_error
-from annotator.ui.file_jobs import FileJobs
-from annotator.ui.first_run import install_first_run
 from annotator.ui.help_overlay import HelpOverlay
-from annotator.ui.label_keys_dialog import LabelKeysDialog
-from annotator.ui.labeling_view import LabelingContext, LabelingView
-from annotator.ui.queue_bar import QueueBar
-from annotator.ui.review_panel import ReviewPanel
+from annotator.ui.labeling.labeling_view import LabelingContext, LabelingView
+from annotator.ui.labeling.queue_bar import QueueBar
+from annotator.ui.project.assign_dialog import AssignDialog, AssignRequest
+from annotator.ui.project.file_jobs import FileJobs
+from annotator.ui.project.first_run import install_first_run
+from annotator.ui.project.label_keys_dialog import LabelKeysDialog
+from annotator.ui.review.review_panel import ReviewPanel
 from annotator.ui.settings import Positions, Preferences, WindowState
 from annotator.ui.tasks import TaskRunner
 

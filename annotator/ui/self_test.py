@@ -20,10 +20,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.services.annotating import current_annotation
-from annotator.services.browsing import count_rows
-from annotator.services.exporting import ExportOptions, export_data
-from annotator.services.projects import open_project
+from annotator.services.exports.exporting import ExportOptions, export_data
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.labeling.browsing import count_rows
+from annotator.services.project.projects import open_project
 from annotator.store.navigation import QueueMode
 from annotator.ui.main_window import MainWindow
 

@@ -8,8 +8,8 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand
 
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import SetAnnotationCommand
-from annotator.services.batch_labeling import BatchLabelCommand
+from annotator.services.labeling.annotating import SetAnnotationCommand
+from annotator.services.labeling.batch_labeling import BatchLabelCommand
 
 
 class _Command(Protocol):

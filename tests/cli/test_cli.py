@@ -304,8 +304,8 @@ def test_clusters_json_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_import_finds_campaigns_unless_told_not_to(tmp_path: Path) -> None:
-    from annotator.services.clustering import list_clusters
-    from annotator.services.projects import open_project
+    from annotator.services.clusters.clustering import list_clusters
+    from annotator.services.project.projects import open_project
 
     def stored(location: Path) -> int:
         project = open_project(location)

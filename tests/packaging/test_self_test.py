@@ -9,9 +9,9 @@ import pytest
 
 from annotator.__main__ import main
 from annotator.cli import build_parser, run_cli
-from annotator.services.browsing import browse_rows
-from annotator.services.projects import init_project, open_project
-from annotator.services.sample_project import build_sample_project
+from annotator.services.labeling.browsing import browse_rows
+from annotator.services.project.projects import init_project, open_project
+from annotator.services.project.sample_project import build_sample_project
 from annotator.store.navigation import QueueMode
 from annotator.ui.self_test import SELF_TEST_ANNOTATOR
 

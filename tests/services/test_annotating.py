@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from annotator.domain.records import AnnotationChange, EvidenceSpan
-from annotator.services.annotating import (
+from annotator.services.labeling.annotating import (
     SetAnnotationCommand,
     current_annotation,
     save_annotation,
 )
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project, open_project
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project, open_project
 from annotator.store.queries import annotation_history
 
 

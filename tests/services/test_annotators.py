@@ -10,12 +10,12 @@ import pytest
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.annotators import merge_annotators, rename_annotator
-from annotator.services.importing import import_dataset
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project
-from annotator.services.review import agreement_report
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project
+from annotator.services.review.agreement_report import agreement_report
+from annotator.services.team.annotators import merge_annotators, rename_annotator
 from annotator.store.navigation import QueueMode
 from tests.conftest import write_csv
 
@@ -40,8 +40,8 @@ def test_rename_keeps_every_label(small_project: Project) -> None:
 WORKER = """
 import sys
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.projects import open_project
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.project.projects import open_project
 project = open_project(sys.argv[1])
 for post_id in range(1, int(sys.argv[3]) + 1):
     save_annotation(project, AnnotationChange(post_id=post_id, annotator=sys.argv[2],
@@ -77,9 +77,9 @@ def test_two_processes_label_one_sqlite_project_at_once(project: Project, tmp_pa
 def test_merging_two_spellings_keeps_the_later_label_and_redirects_new_ones(
     small_project: Project,
 ) -> None:
-    from annotator.services.annotating import current_annotation
-    from annotator.services.assignment import assign_posts
-    from annotator.services.marks import FLAG, marks_of, set_mark
+    from annotator.services.labeling.annotating import current_annotation
+    from annotator.services.labeling.marks import FLAG, marks_of, set_mark
+    from annotator.services.team.assignment import assign_posts
     from annotator.store.queries import annotation_history
 
     queue = LabelingQueue(small_project, "x")

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.assignment import assign_posts, has_assignments
-from annotator.services.importing import import_dataset
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project
+from annotator.services.team.assignment import assign_posts, has_assignments
 from annotator.store.navigation import QueueMode
 from tests.conftest import write_csv
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from annotator.domain.records import AnnotationChange
-from annotator.services.adjudication import annotations_of, gold_of, set_gold
-from annotator.services.annotating import save_annotation
-from annotator.services.campaigns import (
+from annotator.services.clusters.clustering import cluster_of, find_clusters
+from annotator.services.clusters.summaries import (
     DISAGREEMENT,
     UNLABELED,
     bucket_start,
@@ -21,11 +20,12 @@ from annotator.services.campaigns import (
     python_timeline,
     unit_for,
 )
-from annotator.services.clustering import cluster_of, find_clusters
-from annotator.services.export_frames import resolved_label
-from annotator.services.importing import import_dataset
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project
+from annotator.services.exports.export_frames import resolved_label
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project
+from annotator.services.review.adjudication import annotations_of, gold_of, set_gold
 from annotator.store.navigation import QueueMode
 from tests.conftest import write_csv
 

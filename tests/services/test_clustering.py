@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.domain.text_similarity import normalise
-from annotator.services.clustering import cluster_of, find_clusters, list_clusters
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project
+from annotator.services.clusters.clustering import cluster_of, find_clusters, list_clusters
+from annotator.services.imports.importing import import_dataset
+from annotator.services.project.projects import Project
 from tests.conftest import write_csv
 
 SCRIPTS = [
@@ -131,7 +131,7 @@ def test_counts_first_and_last_come_from_the_members(project: Project, tmp_path:
 
 def test_the_projects_similarity_is_kept_and_used(project: Project, tmp_path: Path) -> None:
     from annotator.domain.errors import UserError
-    from annotator.services.project_settings import cluster_threshold, set_cluster_threshold
+    from annotator.services.project.project_settings import cluster_threshold, set_cluster_threshold
 
     path, _ = _campaign_file(tmp_path)
     import_dataset(project, path)

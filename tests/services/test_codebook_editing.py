@@ -7,12 +7,12 @@ import pytest
 
 from annotator.domain.codebook import MAX_EXAMPLE_CHARS, default_codebook
 from annotator.domain.errors import UserError
-from annotator.services.assignment import assign_posts
-from annotator.services.codebook_editing import set_label_definition, set_label_shortcuts
-from annotator.services.exporting import codebook_version, export_data
-from annotator.services.packages import pack
-from annotator.services.project_settings import guidelines, set_guidelines
-from annotator.services.projects import Project, codebook_of, open_project
+from annotator.services.exports.exporting import codebook_version, export_data
+from annotator.services.project.codebook_editing import set_label_definition, set_label_shortcuts
+from annotator.services.project.project_settings import guidelines, set_guidelines
+from annotator.services.project.projects import Project, codebook_of, open_project
+from annotator.services.team.assignment import assign_posts
+from annotator.services.team.packages import pack
 
 
 def test_shortcuts_change_and_persist(project: Project) -> None:

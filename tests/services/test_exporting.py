@@ -14,12 +14,12 @@ import pytest
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, EvidenceSpan
-from annotator.services.adjudication import set_gold
-from annotator.services.annotating import save_annotation
-from annotator.services.exporting import ExportOptions, export_data, parse_split
-from annotator.services.importing import import_dataset
-from annotator.services.label_import import import_labels
-from annotator.services.projects import Project
+from annotator.services.exports.exporting import ExportOptions, export_data, parse_split
+from annotator.services.imports.importing import import_dataset
+from annotator.services.imports.label_import import import_labels
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.project.projects import Project
+from annotator.services.review.adjudication import set_gold
 from tests.conftest import write_csv
 
 EMOJI_TEXT = "Loving my new serum! #ad\nPaid partnership with GlowCo 👩‍👩‍👧"
@@ -134,7 +134,7 @@ def test_unknown_suffix_and_bad_filters_are_refused_and_nothing_written(
 def test_failed_export_leaves_no_partial_file(
     labeled_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from annotator.services import export_writers
+    from annotator.services.exports import export_writers
 
     def explode(self: object, frame: object) -> None:
         raise OSError("disk full")
@@ -378,9 +378,9 @@ def test_arrow_path_gives_the_pandas_path_rows(
 ) -> None:
     """CSV and Parquet take posts through Arrow on SQLite; JSON Lines and xlsx through
     pandas. Both must give the same rows for every filter."""
-    from annotator.services.export_frames import ChunkSource, Filters
-    from annotator.services.export_tables import arrow_ready, post_tables
-    from annotator.services.projects import codebook_of
+    from annotator.services.exports.export_frames import ChunkSource, Filters
+    from annotator.services.exports.export_tables import arrow_ready, post_tables
+    from annotator.services.project.projects import codebook_of
 
     if with_gold:
         set_gold(
@@ -416,9 +416,9 @@ def test_arrow_path_keeps_sqlites_rendering_of_extras_that_are_not_strings(
 ) -> None:
     """Numbers, booleans, nulls and nested values in the extra columns (a JSON Lines
     import) come out as the pandas path gives them, beside a CSV dataset's strings."""
-    from annotator.services.export_frames import ChunkSource, Filters
-    from annotator.services.export_tables import post_tables
-    from annotator.services.projects import codebook_of
+    from annotator.services.exports.export_frames import ChunkSource, Filters
+    from annotator.services.exports.export_tables import post_tables
+    from annotator.services.project.projects import codebook_of
 
     lines = [
         {"id": "t1", "text": "a", "likes": 3, "verified": True, "place": None},

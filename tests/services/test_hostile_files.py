@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 
 from annotator.domain.errors import UserError
-from annotator.services.importing import import_dataset
-from annotator.services.label_import import import_labels
-from annotator.services.projects import Project
+from annotator.services.imports.importing import import_dataset
+from annotator.services.imports.label_import import import_labels
+from annotator.services.project.projects import Project
 
 Maker = Callable[[Path], Path]
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from annotator.domain.errors import UserError
-from annotator.services.importing import import_dataset
-from annotator.services.projects import init_project
+from annotator.services.imports.importing import import_dataset
+from annotator.services.project.projects import init_project
 from annotator.store.queries import iter_posts
 
 # Text a spreadsheet or a scraper can produce: any printable character, line breaks,

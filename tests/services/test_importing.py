@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from annotator.domain.errors import CancelledError, UserError
 from annotator.domain.progress import CancelToken
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.projects import Project
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.project.projects import Project
 from annotator.store.queries import iter_posts, list_datasets
 from tests.conftest import SMALL_CSV, write_csv
 

@@ -13,9 +13,7 @@ from sqlalchemy import text
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, EvidenceSpan
-from annotator.services.adjudication import set_gold
-from annotator.services.annotating import save_annotation
-from annotator.services.importing import ImportOptions, import_dataset
+from annotator.services.imports.importing import ImportOptions, import_dataset
 from annotator.services.interop import (
     MAPPING_DOC,
     export_doccano,
@@ -24,7 +22,9 @@ from annotator.services.interop import (
     import_label_studio,
     label_studio_config,
 )
-from annotator.services.projects import Project, codebook_of, init_project
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.project.projects import Project, codebook_of, init_project
+from annotator.services.review.adjudication import set_gold
 from annotator.store.queries import external_id_index, get_annotation, get_post, iter_annotations
 from tests.conftest import write_csv
 

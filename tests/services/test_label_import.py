@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from annotator.domain.errors import UserError
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.label_import import import_labels
-from annotator.services.projects import Project
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.imports.label_import import import_labels
+from annotator.services.project.projects import Project
 from annotator.store.queries import get_annotation
 from tests.conftest import write_csv
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.marks import FLAG, SKIP, marks_of, set_mark
-from annotator.services.projects import Project
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.labeling.marks import FLAG, SKIP, marks_of, set_mark
+from annotator.services.project.projects import Project
 from annotator.store.navigation import QueueMode, fts_query
 
 

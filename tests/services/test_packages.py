@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import current_annotation, save_annotation
-from annotator.services.assignment import assign_posts
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.packages import merge, pack
-from annotator.services.projects import Project, init_project, open_project
+from annotator.services.labeling.annotating import current_annotation, save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project, init_project, open_project
+from annotator.services.team.assignment import assign_posts
+from annotator.services.team.packages import merge, pack
 from annotator.store.navigation import QueueMode
 from annotator.store.queries import annotation_history, iter_annotations
 
@@ -66,7 +66,7 @@ def test_pack_label_offline_and_merge_back(team: Project, tmp_path: Path) -> Non
     offline = _ids(package, "ana")
     assert len(offline) == 2
     _label(package, offline[0], "ana", "sponsored_disclosed", "changed my mind")
-    from annotator.services.marks import FLAG, marks_of, set_mark
+    from annotator.services.labeling.marks import FLAG, marks_of, set_mark
 
     set_mark(package, post_id=offline[1], annotator="ana", kind=FLAG, on=True, note="ask lead")
     _label(package, offline[1], "ana", "sponsored_undisclosed", "coordinated")
@@ -143,7 +143,7 @@ def test_foreign_and_altered_packages_are_refused(team: Project, tmp_path: Path)
 def test_merging_in_any_order_and_twice_gives_the_same_project(
     small_csv: Path, tmp_path_factory: pytest.TempPathFactory, edits: list
 ) -> None:
-    from annotator.services.importing import import_dataset
+    from annotator.services.imports.importing import import_dataset
 
     folder = tmp_path_factory.mktemp("merge")
     base = init_project(folder / "base.annotator")
@@ -174,7 +174,7 @@ def test_merging_in_any_order_and_twice_gives_the_same_project(
 
 def test_the_package_carries_the_projects_marker_list(team: Project, tmp_path: Path) -> None:
     from annotator.domain.markers import find_markers
-    from annotator.services.project_settings import marker_list, set_marker_list
+    from annotator.services.project.project_settings import marker_list, set_marker_list
 
     assert find_markers("#werbung", marker_list(team))  # the shipped list by default
     set_marker_list(team, "#teammarker\npaid by the campaign\n")

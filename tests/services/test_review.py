@@ -8,7 +8,11 @@ import pytest
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange
-from annotator.services.adjudication import (
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project
+from annotator.services.review.adjudication import (
     annotations_of,
     gold_history,
     gold_of,
@@ -16,11 +20,7 @@ from annotator.services.adjudication import (
     set_gold,
     unanimous_without_gold,
 )
-from annotator.services.annotating import save_annotation
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project
-from annotator.services.review import agreement_report, landis_koch
+from annotator.services.review.agreement_report import agreement_report, landis_koch
 
 CONTRACT = {
     "items", "items_multi", "annotators", "labels", "percent_agreement", "cohen_kappa",

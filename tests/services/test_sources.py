@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from annotator.domain.errors import UserError
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.projects import Project
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.project.projects import Project
 from annotator.store.queries import iter_posts
 from tests.conftest import DATASETS
 

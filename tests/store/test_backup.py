@@ -6,8 +6,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.projects import Project, open_project
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.project.projects import Project, open_project
 from annotator.store.backup import list_backups, make_backup, restore_backup
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -71,8 +71,8 @@ def test_migration_is_preceded_by_a_backup(tmp_path: Path) -> None:
 
 
 def test_merge_is_preceded_by_a_backup(tmp_path: Path, small_project: Project) -> None:
-    from annotator.services.assignment import assign_posts
-    from annotator.services.packages import merge, pack
+    from annotator.services.team.assignment import assign_posts
+    from annotator.services.team.packages import merge, pack
 
     assign_posts(small_project, ["ana"], per_post=1)
     pack(small_project, tmp_path / "ana.annotator", annotator="ana")

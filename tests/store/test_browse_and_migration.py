@@ -6,15 +6,15 @@ import shutil
 from pathlib import Path
 
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.project_settings import (
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.project_settings import (
     blind_mode,
     set_blind_mode,
     set_shown_extra_columns,
     shown_extra_columns,
 )
-from annotator.services.projects import Project, open_project
+from annotator.services.project.projects import Project, open_project
 from annotator.store.browse import author_posts, browse_page, known_sponsors
 from annotator.store.engine import schema_version
 from annotator.store.navigation import QueueMode
@@ -56,7 +56,7 @@ def test_browse_pages_sort_and_show_my_label(small_project: Project) -> None:
 
 
 def test_author_posts_with_everyones_labels(small_project: Project, tmp_path: Path) -> None:
-    from annotator.services.importing import import_dataset
+    from annotator.services.imports.importing import import_dataset
     from tests.conftest import write_csv
 
     more = write_csv(

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from annotator.domain.codebook import default_codebook
-from annotator.services.project_settings import guidelines
-from annotator.services.projects import Project, codebook_of, init_project, open_project
+from annotator.services.project.project_settings import guidelines
+from annotator.services.project.projects import Project, codebook_of, init_project, open_project
 from annotator.store.backup import list_backups
 from annotator.store.engine import database_engine, schema_version
 from annotator.store.tables import SCHEMA_VERSION

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project
+from annotator.services.imports.importing import import_dataset
+from annotator.services.project.projects import Project
 from tests.conftest import write_csv
 
 KILL_POINTS = 12
@@ -28,8 +28,8 @@ KILL_POINTS = 12
 CHILD = """
 import sys
 from annotator.domain.records import AnnotationChange, EvidenceSpan
-from annotator.services.annotating import save_annotation
-from annotator.services.projects import open_project
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.project.projects import open_project
 project = open_project(sys.argv[1])
 keys = ["not_sponsored", "sponsored_disclosed", "sponsored_undisclosed"]
 round_ = int(sys.argv[2])

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from annotator.domain.errors import ProjectError
-from annotator.services.projects import init_project, open_project
+from annotator.services.project.projects import init_project, open_project
 from annotator.store.engine import schema_version
 from annotator.store.tables import SCHEMA_VERSION
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from annotator.services.export_frames import Filters, extra_columns
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.projects import Project, open_project
+from annotator.services.exports.export_frames import Filters, extra_columns
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.project.projects import Project, open_project
 from annotator.store.engine import schema_version
 from annotator.store.tables import SCHEMA_VERSION
 from tests.conftest import write_csv

@@ -18,13 +18,13 @@ from sqlalchemy.engine import make_url
 
 from annotator.domain.errors import ProjectError
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.exporting import export_data
-from annotator.services.importing import import_dataset
-from annotator.services.label_import import import_labels
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project, init_project, open_project
-from annotator.services.review import agreement_report
+from annotator.services.exports.exporting import export_data
+from annotator.services.imports.importing import import_dataset
+from annotator.services.imports.label_import import import_labels
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project, init_project, open_project
+from annotator.services.review.agreement_report import agreement_report
 from annotator.store.navigation import QueueMode
 from tests.conftest import DATASETS, needs_server
 
@@ -87,8 +87,8 @@ def test_reimport_is_idempotent_on_the_server(sample: Project) -> None:
 
 
 def test_pack_from_the_server_and_merge_back(sample: Project, tmp_path: Path) -> None:
-    from annotator.services.assignment import assign_posts
-    from annotator.services.packages import merge, pack
+    from annotator.services.team.assignment import assign_posts
+    from annotator.services.team.packages import merge, pack
 
     assign_posts(sample, ["dana", "eli"], per_post=1, seed=2)
     package = tmp_path / "dana.annotator"
@@ -108,9 +108,9 @@ def test_pack_from_the_server_and_merge_back(sample: Project, tmp_path: Path) ->
 WORKER = """
 import sys
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import open_project
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import open_project
 project = open_project(sys.argv[1])
 queue = LabelingQueue(project, sys.argv[2], None)
 done = 0

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from annotator.domain.records import AnnotationChange
-from annotator.services.projects import Project
+from annotator.services.project.projects import Project
 from annotator.store.queries import annotation_history, apply_annotation_change
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.app import build_main_window
-from annotator.services.projects import Project
+from annotator.services.project.projects import Project
 from annotator.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui

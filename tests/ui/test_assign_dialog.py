@@ -11,12 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.services.importing import ImportOptions, import_dataset
-from annotator.services.labeling_queue import LabelingQueue
-from annotator.services.projects import Project
+from annotator.services.imports.importing import ImportOptions, import_dataset
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.projects import Project
 from annotator.store.navigation import QueueMode
-from annotator.ui.assign_dialog import AssignDialog, AssignRequest
 from annotator.ui.main_window import MainWindow
+from annotator.ui.project.assign_dialog import AssignDialog, AssignRequest
 from tests.conftest import write_csv
 
 pytestmark = pytest.mark.gui

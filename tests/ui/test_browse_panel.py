@@ -13,16 +13,16 @@ from PySide6.QtWidgets import QStyledItemDelegate
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-import annotator.ui.browse_model as browse_model
+import annotator.ui.browse.browse_model as browse_model
 from annotator.domain.records import AnnotationChange
-from annotator.services.annotating import save_annotation
-from annotator.services.browsing import browse_rows
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.browsing import browse_rows
+from annotator.services.project.projects import Project
 from annotator.store.browse import BrowseRow
 from annotator.store.navigation import QueueMode
 from annotator.store.queries import external_id_index
-from annotator.ui.browse_model import (
+from annotator.ui.browse.browse_model import (
     AUTHOR_COLUMN,
     COUNT_COLUMN,
     ID_COLUMN,
@@ -31,7 +31,7 @@ from annotator.ui.browse_model import (
     TEXT_COLUMN,
     BrowseTableModel,
 )
-from annotator.ui.browse_panel import BrowsePanel
+from annotator.ui.browse.browse_panel import BrowsePanel
 from tests.conftest import write_csv
 
 pytestmark = pytest.mark.gui

@@ -11,12 +11,12 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.records import AnnotationRecord
-from annotator.services.annotating import current_annotation
-from annotator.services.campaigns import DISAGREEMENT, UNLABELED, cluster_timeline
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project, open_project
-from annotator.ui.campaigns_model import ACCOUNTS_COLUMN, SIZE_COLUMN, CampaignTableModel
-from annotator.ui.campaigns_panel import EMPTY_PAGE, LIST_PAGE, CampaignsPanel
+from annotator.services.clusters.summaries import DISAGREEMENT, UNLABELED, cluster_timeline
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.project.projects import Project, open_project
+from annotator.ui.clusters.clusters_model import ACCOUNTS_COLUMN, SIZE_COLUMN, CampaignTableModel
+from annotator.ui.clusters.clusters_panel import EMPTY_PAGE, LIST_PAGE, CampaignsPanel
 from annotator.ui.main_window import CAMPAIGNS_TAB, LABEL_TAB, MainWindow
 from tests.conftest import write_csv
 from tests.services.test_campaigns import CAMPAIGN_CSV, build_campaign_project, post_ids
@@ -258,7 +258,7 @@ def test_smallest_size_filters_the_list(qtbot: QtBot, window: MainWindow) -> Non
 def test_similarity_typed_in_the_tab_is_kept_in_the_project(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    from annotator.services.project_settings import cluster_threshold
+    from annotator.services.project.project_settings import cluster_threshold
 
     panel = show_campaigns(qtbot, window, rows=3)
     box = panel.threshold

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.records import AnnotationRecord
-from annotator.services.annotating import current_annotation
-from annotator.services.clustering import find_clusters
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project, open_project
-from annotator.ui.cluster_badge import badge_text, cluster_posts
+from annotator.services.clusters.clustering import find_clusters
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.project.projects import Project, open_project
+from annotator.ui.clusters.cluster_badge import badge_text, cluster_posts
 from annotator.ui.main_window import MainWindow
 from tests.conftest import write_csv
 from tests.ui.keys import external_id, go_to, press

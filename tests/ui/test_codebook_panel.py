@@ -15,11 +15,11 @@ from pytestqt.qtbot import QtBot
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook, default_codebook
-from annotator.services.project_settings import guidelines
-from annotator.services.projects import codebook_of, open_project
-from annotator.ui.about_dialog import LICENCE, AboutDialog
-from annotator.ui.codebook_panel import LabelDefinitionDialog
+from annotator.services.project.project_settings import guidelines
+from annotator.services.project.projects import codebook_of, open_project
+from annotator.ui.labeling.codebook_panel import LabelDefinitionDialog
 from annotator.ui.main_window import MainWindow
+from annotator.ui.project.about_dialog import LICENCE, AboutDialog
 from tests.ui.keys import external_id, press
 
 pytestmark = pytest.mark.gui

@@ -18,18 +18,18 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-import annotator.services.export_any as export_any_module
-import annotator.services.exporting as exporting
+import annotator.services.exports.export_any as export_any_module
+import annotator.services.exports.exporting as exporting
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.domain.records import AnnotationChange, EvidenceSpan
-from annotator.services.annotating import save_annotation
-from annotator.services.export_frames import split_of
-from annotator.services.exporting import EXPORT_FORMATS, ExportOptions
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project
+from annotator.services.exports.export_frames import split_of
+from annotator.services.exports.exporting import EXPORT_FORMATS, ExportOptions
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.project.projects import Project
 from annotator.store.queries import iter_posts
-from annotator.ui.export_dialog import TABLE_FORMATS, ExportDialog
 from annotator.ui.main_window import MainWindow
+from annotator.ui.project.export_dialog import TABLE_FORMATS, ExportDialog
 from annotator.ui.tasks import PROGRESS_STEPS
 from tests.conftest import write_csv
 

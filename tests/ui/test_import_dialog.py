@@ -14,15 +14,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-import annotator.services.importing as importing
+import annotator.services.imports.importing as importing
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.domain.records import PostRecord
-from annotator.services.importing import ImportOptions
-from annotator.services.projects import Project, open_project
+from annotator.services.imports.importing import ImportOptions
+from annotator.services.project.projects import Project, open_project
 from annotator.store.queries import count_posts, iter_posts, list_datasets
-from annotator.ui.import_dialog import NONE_ITEM, ImportDialog
 from annotator.ui.main_window import MainWindow
-from annotator.ui.preview_model import RAW_ROLE, PreviewTableModel
+from annotator.ui.project.import_dialog import NONE_ITEM, ImportDialog
+from annotator.ui.project.preview_model import RAW_ROLE, PreviewTableModel
 from annotator.ui.tasks import PROGRESS_STEPS
 from tests.conftest import SMALL_CSV, write_csv
 

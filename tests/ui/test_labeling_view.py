@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.services.annotating import current_annotation
-from annotator.services.importing import import_dataset
-from annotator.services.marks import FLAG, SKIP, marks_of
-from annotator.services.projects import Project, open_project
-from annotator.ui.active_timer import ActiveTimer
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.labeling.marks import FLAG, SKIP, marks_of
+from annotator.services.project.projects import Project, open_project
+from annotator.ui.labeling.active_timer import ActiveTimer
 from annotator.ui.main_window import MainWindow
 from tests.conftest import write_csv
 from tests.ui.keys import external_id, go_to, press
@@ -238,7 +238,7 @@ def test_blind_mode_hides_authors(qtbot: QtBot, window: MainWindow) -> None:
     assert "ann" not in window.labeling.post_panel.meta.text()
     assert not window.labeling.author_panel.isVisibleTo(window)
     assert window.project is not None
-    from annotator.services.project_settings import blind_mode
+    from annotator.services.project.project_settings import blind_mode
 
     assert blind_mode(window.project) is True
 
@@ -272,7 +272,7 @@ def test_position_is_remembered_per_project(
 
 def test_timer_pauses_while_the_app_is_inactive(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [100.0]
-    monkeypatch.setattr("annotator.ui.active_timer.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("annotator.ui.labeling.active_timer.time.monotonic", lambda: clock[0])
     timer = ActiveTimer()
     timer._state_changed(Qt.ApplicationState.ApplicationActive)
     timer.restart()
@@ -287,7 +287,7 @@ def test_timer_pauses_while_the_app_is_inactive(monkeypatch: pytest.MonkeyPatch)
 def test_label_keys_are_editable_in_the_codebook(
     qtbot: QtBot, window: MainWindow, errors: list[str]
 ) -> None:
-    from annotator.ui.label_keys_dialog import LabelKeysDialog
+    from annotator.ui.project.label_keys_dialog import LabelKeysDialog
 
     assert window.codebook is not None
     dialog = LabelKeysDialog(window.codebook, window)
@@ -314,7 +314,7 @@ def test_label_keys_are_editable_in_the_codebook(
 def test_an_assigned_annotator_starts_on_their_assigned_posts(
     small_project: Project, make_window: Callable, qtbot: QtBot
 ) -> None:
-    from annotator.services.assignment import assign_posts
+    from annotator.services.team.assignment import assign_posts
 
     assign_posts(small_project, ["ana", "ben"], per_post=1, seed=2)
     location = small_project.location
@@ -339,7 +339,7 @@ def test_a_busy_project_makes_the_label_wait_and_retry_visibly(
     import sqlite3
 
     import annotator.store.engine as engine
-    import annotator.ui.labeling_view as labeling_view
+    import annotator.ui.labeling.labeling_view as labeling_view
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr(labeling_view, "BUSY_RETRY_MS", 50)

@@ -11,12 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from annotator.services.annotating import current_annotation
-from annotator.services.projects import Project, open_project
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.project.projects import Project, open_project
 from annotator.store.queries import get_post, iter_annotations
-from annotator.ui.export_dialog import ExportDialog
-from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.main_window import MainWindow
+from annotator.ui.project.export_dialog import ExportDialog
+from annotator.ui.project.import_dialog import ImportDialog
 from tests.conftest import SMALL_CSV, write_csv
 from tests.ui.keys import press
 
@@ -274,7 +274,7 @@ def test_label_saved_is_visible_to_another_connection_at_once(
 def test_campaigns_are_found_in_the_background_after_an_import(
     qtbot: QtBot, small_window: MainWindow, tmp_path: Path
 ) -> None:
-    from annotator.services.clustering import list_clusters
+    from annotator.services.clusters.clustering import list_clusters
 
     window = small_window
     script = "Dana Rivera is the only candidate with a real plan for jobs in the Midwest"

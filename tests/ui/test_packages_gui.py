@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from annotator.services.annotating import current_annotation
-from annotator.services.assignment import assign_posts
-from annotator.services.packages import pack
-from annotator.services.projects import Project, open_project
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.project.projects import Project, open_project
+from annotator.services.team.assignment import assign_posts
+from annotator.services.team.packages import pack
 from annotator.ui.main_window import MainWindow
 from tests.ui.keys import press
 
@@ -63,9 +63,9 @@ def test_lead_merges_two_spellings_from_the_project_menu(
     from PySide6.QtWidgets import QInputDialog
 
     from annotator.domain.records import AnnotationChange
-    from annotator.services.annotating import save_annotation
-    from annotator.services.labeling_queue import LabelingQueue
-    from annotator.services.review import agreement_report
+    from annotator.services.labeling.annotating import save_annotation
+    from annotator.services.labeling.labeling_queue import LabelingQueue
+    from annotator.services.review.agreement_report import agreement_report
 
     post = LabelingQueue(small_project, "x").current_id
     assert post is not None
@@ -93,7 +93,7 @@ def test_restore_backup_from_the_file_menu(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from annotator.services.importing import ImportOptions, import_dataset
+    from annotator.services.imports.importing import ImportOptions, import_dataset
 
     import_dataset(small_project, small_csv, ImportOptions(dataset="twice"))
     location = small_project.location

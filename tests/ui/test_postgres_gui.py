@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.services.annotating import current_annotation
-from annotator.services.projects import open_project
-from annotator.services.sample_project import build_sample_project
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.project.projects import open_project
+from annotator.services.project.sample_project import build_sample_project
 from annotator.ui.main_window import MainWindow
 from tests.conftest import needs_server
 from tests.ui.keys import press

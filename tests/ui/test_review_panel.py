@@ -13,15 +13,19 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.records import AnnotationChange, EvidenceSpan
-from annotator.services.adjudication import gold_history, gold_of, unanimous_without_gold
-from annotator.services.annotating import save_annotation
-from annotator.services.importing import import_dataset
-from annotator.services.projects import Project, init_project, open_project
-from annotator.services.review import AgreementReport, agreement_report, landis_koch
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import save_annotation
+from annotator.services.project.projects import Project, init_project, open_project
+from annotator.services.review.adjudication import gold_history, gold_of, unanimous_without_gold
+from annotator.services.review.agreement_report import (
+    AgreementReport,
+    agreement_report,
+    landis_koch,
+)
 from annotator.store.queries import external_id_index, iter_annotations
 from annotator.ui.main_window import LABEL_TAB, REVIEW_TAB, MainWindow
-from annotator.ui.review_figures import CAVEAT, shade
-from annotator.ui.review_panel import DISAGREEMENTS_PAGE, ReviewPanel
+from annotator.ui.review.review_figures import CAVEAT, shade
+from annotator.ui.review.review_panel import DISAGREEMENTS_PAGE, ReviewPanel
 
 pytestmark = pytest.mark.gui
 

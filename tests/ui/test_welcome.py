@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.app import ensure_application
-from annotator.services.codebook_editing import set_label_shortcuts
-from annotator.services.projects import Project, open_project
+from annotator.services.project.codebook_editing import set_label_shortcuts
+from annotator.services.project.projects import Project, open_project
 from annotator.store.queries import count_posts
-from annotator.ui import welcome
-from annotator.ui.import_dialog import ImportDialog
 from annotator.ui.main_window import MainWindow
+from annotator.ui.project import welcome
+from annotator.ui.project.import_dialog import ImportDialog
+from annotator.ui.project.tour import KeyCaps, TourDialog
 from annotator.ui.settings import Preferences
-from annotator.ui.tour import KeyCaps, TourDialog
 from tests.conftest import SMALL_CSV, write_csv
 from tests.ui.keys import press
 
@@ -74,8 +74,8 @@ def test_enter_on_a_recent_project_opens_it(
     other = tmp_path / "other"
     other.mkdir()
     write_csv(other / "x.csv", "id,text\n1,just lunch\n")
-    from annotator.services.importing import import_dataset
-    from annotator.services.projects import init_project
+    from annotator.services.imports.importing import import_dataset
+    from annotator.services.project.projects import init_project
 
     second = init_project(other / "second.annotator")
     import_dataset(second, other / "x.csv")

@@ -1,0 +1,75 @@
+"""One entry for every export kind: the table exports and the other tools' formats."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.domain.errors import UserError
+from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
+from annotator.services.exports.exporting import ExportOptions, ExportResult, export_data
+from annotator.services.interop import export_doccano, export_label_studio, label_studio_config
+from annotator.services.project.projects import Project, codebook_of
+
+#: Kinds written by the interop service rather than the table exporter.
+TOOL_KINDS = ("label-studio", "doccano")
+
+
+def label_config_path(out: Path) -> Path:
+    """Where a Label Studio export's labeling config goes (as the command line puts it)."""
+    return out.with_name(out.stem + ".label_config.xml")
+
+
+@dataclass
+class ToolExportResult:
+    """What a Label Studio or doccano export wrote."""
+
+    files: list[Path]
+    rows: int
+    tool: str
+    warnings: list[str] = field(default_factory=list)
+    manifest: Path | None = None
+
+    def summary(self) -> str:
+        noun = "Label Studio tasks" if self.tool == "label-studio" else "doccano lines"
+        return f"Wrote {self.rows:,} {noun} to {', '.join(str(f) for f in self.files)}."
+
+
+def export_any(
+    project: Project,
+    out: Path,
+    options: ExportOptions,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportResult | ToolExportResult:
+    """Run the export ``options.what`` names; a cancelled one leaves no file behind."""
+    if options.what not in TOOL_KINDS:
+        return export_data(project, out, options, progress=progress, cancel=cancel)
+    if not out.parent.is_dir():
+        raise UserError(f"{out}: the folder {out.parent} does not exist")
+    progress(0, 0, f"Writing {out.name}")
+    handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        if options.what == "label-studio":
+            rows = export_label_studio(project, temporary, dataset=options.dataset)
+        else:
+            rows = export_doccano(
+                project, temporary, dataset=options.dataset, annotator=options.annotator
+            )
+        (cancel or CancelToken()).raise_if_cancelled()
+        temporary.replace(out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    files = [out]
+    if options.what == "label-studio":
+        config = label_config_path(out)
+        config.write_text(label_studio_config(codebook_of(project)), encoding="utf-8")
+        files.append(config)
+    progress(1, 1, f"Wrote {out.name}")
+    return ToolExportResult(files, rows, options.what)

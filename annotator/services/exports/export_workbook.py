@@ -1,0 +1,289 @@
+"""The xlsx workbook a lead would otherwise build by hand: Posts (or Annotations, or
+Training) with frozen header, filter, widths, wrapped text and coloured labels, plus
+Agreement, Codebook and a native bar chart of the label distribution.
+
+openpyxl in write-only mode, so a million rows stream through; every text cell is
+written as a string, never as a formula or hyperlink.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from annotator.domain.codebook import Codebook
+from annotator.services.review.agreement_report import AgreementReport, landis_koch
+
+#: Excel's limit: rows per sheet, header included.
+EXCEL_MAX_ROWS = 1_048_576
+PALETTE = ("C6EFCE", "BDD7EE", "F8CBAD", "FFE699", "D9D2E9", "E2EFDA", "FCE4D6", "DDEBF7")
+WIDTHS = {"text": 70, "id": 22, "dataset": 14, "author": 18, "url": 28, "notes": 40}
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def xlsx_text(text: str) -> str:
+    """Text as Excel stores it, losslessly: XML cannot hold control characters or a bare
+    carriage return, so they become Excel's ``_xHHHH_`` escapes (and a literal
+    ``_xHHHH_`` in a post is protected as ``_x005F_xHHHH_``), which Excel and calamine
+    turn back into the original characters."""
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    escaped: str = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return escaped.replace("\r", "_x000D_")
+
+
+def _cell(sheet: Any, value: Any, *, fill: PatternFill | None = None, bold: bool = False,
+          wrap: bool = False) -> WriteOnlyCell:  # fmt: skip
+    """A cell whose text is always text: never a formula, never a link."""
+    if isinstance(value, float) and value != value:
+        value = None
+    if isinstance(value, list):
+        value = " | ".join(str(v) for v in value)
+    if value is None or isinstance(value, bool | int | float):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        cell = WriteOnlyCell(sheet, value=xlsx_text(str(value)))
+        cell.data_type = "s"
+    if fill is not None:
+        cell.fill = fill
+    if bold:
+        cell.font = BOLD
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def _plain(value: Any) -> bool:
+    """Values openpyxl writes as they are: numbers, None, and text that it will not
+    read as a formula and that needs no escaping."""
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return value == value
+    return (
+        isinstance(value, str)
+        and not value.startswith("=")
+        and "_x" not in value
+        and "\r" not in value
+        and ILLEGAL_CHARACTERS_RE.search(value) is None
+    )
+
+
+class WorkbookWriter:
+    """Main data sheets (continuing on "Posts (2)" past Excel's row limit), then the
+    summary sheets on ``close``."""
+
+    def __init__(
+        self,
+        path: Path,
+        columns: list[str],
+        *,
+        sheet_name: str,
+        codebook: Codebook,
+        report: AgreementReport | None,
+        max_rows: int = EXCEL_MAX_ROWS,
+    ) -> None:
+        self.path = path
+        self.columns = columns
+        self.rows = 0
+        self.sheet_name = sheet_name
+        self.codebook = codebook
+        self.report = report
+        self.max_rows = max_rows
+        self.warnings: list[str] = []
+        self.sheets_written: list[str] = []
+        self._workbook = Workbook(write_only=True)
+        self._fills = {
+            key: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
+            for i, key in enumerate(codebook.keys)
+        }
+        self._sheet: Any = None
+        self._sheet_rows = 0
+        self._parts = 0
+        self._counting = True
+        self._label_counts = dict.fromkeys(codebook.keys, 0)
+        self._styles: dict[tuple[str | None, bool], Any] = {}
+        self._set_columns(columns)
+
+    def _styled(self, value: Any, fill_key: str | None, wrap: bool) -> Cell:
+        """A data cell with a fill and/or wrapping, its style built once per kind.
+
+        Setting ``cell.fill``/``cell.alignment`` looks the style up in the workbook's
+        tables on every cell, which was a fifth of a million-row export; a cell made
+        from a ready style array (``Cell(style_array=...)``) skips that."""
+        key = (fill_key, wrap)
+        style = self._styles.get(key)
+        if style is None:
+            fill = self._fills.get(fill_key) if fill_key is not None else None
+            style = self._styles[key] = _cell(self._sheet, None, fill=fill, wrap=wrap)._style
+        if isinstance(value, float) and value != value:
+            value = None
+        if isinstance(value, list):
+            value = " | ".join(str(v) for v in value)
+        if value is None or isinstance(value, bool | int | float):
+            return Cell(self._sheet, row=1, column=1, value=value, style_array=style)
+        cell = Cell(self._sheet, row=1, column=1, value=xlsx_text(str(value)), style_array=style)
+        cell.data_type = "s"
+        return cell
+
+    def _set_columns(self, columns: list[str]) -> None:
+        self.columns = columns
+        self._label_columns = {
+            i for i, c in enumerate(columns) if c.startswith("label") or c.endswith("_label")
+        }
+        self._wrap_columns = {i for i, c in enumerate(columns) if c in ("text", "notes")}
+
+    def begin_table(self, sheet_name: str, columns: list[str]) -> None:
+        """Further frames go to a new sheet (e.g. Annotations after Posts)."""
+        if self._sheet is not None:
+            self._finish_sheet()
+        self._sheet = None
+        self._parts = 0
+        self._counting = False
+        self.sheet_name = sheet_name
+        self._set_columns(columns)
+
+    def _new_sheet(self) -> None:
+        if self._sheet is not None:
+            self._finish_sheet()
+        self._parts += 1
+        name = self.sheet_name if self._parts == 1 else f"{self.sheet_name} ({self._parts})"
+        sheet = self._workbook.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(self.columns, start=1):
+            width = WIDTHS.get(column, 22 if column.startswith("label") else 16)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append([_cell(sheet, c, bold=True) for c in self.columns])
+        self._sheet = sheet
+        self._sheet_rows = 1
+        self.sheets_written.append(name)
+
+    def _finish_sheet(self) -> None:
+        last = get_column_letter(max(len(self.columns), 1))
+        self._sheet.auto_filter.ref = f"A1:{last}{self._sheet_rows}"
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self._sheet is None:
+            self._new_sheet()
+        counted = (
+            {i for i, c in enumerate(self.columns) if c in ("resolved_label", "label")}
+            if self._counting
+            else set()
+        )
+        fills = self._fills
+        for row in frame.itertuples(index=False, name=None):
+            if self._sheet_rows >= self.max_rows:
+                self._new_sheet()
+            cells: list[Any] = []
+            for index, value in enumerate(row):
+                fill_key = (
+                    value
+                    if index in self._label_columns and isinstance(value, str) and value in fills
+                    else None
+                )
+                if fill_key is not None and index in counted:
+                    self._label_counts[fill_key] += 1
+                wrap = index in self._wrap_columns
+                if fill_key is None and not wrap and _plain(value):
+                    # Most cells need no style and cannot be taken for a formula: pass the
+                    # value as it is (a styled cell object costs several times more).
+                    cells.append(value)
+                else:
+                    cells.append(self._styled(value, fill_key, wrap))
+            self._sheet.append(cells)
+            self._sheet_rows += 1
+            if self._counting:
+                self.rows += 1
+
+    def close(self) -> None:
+        if self._sheet is None:
+            self._new_sheet()
+        self._finish_sheet()
+        overflow = [name for name in self.sheets_written if name.endswith(")")]
+        if overflow:
+            self.warnings.append(
+                "more rows than one Excel sheet holds (1,048,576); they continue on "
+                + ", ".join(overflow)
+            )
+        self._agreement_sheet()
+        self._codebook_sheet()
+        self._workbook.save(self.path)
+
+    def _agreement_sheet(self) -> None:
+        sheet = self._workbook.create_sheet("Agreement")
+        sheet.column_dimensions["A"].width = 34
+        sheet.column_dimensions["B"].width = 16
+        sheet.column_dimensions["C"].width = 60
+        rows: list[tuple[Any, Any, Any]] = []
+        report = self.report
+        if report is not None:
+            rows += [
+                ("Labeled posts", report.items, ""),
+                ("Posts with two or more labels", report.items_multi, ""),
+                ("Annotators", len(report.annotators), ", ".join(report.annotators)),
+            ]
+            for name, estimate in (
+                ("Percent agreement", report.percent_agreement),
+                ("Fleiss' kappa", report.fleiss),
+                ("Krippendorff's alpha", report.alpha),
+            ):
+                rows.append((name, estimate.value, estimate.reason or landis_koch(estimate.value)))
+            if report.alpha_ci:
+                rows.append(("alpha 95% CI low", report.alpha_ci[0], "bootstrap, 1,000 resamples"))
+                rows.append(("alpha 95% CI high", report.alpha_ci[1], ""))
+            for question, estimate in report.questions.items():
+                rows.append((f"alpha, {question}", estimate.value, estimate.reason or ""))
+            for (a, b), kappa in report.cohen.items():
+                rows.append((f"Cohen's kappa {a} × {b}", kappa.value, f"n={kappa.n}"))
+            rows.append(("Gold labels", report.gold, ""))
+            rows.append(("", None, "Bands after Landis and Koch (1977) are conventions."))
+        sheet.append([_cell(sheet, h, bold=True) for h in ("Measure", "Value", "Note")])
+        for row in rows:
+            sheet.append([_cell(sheet, v) for v in row])
+        # The label distribution of this export, with a native Excel bar chart over it.
+        sheet.append([])
+        start = len(rows) + 3
+        sheet.append([_cell(sheet, "Label", bold=True), _cell(sheet, "Posts", bold=True)])
+        for key, count in self._label_counts.items():
+            label = self.codebook.get(key)
+            sheet.append([_cell(sheet, label.display_name if label else key), count])
+        chart = BarChart()
+        chart.title = "Label distribution"
+        chart.y_axis.title = "Posts"
+        data = Reference(sheet, min_col=2, min_row=start, max_row=start + len(self._label_counts))
+        names = Reference(
+            sheet, min_col=1, min_row=start + 1, max_row=start + len(self._label_counts)
+        )
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(names)
+        sheet.add_chart(chart, "E2")
+
+    def _codebook_sheet(self) -> None:
+        sheet = self._workbook.create_sheet("Codebook")
+        for letter, width in zip("ABCDE", (26, 26, 90, 10, 10), strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.append(
+            [_cell(sheet, h, bold=True) for h in ("Key", "Name", "Definition", "Key press", "Id")]
+        )
+        for index, label in enumerate(self.codebook.labels):
+            sheet.append(
+                [
+                    _cell(sheet, label.key, fill=self._fills[label.key]),
+                    _cell(sheet, label.display_name),
+                    _cell(sheet, label.description, wrap=True),
+                    _cell(sheet, label.shortcut),
+                    index,
+                ]
+            )

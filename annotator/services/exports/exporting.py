@@ -1,0 +1,291 @@
+"""Exporting posts, annotations or training data to CSV, JSON Lines, Parquet or XLSX,
+with a provenance manifest beside the files.
+
+Every file is written to a temporary name beside its target and renamed at the end,
+so a failed or cancelled export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from annotator import __version__
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import UserError
+from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
+from annotator.services.exports.export_frames import SPLITS, ChunkSource, Filters, count_posts
+from annotator.services.exports.export_tables import arrow_ready, post_tables
+from annotator.services.exports.export_workbook import EXCEL_MAX_ROWS, WorkbookWriter
+from annotator.services.exports.export_writers import (
+    CsvWriter,
+    FrameWriter,
+    JsonLinesWriter,
+    ParquetWriter,
+)
+from annotator.services.project.project_settings import project_id
+from annotator.services.review.agreement_report import agreement_report
+from annotator.store.engine import Project
+from annotator.store.queries import annotator_names, list_datasets, load_codebook
+
+EXPORT_FORMATS = (".csv", ".jsonl", ".parquet", ".xlsx")
+WHAT = ("posts", "annotations", "training")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export and how; the format follows the output file's suffix."""
+
+    what: str = "posts"
+    dataset: str | None = None
+    label: str | None = None
+    annotator: str | None = None
+    split: tuple[float, float, float] | None = None
+    seed: int = 0
+    manifest: bool = True
+    #: Rows per xlsx sheet, header included (lowered in tests).
+    xlsx_max_rows: int = EXCEL_MAX_ROWS
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote, for the user and for scripts."""
+
+    files: list[Path]
+    rows: int
+    columns: list[str]
+    label_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    manifest: Path | None = None
+
+    def summary(self) -> str:
+        names = ", ".join(str(f) for f in self.files)
+        return f"Wrote {self.rows:,} rows to {names}."
+
+
+def parse_split(text: str) -> tuple[float, float, float]:
+    """ "0.8,0.1,0.1" -> (0.8, 0.1, 0.1); three non-negative numbers that add up to 1."""
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError as error:
+        raise UserError(f"--split {text!r}: give three numbers such as 0.8,0.1,0.1") from error
+    if len(parts) != 3 or min(parts) < 0 or abs(sum(parts) - 1) > 1e-6:
+        raise UserError(f"--split {text!r}: give three numbers that add up to 1")
+    return parts[0], parts[1], parts[2]
+
+
+def _check(project: Project, out: Path, options: ExportOptions, codebook: Codebook) -> None:
+    if out.suffix.lower() not in EXPORT_FORMATS:
+        raise UserError(
+            f"{out}: cannot export to {out.suffix or 'a file without suffix'}; "
+            f"use {', '.join(EXPORT_FORMATS)}"
+        )
+    if not out.parent.exists():
+        raise UserError(f"{out}: the folder {out.parent} does not exist")
+    if options.what not in WHAT:
+        raise UserError(f"--what {options.what!r}: choose {', '.join(WHAT)}")
+    if options.label is not None and codebook.get(options.label) is None:
+        raise UserError(
+            f"--label {options.label!r} is not in the codebook ({', '.join(codebook.keys)})"
+        )
+    if options.split is not None and options.what != "training":
+        raise UserError("--split applies to --what training only")
+    with project.session() as session:
+        if options.dataset is not None and options.dataset not in {
+            d.name for d in list_datasets(session)
+        }:
+            raise UserError(f"the project has no dataset {options.dataset!r}")
+        if options.annotator is not None and options.annotator not in annotator_names(session):
+            raise UserError(f"the project has no annotator {options.annotator!r}")
+
+
+def _targets(out: Path, options: ExportOptions) -> list[tuple[Path, str | None]]:
+    """(file, split it holds): one file, or one per split (xlsx keeps a split column)."""
+    if options.split is None or out.suffix.lower() == ".xlsx":
+        return [(out, None)]
+    return [(out.with_name(f"{out.stem}.{name}{out.suffix}"), name) for name in SPLITS]
+
+
+def _writer(
+    path: Path,
+    columns: list[str],
+    options: ExportOptions,
+    codebook: Codebook,
+    project: Project,
+) -> FrameWriter | WorkbookWriter:
+    suffix = path.suffix.lower()
+    lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
+    if suffix == ".csv":
+        return CsvWriter(path, columns, lists)
+    if suffix == ".jsonl":
+        return JsonLinesWriter(path, columns)
+    if suffix == ".parquet":
+        return ParquetWriter(path, columns, lists)
+    report = agreement_report(
+        project, dataset=options.dataset, resamples=200
+    )  # the workbook's Agreement sheet
+    return WorkbookWriter(
+        path,
+        columns,
+        sheet_name={"posts": "Posts", "annotations": "Annotations", "training": "Training"}[
+            options.what
+        ],
+        codebook=codebook,
+        report=report,
+        max_rows=options.xlsx_max_rows,
+    )
+
+
+def export_data(
+    project: Project,
+    out: Path,
+    options: ExportOptions | None = None,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write the export; every file lands whole or not at all."""
+    options = options or ExportOptions()
+    cancel = cancel or CancelToken()
+    with project.session() as session:
+        codebook = load_codebook(session)
+    _check(project, out, options, codebook)
+    filters = Filters(options.dataset, options.label, options.annotator)
+    targets = _targets(out, options)
+    temporaries: list[tuple[Path, Path]] = []
+    result = ExportResult(files=[], rows=0, columns=[])
+    try:
+        with project.session() as session:
+            source = ChunkSource(session, codebook, filters, options.what, options.split,
+                                 options.seed)  # fmt: skip
+            columns = source.columns()
+            result.columns = columns
+            total = count_posts(session, filters)
+            writers: dict[str | None, FrameWriter | WorkbookWriter] = {}
+            for target, split in targets:
+                handle, name = tempfile.mkstemp(
+                    prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
+                )
+                os.close(handle)
+                temporaries.append((Path(name), target))
+                written = columns if split is None else [c for c in columns if c != "split"]
+                writers[split] = _writer(Path(name), written, options, codebook, project)
+            done = 0
+            frames: Iterator[Any] = (
+                post_tables(source)
+                if arrow_ready(source)
+                and all(isinstance(w, CsvWriter | ParquetWriter) for w in writers.values())
+                else source.frames()
+            )
+            for frame in frames:
+                cancel.raise_if_cancelled()
+                done += source.size
+                _count_labels(frame, options.what, result.label_counts)
+                if None in writers:
+                    writers[None].write(frame)
+                else:
+                    for split, writer in writers.items():
+                        writer.write(frame[frame["split"] == split].drop(columns=["split"]))
+                progress(min(done, total), total, f"Writing {out.name}")
+            workbook = writers.get(None)
+            if isinstance(workbook, WorkbookWriter) and options.what == "posts":
+                annotations = ChunkSource(session, codebook, filters, "annotations")
+                workbook.begin_table("Annotations", annotations.columns())
+                for frame in annotations.frames():
+                    cancel.raise_if_cancelled()
+                    workbook.write(frame)
+            for writer in writers.values():
+                writer.close()
+                result.rows += writer.rows
+                if isinstance(writer, WorkbookWriter):
+                    result.warnings += writer.warnings
+        cancel.raise_if_cancelled()
+        for temporary, target in temporaries:
+            temporary.replace(target)
+            result.files.append(target)
+    except BaseException:
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)
+        raise
+    if options.split is not None and out.suffix.lower() != ".xlsx":
+        result.columns = [c for c in result.columns if c != "split"]
+    if options.manifest:
+        result.manifest = write_manifest(project, out, options, codebook, result)
+    progress(total, total, f"Wrote {out.name}")
+    return result
+
+
+def _count_labels(frame: Any, what: str, counts: dict[str, int]) -> None:
+    column = {"posts": "resolved_label", "annotations": "label", "training": "label"}[what]
+    if isinstance(frame, pa.Table):
+        for entry in pc.value_counts(frame[column].drop_null()).to_pylist():
+            key = str(entry["values"])
+            counts[key] = counts.get(key, 0) + int(entry["counts"])
+        return
+    for key, n in frame[column].value_counts().items():
+        counts[str(key)] = counts.get(str(key), 0) + int(n)
+
+
+def codebook_version(codebook: Codebook) -> str:
+    """A short hash of the codebook's keys, names and definitions."""
+    text = json.dumps(
+        [[label.key, label.display_name, label.description] for label in codebook.labels],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(
+    project: Project,
+    out: Path,
+    options: ExportOptions,
+    codebook: Codebook,
+    result: ExportResult,
+) -> Path:
+    """``OUT.manifest.json``: what was exported from where, so it can be checked later."""
+    manifest = {
+        "project_id": project_id(project),
+        "project": project.location,
+        "app_version": __version__,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "what": options.what,
+        "filters": {
+            "dataset": options.dataset,
+            "label": options.label,
+            "annotator": options.annotator,
+        },
+        "split": list(options.split) if options.split else None,
+        "seed": options.seed if options.split else None,
+        "codebook": {
+            "version": codebook_version(codebook),
+            "labels": [
+                {"key": label.key, "name": label.display_name, "definition": label.description}
+                for label in codebook.labels
+            ],
+        },
+        "rows": result.rows,
+        "rows_per_label": result.label_counts,
+        "files": [{"name": f.name, "sha256": _sha256(f)} for f in result.files],
+        "warnings": result.warnings,
+    }
+    path = out.with_name(out.name + ".manifest.json")
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

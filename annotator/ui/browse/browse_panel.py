@@ -1,0 +1,201 @@
+"""The Browse tab: every post of the current mode in a sortable table with my label and notes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.services.project.projects import Project
+from annotator.store.navigation import QueueMode
+from annotator.ui.browse.browse_model import (
+    AUTHOR_COLUMN,
+    COLUMNS,
+    COUNT_COLUMN,
+    DATASET_COLUMN,
+    ID_COLUMN,
+    LABEL_COLUMN,
+    NOTES_COLUMN,
+    TEXT_COLUMN,
+    TIME_COLUMN,
+    BrowseTableModel,
+)
+
+#: Default column widths as sample text (measured in the table's font) plus padding.
+_WIDTH_SAMPLES = {
+    ID_COLUMN: "BsjRRAS7qoj",
+    DATASET_COLUMN: "sample_post",
+    AUTHOR_COLUMN: "kitchenwithkofi",
+    TIME_COLUMN: "2020-02-14 18:03",
+    LABEL_COLUMN: "Sponsored, undisclosed",
+    NOTES_COLUMN: "personal post, no",
+    COUNT_COLUMN: "Labels",
+}
+_PADDING = 16
+
+
+class BrowseTableView(QTableView):
+    """A table that reports Enter/Return on a row, the keyboard's double-click."""
+
+    row_entered = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.row_entered.emit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class BrowsePanel(QWidget):
+    """Count line above a lazily filled table; double-click or Enter opens a post."""
+
+    post_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._has_project = False
+        self._stale = False
+        self.model = BrowseTableModel(self)
+        self.count = QLabel()
+        self.count.setObjectName("browseCount")
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint = QLabel("Double-click a post or press Enter to label it")
+        self.hint.setObjectName("browseHint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        table = BrowseTableView()
+        table.setObjectName("browseTable")
+        table.row_entered.connect(self._activate)
+        table.doubleClicked.connect(self._activate)
+        self.view: QTableView = table
+        self._build_view()
+
+        top = QHBoxLayout()
+        top.addWidget(self.count)
+        top.addStretch(1)
+        top.addWidget(self.hint)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, stretch=1)
+        self._show_count()
+
+    def _build_view(self) -> None:
+        view = self.view
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setShowGrid(False)
+        view.setTabKeyNavigation(False)
+        view.setCornerButtonEnabled(False)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        metrics = view.fontMetrics()
+        for column, sample in _WIDTH_SAMPLES.items():
+            view.setColumnWidth(column, metrics.horizontalAdvance(sample) + _PADDING)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Labels") + _PADDING)
+        # No indicator = import order (post id); the model already sorts so, so turning
+        # sorting on here loads nothing.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorClearable(True)
+        view.setSortingEnabled(True)
+        self._sorted_by = (-1, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort_indicator)
+
+    # ----- public --------------------------------------------------------------------------
+
+    def set_context(
+        self, project: Project | None, annotator: str | None, mode: QueueMode, *, blind: bool
+    ) -> None:
+        """(Re)load for this project/annotator/mode. blind=True hides the author column."""
+        self.view.setColumnHidden(AUTHOR_COLUMN, blind)
+        if blind and self.model.sort_key == "author":
+            # Sorting by a hidden author would still group each author's posts.
+            self._set_indicator(-1, Qt.SortOrder.AscendingOrder)
+            self.model.set_sort(-1, Qt.SortOrder.AscendingOrder)
+        self._has_project = project is not None
+        self._stale = False
+        self.model.set_context(project, annotator, mode)
+        self.view.scrollToTop()
+        self._show_count()
+
+    def refresh(self) -> None:
+        """Reload keeping the sort (after labels changed), the loaded rows, the selected
+        post and the scroll position. While the panel is hidden (another tab is showing)
+        the reload waits until it is shown, so labeling never pays for it."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._reload_in_place()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._reload_in_place()
+
+    # ----- private -------------------------------------------------------------------------
+
+    def _reload_in_place(self) -> None:
+        self._stale = False
+        current = self.view.currentIndex()
+        post = self.model.post_id(current.row()) if current.isValid() else None
+        column = current.column() if current.isValid() else 0
+        scroll = self.view.verticalScrollBar().value()
+        self.model.reload(keep_loaded=True)
+        self._show_count()
+        row = self.model.row_of(post) if post is not None else None
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row, column))
+        self.view.verticalScrollBar().setValue(scroll)
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        if not self._has_project:
+            text = "No project open"
+        elif total == 0:
+            text = "No posts match"
+        else:
+            text = f"{total:,} post" + ("" if total == 1 else "s")
+        self.count.setText(text)
+        self.hint.setVisible(total > 0)
+
+    def _activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.isValid():
+            self.post_activated.emit(self.model.post_id(index.row()))
+
+    def _on_sort_indicator(self, section: int, order: Qt.SortOrder) -> None:
+        if section == -1 or self.model.column_sortable(section):
+            self._sorted_by = (section, order)
+            return
+        # "Labels" cannot be sorted: the model ignored the click; put the arrow back.
+        self._set_indicator(*self._sorted_by)
+
+    def _set_indicator(self, section: int, order: Qt.SortOrder) -> None:
+        header = self.view.horizontalHeader()
+        blocked = header.blockSignals(True)
+        header.setSortIndicator(section, order)
+        header.blockSignals(blocked)
+        self._sorted_by = (section, order)
+
+
+__all__ = ["COLUMNS", "BrowsePanel", "BrowseTableModel", "BrowseTableView"]

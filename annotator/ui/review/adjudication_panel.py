@@ -1,0 +1,368 @@
+"""Adjudication: one disagreement with every annotator's label, notes, sponsor and evidence
+side by side; a label key decides the gold label, with a note, and history is kept."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import UserError
+from annotator.domain.records import AnnotationRecord, EvidenceSpan
+from annotator.domain.text_offsets import index_to_utf16
+from annotator.services.labeling.labeling_queue import LabelingQueue
+from annotator.services.project.project_settings import blind_mode
+from annotator.services.project.projects import Project
+from annotator.services.review.adjudication import annotations_of, gold_history, gold_of, set_gold
+from annotator.store.navigation import QueueMode
+from annotator.ui.actions import ActionSpec, build_actions
+from annotator.ui.errors import report_error
+from annotator.ui.labeling.post_panel import EVIDENCE_COLOUR
+from annotator.ui.review.review_figures import plain_label
+
+#: Typed in the note field, Delete stays text editing (the field takes the key first).
+REMOVE_SHORTCUT = "Delete"
+
+
+class GoldNotesEdit(QPlainTextEdit):
+    """The note on a gold decision; label keys typed here are text, and Escape hands the
+    keys back to adjudication."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class AnnotatorCard(QFrame):
+    """One annotator's annotation of the post: label, sponsor, notes and evidence quotes."""
+
+    def __init__(self, annotation: AnnotationRecord, codebook: Codebook) -> None:
+        super().__init__()
+        self.setObjectName("annotatorCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        label = codebook.get(annotation.label_key)
+        self.name = plain_label("cardName", annotation.annotator)
+        self.label = plain_label("cardLabel", label.display_name if label else annotation.label_key)
+        self.sponsor = plain_label("cardField", f"Sponsor: {annotation.sponsor or '—'}")
+        self.notes = plain_label("cardField", f"Notes: {annotation.notes or '—'}")
+        quotes = "\n".join(f"“{span.quote}”" for span in annotation.evidence)
+        self.evidence = plain_label("cardField", f"Evidence: {quotes or '—'}")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(4)
+        for widget in (self.name, self.label, self.sponsor, self.notes, self.evidence):
+            widget.setWordWrap(True)
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def text(self) -> str:
+        """Everything the card shows, for tests and screen readers."""
+        return "\n".join(
+            w.text() for w in (self.name, self.label, self.sponsor, self.notes, self.evidence)
+        )
+
+
+class AdjudicationPanel(QWidget):
+    """A post and its annotations; the label keys (1..9 as in the codebook) set gold with the
+    note and ask for the next disagreement. Keys work anywhere in ``keys_scope`` except the
+    note field, and never auto-repeat."""
+
+    #: (post id, label key or None when gold was removed), after the database has it.
+    decided = Signal(int, object)
+
+    def __init__(self, keys_scope: QWidget | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._keys_scope = keys_scope or self
+        self.project: Project | None = None
+        self.codebook = Codebook()
+        self.lead_name: str | None = None
+        self.post_id: int | None = None
+        self._external_id = ""
+        self._queue: LabelingQueue | None = None
+        self.key_actions: dict[str, QAction] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        self.cards: list[AnnotatorCard] = []
+
+        self.meta = plain_label("adjudicationMeta")
+        self.meta.setWordWrap(True)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("adjudicationText")
+        self.text.setReadOnly(True)
+        self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._cards_box = QHBoxLayout()
+        self._cards_box.setContentsMargins(0, 0, 0, 0)
+        cards = QWidget()
+        cards.setLayout(self._cards_box)
+        scroll = QScrollArea()
+        scroll.setObjectName("adjudicationCards")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(cards)
+        self.gold = plain_label("goldCurrent")
+        self.gold.setWordWrap(True)
+        self.history = plain_label("goldHistory")
+        self.history.setWordWrap(True)
+        self.notes = GoldNotesEdit()
+        self.notes.setObjectName("goldNotes")
+        self.notes.setPlaceholderText(
+            "Why this gold label (click to write; Esc returns to the keys)"
+        )
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.notes.setFixedHeight(self.notes.fontMetrics().height() * 3 + 16)
+        self.notes.escaped.connect(self.take_keys)
+        self._buttons_box = QHBoxLayout()
+        self.remove = QPushButton("Remove gold")
+        self.remove.setObjectName("removeGold")
+        self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove.setToolTip(f"Withdraw the gold label ({REMOVE_SHORTCUT}); history keeps it")
+        self.remove.clicked.connect(lambda: self.decide(None))
+        self.status = plain_label("adjudicationStatus")
+        self.status.setWordWrap(True)
+        self.empty = plain_label("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        remove_action = QAction("Remove gold", self)
+        remove_action.setShortcut(REMOVE_SHORTCUT)
+        remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        remove_action.setAutoRepeat(False)
+        remove_action.triggered.connect(lambda: self.decide(None))
+        self._keys_scope.addAction(remove_action)
+        self.remove_action = remove_action
+
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.meta)
+        body.addWidget(self.text, stretch=2)
+        body.addWidget(scroll, stretch=2)
+        body.addWidget(self.gold)
+        body.addWidget(self.history)
+        body.addWidget(plain_label("goldNotesTitle", "Note on the gold decision"))
+        body.addWidget(self.notes)
+        buttons_row = QHBoxLayout()
+        buttons_row.addLayout(self._buttons_box, stretch=1)
+        buttons_row.addWidget(self.remove)
+        body.addLayout(buttons_row)
+        self.hint = plain_label("keyHints")
+        self.hint.setWordWrap(True)
+        body.addWidget(self.hint)
+        body.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.body, stretch=1)
+        layout.addWidget(self.empty, stretch=1)
+        self.show_post(None)
+
+    # ----- context ----------------------------------------------------------------------------
+
+    def set_context(
+        self, project: Project | None, codebook: Codebook, lead_name: str | None
+    ) -> None:
+        changed = project is not self.project or lead_name != self.lead_name
+        self.project, self.lead_name = project, lead_name
+        if changed:
+            self._queue = None
+            self.status.clear()
+        if codebook != self.codebook or (codebook.labels and not self.key_actions):
+            self._build_keys(codebook)
+        if project is None:
+            self.show_post(None)
+
+    def _build_keys(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        for action in self.key_actions.values():
+            self._keys_scope.removeAction(action)
+            action.deleteLater()
+        while self._buttons_box.count():
+            item = self._buttons_box.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.buttons.clear()
+        specs = [
+            ActionSpec(
+                f"gold.{label.key}",
+                f"Gold: {label.display_name}",
+                label.shortcut or None,
+                lambda key=label.key: self.decide(key),
+                auto_repeat=False,
+            )
+            for label in codebook.labels
+        ]
+        self.key_actions = build_actions(self, specs)
+        for action in self.key_actions.values():
+            # Only while the keys are here: elsewhere the same digits label posts.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.removeAction(action)
+            self._keys_scope.addAction(action)
+        keys = "/".join(label.shortcut for label in codebook.labels if label.shortcut)
+        self.hint.setText(
+            f"{keys or 'A label button'}: make it gold, go to the next without gold  ·  "
+            f"click the note to write, Esc returns to the keys  ·  {REMOVE_SHORTCUT}: remove gold"
+        )
+        for label in codebook.labels:
+            hint = f"{label.shortcut}   " if label.shortcut else ""
+            button = QPushButton(f"{hint}{label.display_name}")
+            button.setObjectName(f"gold_{label.key}")
+            button.setProperty("labelButton", True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _checked=False, key=label.key: self.decide(key))
+            self._buttons_box.addWidget(button)
+            self.buttons[label.key] = button
+
+    # ----- showing ----------------------------------------------------------------------------
+
+    def show_post(self, post_id: int | None) -> None:
+        """Show a post with every annotation, its gold label and the history of gold."""
+        self.post_id = post_id
+        project = self.project
+        post = None
+        if project is not None and post_id is not None:
+            if self._queue is None:
+                self._queue = LabelingQueue(
+                    project, self.lead_name or "", QueueMode("disagreements")
+                )
+            self._queue.go_to_post(post_id)
+            post = self._queue.current_post()
+        if project is None or post is None:
+            self.post_id = None
+            self.body.hide()
+            self.empty.setText(
+                "Select a disagreement on the left: Enter or a double-click opens it here."
+                if project is not None
+                else "Open a project to adjudicate."
+            )
+            self.empty.show()
+            self._enable(False)
+            return
+        self.empty.hide()
+        self.body.show()
+        parts = [f"Post {post.external_id}", f"dataset {post.dataset}"]
+        if post.author and not blind_mode(project):
+            parts.append(f"by {post.author}")
+        if post.created_at:
+            parts.append(f"at {post.created_at}")
+        self.meta.setText("  ·  ".join(parts))
+        self._external_id = post.external_id
+        self.text.setPlainText(post.text)
+        annotations = annotations_of(project, post.id)
+        self._show_cards(annotations)
+        self._highlight(post.text, [s for a in annotations for s in a.evidence])
+        self._show_gold(post.id)
+        self._enable(bool(self.lead_name))
+        if not self.lead_name:
+            self.status.setText("Choose your name (File > Switch annotator) to decide gold labels.")
+
+    def _show_cards(self, annotations: list[AnnotationRecord]) -> None:
+        for card in self.cards:
+            self._cards_box.removeWidget(card)
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = [AnnotatorCard(a, self.codebook) for a in annotations]
+        for card in self.cards:
+            self._cards_box.addWidget(card, stretch=1)
+
+    def _highlight(self, text: str, spans: list[EvidenceSpan]) -> None:
+        selections = []
+        for span in spans:
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(index_to_utf16(text, span.start))
+            cursor.setPosition(index_to_utf16(text, span.end), QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setBackground(EVIDENCE_COLOUR)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = fmt  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.text.setExtraSelections(selections)
+
+    def _show_gold(self, post_id: int) -> None:
+        assert self.project is not None
+        decision = gold_of(self.project, post_id)
+        if decision is None:
+            self.gold.setText("Gold: none yet")
+        else:
+            self.gold.setText(
+                f"Gold: {self._name(decision.label_key)} — by {decision.decided_by} "
+                f"({decision.method})" + (f"\nNote: {decision.notes}" if decision.notes else "")
+            )
+        self.gold.setProperty("decided", decision is not None)
+        self.gold.style().unpolish(self.gold)
+        self.gold.style().polish(self.gold)
+        history = gold_history(self.project, post_id)
+        self.history.setText(
+            "History:\n"
+            + "\n".join(
+                f"  {self._name(label) if label else 'removed'} — by {who} ({method})"
+                for label, who, method in history
+            )
+            if history
+            else ""
+        )
+        self.history.setVisible(bool(history))
+        self.notes.setPlainText(decision.notes if decision else "")
+        for key, button in self.buttons.items():
+            button.setProperty("current", decision is not None and decision.label_key == key)
+            button.style().unpolish(button)
+            button.style().polish(button)
+        self.remove.setEnabled(decision is not None)
+
+    def _enable(self, enabled: bool) -> None:
+        for widget in (*self.buttons.values(), self.notes):
+            widget.setEnabled(enabled)
+        for action in self.key_actions.values():
+            action.setEnabled(enabled)
+        self.remove_action.setEnabled(enabled)
+        if not enabled:
+            self.remove.setEnabled(False)
+
+    def _name(self, key: str) -> str:
+        label = self.codebook.get(key)
+        return label.display_name if label is not None else key
+
+    # ----- deciding ---------------------------------------------------------------------------
+
+    def take_keys(self) -> None:
+        """Leave the note field: the label keys adjudicate again."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def decide(self, key: str | None) -> None:
+        """Store ``key`` as the gold label of the shown post (None withdraws it)."""
+        project, post_id, lead = self.project, self.post_id, self.lead_name
+        if project is None or post_id is None or not lead:
+            return
+        if key is None and gold_of(project, post_id) is None:
+            return
+        try:
+            set_gold(
+                project,
+                post_id=post_id,
+                label_key=key,
+                decided_by=lead,
+                notes=self.notes.toPlainText().strip() if key is not None else "",
+            )
+        except UserError as error:
+            report_error(self, error)
+            return
+        decided = self._name(key) if key is not None else "removed"
+        self.status.setText(f"Gold of post {self._external_id}: {decided}")
+        self._show_gold(post_id)
+        self.decided.emit(post_id, key)

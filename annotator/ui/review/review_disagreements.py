@@ -1,0 +1,309 @@
+"""The posts annotators disagree on: each annotator's label and the gold label, in a table
+from which a post is opened for adjudication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.progress import CancelToken
+from annotator.services.labeling.browsing import browse_rows, count_rows
+from annotator.services.project.projects import Project
+from annotator.services.review.adjudication import annotations_of, gold_of
+from annotator.store.navigation import QueueMode
+from annotator.ui.browse.browse_model import TEXT_LIMIT, plain_tooltip, single_line
+from annotator.ui.browse.browse_panel import BrowseTableView
+from annotator.ui.review.review_figures import plain_label
+from annotator.ui.table_flags import read_only_flags
+
+#: At most this many disagreements are listed (the count says how many there are).
+MAX_ROWS = 5000
+PAGE_SIZE = 500
+DISAGREEMENTS = QueueMode("disagreements")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class DisagreementRow:
+    """A post annotators disagree on: its text (first 300 characters), who gave which
+    label, and the gold label if one was decided."""
+
+    post_id: int
+    external_id: str
+    text: str
+    labels: dict[str, str] = field(default_factory=dict)
+    gold: str | None = None
+
+
+@dataclass(frozen=True)
+class Disagreements:
+    rows: list[DisagreementRow]
+    total: int
+
+
+def load_disagreements(
+    project: Project, cancel: CancelToken, limit: int = MAX_ROWS
+) -> Disagreements:
+    """Every disagreement (up to ``limit``) with all labels and gold; runs off the GUI thread."""
+    total = count_rows(project, DISAGREEMENTS, None)
+    rows: list[DisagreementRow] = []
+    while len(rows) < min(total, limit):
+        cancel.raise_if_cancelled()
+        page = browse_rows(
+            project, DISAGREEMENTS, None, offset=len(rows), limit=min(PAGE_SIZE, limit - len(rows))
+        )
+        if not page:
+            break
+        for post in page:
+            gold = gold_of(project, post.post_id)
+            rows.append(
+                DisagreementRow(
+                    post_id=post.post_id,
+                    external_id=post.external_id,
+                    text=post.text,
+                    labels={
+                        a.annotator: a.label_key for a in annotations_of(project, post.post_id)
+                    },
+                    gold=gold.label_key if gold else None,
+                )
+            )
+    return Disagreements(rows, total)
+
+
+class DisagreementTableModel(QAbstractTableModel):
+    """Columns: the post's id, its text, one column per annotator, and the gold label."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[DisagreementRow] = []
+        self._annotators: list[str] = []
+        self._codebook = Codebook()
+        self.total = 0
+
+    def set_data(
+        self, codebook: Codebook, annotators: list[str], disagreements: Disagreements
+    ) -> None:
+        self.beginResetModel()
+        self._codebook = codebook
+        self._annotators = list(annotators)
+        self._rows = list(disagreements.rows)
+        self.total = disagreements.total
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_data(Codebook(), [], Disagreements([], 0))
+
+    @property
+    def gold_column(self) -> int:
+        return 2 + len(self._annotators)
+
+    def post_id(self, row: int) -> int:
+        return self._rows[row].post_id
+
+    def row_of(self, post_id: int) -> int | None:
+        return next((i for i, row in enumerate(self._rows) if row.post_id == post_id), None)
+
+    def without_gold(self) -> int:
+        return sum(1 for row in self._rows if row.gold is None)
+
+    def set_gold(self, post_id: int, key: str | None) -> None:
+        row = self.row_of(post_id)
+        if row is None:
+            return
+        self._rows[row] = replace(self._rows[row], gold=key)
+        index = self.index(row, self.gold_column)
+        self.dataChanged.emit(index, index)
+
+    def next_without_gold(self, after_post_id: int | None) -> int | None:
+        """The next listed post with no gold label after ``after_post_id``, wrapping round."""
+        start = self.row_of(after_post_id) if after_post_id is not None else None
+        first = 0 if start is None else start + 1
+        order = self._rows[first:] + self._rows[:first]
+        return next(
+            (row.post_id for row in order if row.gold is None and row.post_id != after_post_id),
+            None,
+        )
+
+    def _name(self, key: str | None) -> str:
+        if not key:
+            return ""
+        label = self._codebook.get(key)
+        return label.display_name if label is not None else key
+
+    # ----- QAbstractTableModel -------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3 + len(self._annotators)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        post, column = self._rows[index.row()], index.column()
+        if not 0 <= column < self.columnCount():
+            return None
+        annotator = self._annotators[column - 2] if 2 <= column < self.gold_column else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return post.external_id
+            if column == 1:
+                return single_line(post.text)
+            if annotator is not None:
+                return self._name(post.labels.get(annotator)) or "—"
+            return self._name(post.gold)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1 and post.text:
+                return plain_tooltip(post.text + ("…" if len(post.text) >= TEXT_LIMIT else ""))
+            if annotator is not None:
+                given = self._name(post.labels.get(annotator))
+                return plain_tooltip(f"{annotator}: {given or 'not labeled'}")
+            if column == self.gold_column and post.gold:
+                return plain_tooltip(f"Gold: {self._name(post.gold)}")
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if annotator is not None and annotator not in post.labels:
+                return QColor("#888888")
+            if column == self.gold_column:
+                return QColor("#1b5e20")
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 0:
+                return "ID"
+            if section == 1:
+                return "Text"
+            if section == self.gold_column:
+                return "Gold"
+            return self._annotators[section - 2]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return read_only_flags(index)
+
+
+class DisagreementList(QWidget):
+    """Count and pre-fill button above the table; selecting a post shows it, Enter or a
+    double-click opens it for adjudication."""
+
+    #: The selected post changed (show it).
+    post_selected = Signal(int)
+    #: Enter or double-click on a post (show it and take the keys there).
+    post_activated = Signal(int)
+    prefill_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DisagreementTableModel(self)
+        self.count = plain_label("disagreementCount")
+        self.count.setWordWrap(True)
+        self.prefill = QPushButton("Pre-fill gold for unanimous posts…")
+        self.prefill.setObjectName("prefillGold")
+        self.prefill.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.prefill.setToolTip(
+            "Posts every annotator labeled alike get that label as gold, after you confirm"
+        )
+        self.prefill.clicked.connect(self.prefill_requested)
+        table = BrowseTableView()
+        table.setObjectName("disagreementTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        table.row_entered.connect(self._activate)
+        table.doubleClicked.connect(self._activate)
+        table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._fit_columns)
+        self.view: QTableView = table
+        top = QHBoxLayout()
+        top.addWidget(self.count, stretch=1)
+        top.addWidget(self.prefill)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(table, stretch=1)
+        self.show_counts()
+
+    def show_counts(self, *, computing: bool = False) -> None:
+        model = self.model
+        if computing:
+            text = "Finding disagreements…"
+        elif model.total == 0:
+            text = "No post has two different labels."
+        else:
+            text = f"{model.total:,} disagreements  ·  {model.without_gold():,} without gold"
+            if model.total > model.rowCount():
+                text += f"  ·  showing the first {model.rowCount():,}"
+        self.count.setText(text)
+
+    def current_post_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.post_id(index.row()) if index.isValid() else None
+
+    def select_post(self, post_id: int | None) -> None:
+        """Make ``post_id`` the current row (emits post_selected), scrolled into view."""
+        row = self.model.row_of(post_id) if post_id is not None else None
+        if row is None:
+            self.view.clearSelection()
+            self.view.setCurrentIndex(QModelIndex())
+            return
+        index = self.model.index(row, 1)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def _fit_columns(self) -> None:
+        """Labels as wide as they need (at most ~14 characters, gold always that wide); the
+        id elided; the text takes the rest."""
+        header = self.view.horizontalHeader()
+        metrics = self.view.fontMetrics()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(0, metrics.horizontalAdvance("BsjRRAS7") + 12)
+        widest = metrics.horizontalAdvance("Sponsored, und") + 12
+        for column in range(2, self.model.gold_column):
+            hint = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            self.view.setColumnWidth(column, min(widest, hint))
+        self.view.setColumnWidth(self.model.gold_column, widest)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.post_selected.emit(self.model.post_id(current.row()))
+
+    def _activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.isValid():
+            self.post_activated.emit(self.model.post_id(index.row()))

@@ -1,0 +1,347 @@
+"""The Review tab for the lead: how far annotators agree (headline figures with their
+interval and Landis and Koch words, per label, per pair, per annotator, confusion) and the
+disagreements to adjudicate into gold labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import UserError
+from annotator.domain.progress import CancelToken, ProgressCallback
+from annotator.services.project.projects import Project, codebook_of
+from annotator.services.review.adjudication import prefill_unanimous, unanimous_without_gold
+from annotator.services.review.agreement_report import AgreementReport, agreement_report
+from annotator.ui.errors import report_error
+from annotator.ui.review.adjudication_panel import AdjudicationPanel
+from annotator.ui.review.review_chart import DistributionChart
+from annotator.ui.review.review_disagreements import (
+    DisagreementList,
+    Disagreements,
+    load_disagreements,
+)
+from annotator.ui.review.review_figures import (
+    ConfusionMatrixView,
+    HeadlineBox,
+    KappaHeatmap,
+    LabelAgreementTable,
+    plain_label,
+)
+from annotator.ui.tasks import ShownLoader, TaskRunner
+
+AGREEMENT_PAGE, DISAGREEMENTS_PAGE = 0, 1
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """What one background computation brings back."""
+
+    report: AgreementReport
+    disagreements: Disagreements
+
+
+def compute_review(project: Project, cancel: CancelToken) -> ReviewData:
+    """The agreement report (about a second on big projects: the bootstrap) and the list
+    of disagreements; runs on the thread pool."""
+    report = agreement_report(project)
+    cancel.raise_if_cancelled()
+    return ReviewData(report, load_disagreements(project, cancel))
+
+
+HEATMAP_NOTE = "Darker: higher kappa. Hover a cell for the posts both labeled."
+LABEL_TABLE_NOTE = (
+    "Specific agreement: how often a second annotator gave the label when one did. "
+    "Alpha vs rest: Krippendorff's alpha of this label against all the others."
+)
+
+
+def _section(title: str, content: QWidget, name: str, note: str = "") -> QGroupBox:
+    box = QGroupBox(title)
+    box.setObjectName(name)
+    layout = QVBoxLayout(box)
+    layout.addWidget(content)
+    if note:
+        caption = plain_label("reviewNote", note)
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
+    layout.addStretch(1)
+    return box
+
+
+class ReviewPanel(QWidget):
+    """Two pages: Agreement (the figures) and Disagreements (list and adjudication).
+    Figures are computed off the GUI thread whenever the tab is shown."""
+
+    #: A computation finished and its figures are shown.
+    computed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.lead_name: str | None = None
+        self.report: AgreementReport | None = None
+        self.loader = ShownLoader(
+            self, self._job, self._computed, self._failed, on_started=self._show_state
+        )
+        self._gold_changed = False
+        self._note = ""
+        self.tasks = TaskRunner(self)
+
+        self.status = plain_label("reviewStatus")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("reviewRefresh")
+        self.refresh_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.refresh_button.setToolTip("Compute the figures again from the labels saved now")
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.headline = HeadlineBox()
+        self.labels = LabelAgreementTable()
+        self.heatmap = KappaHeatmap()
+        self.chart = DistributionChart()
+        self.confusion = ConfusionMatrixView()
+        self.empty = plain_label("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.figures = QWidget()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.disagreements = DisagreementList()
+        self.adjudication = AdjudicationPanel(keys_scope=self.splitter)
+
+        self.pages = QTabWidget()
+        self.pages.setObjectName("reviewPages")
+        self.pages.setDocumentMode(True)
+        self.pages.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pages.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pages.addTab(self._agreement_page(), "Agreement")
+        self.pages.addTab(self._disagreements_page(), "Disagreements")
+        self.pages.currentChanged.connect(self._page_changed)
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 4, 8, 0)
+        top.addWidget(self.status, stretch=1)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, stretch=1)
+        self._show_state()
+
+    def _agreement_page(self) -> QWidget:
+        """Headline and per label above; pairs, distributions and confusion below."""
+        figures = QVBoxLayout(self.figures)
+        figures.setContentsMargins(8, 8, 8, 8)
+        first_row, second_row = QHBoxLayout(), QHBoxLayout()
+        first_row.addWidget(_section("Agreement", self.headline, "reviewHeadline"), stretch=1)
+        first_row.addWidget(
+            _section("Per label", self.labels, "reviewPerLabel", LABEL_TABLE_NOTE), stretch=1
+        )
+        second_row.addWidget(
+            _section("Cohen's kappa by pair", self.heatmap, "reviewPairs", HEATMAP_NOTE)
+        )
+        second_row.addWidget(self.chart, stretch=5)
+        second_row.addWidget(
+            _section("Confusion matrix", self.confusion, "reviewConfusion"), stretch=4
+        )
+        figures.addLayout(first_row)
+        figures.addLayout(second_row, stretch=1)
+        self.chart.setMinimumSize(380, 260)
+        agreement = QWidget()
+        agreement_layout = QVBoxLayout(agreement)
+        agreement_layout.setContentsMargins(0, 0, 0, 0)
+        agreement_layout.addWidget(self.figures, stretch=1)
+        agreement_layout.addWidget(self.empty, stretch=1)
+        scroll = QScrollArea()
+        scroll.setObjectName("reviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(agreement)
+        return scroll
+
+    def _disagreements_page(self) -> QWidget:
+        """The list on the left, the post being adjudicated on the right; the label keys
+        work anywhere on the page except in the note field."""
+        self.splitter.addWidget(self.disagreements)
+        self.splitter.addWidget(self.adjudication)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([600, 680])
+        self.disagreements.post_selected.connect(self.adjudication.show_post)
+        self.disagreements.post_activated.connect(self.open_disagreement)
+        self.disagreements.prefill_requested.connect(self.prefill_unanimous_gold)
+        self.adjudication.decided.connect(self._decided)
+        return self.splitter
+
+    # ----- public --------------------------------------------------------------------------
+
+    def set_context(self, project: Project | None, lead_name: str | None) -> None:
+        """Review this project; gold labels are decided in ``lead_name``'s name."""
+        self.loader.cancel()
+        self.project, self.lead_name = project, lead_name
+        self.report = None
+        codebook = codebook_of(project) if project is not None else Codebook()
+        self.disagreements.model.clear()
+        self.adjudication.set_context(project, codebook, lead_name)
+        self.adjudication.show_post(None)
+        self.loader.stale = project is not None
+        self._show_state()
+        if project is not None and self.isVisible():
+            self.refresh()
+
+    @property
+    def computing(self) -> bool:
+        return self.loader.busy
+
+    def refresh(self) -> None:
+        """Compute the figures again in the background (when shown; otherwise once shown)."""
+        if self.project is None:
+            return
+        self.loader.request()
+        self._show_state()
+
+    def open_disagreement(self, post_id: int) -> None:
+        """Show a disagreement for adjudication and give it the keys."""
+        self.pages.setCurrentIndex(DISAGREEMENTS_PAGE)
+        self.disagreements.select_post(post_id)
+        if self.adjudication.post_id != post_id:
+            self.adjudication.show_post(post_id)
+        self.adjudication.take_keys()
+
+    def prefill_unanimous_gold(self) -> None:
+        """After the lead confirms the count, give every unanimous post its label as gold."""
+        project, lead = self.project, self.lead_name
+        if project is None:
+            return
+        if not lead:
+            report_error(self, UserError("choose your name first (File > Switch annotator)"))
+            return
+        posts = unanimous_without_gold(project)
+        if not posts:
+            QMessageBox.information(
+                self, "Nothing to pre-fill", "No post without gold has the same label from all."
+            )
+            return
+        # The first line holds no names: Qt reads it to guess whether the text is HTML.
+        answer = QMessageBox.question(
+            self,
+            "Pre-fill gold labels",
+            f"Pre-fill gold for {len(posts):,} unanimous posts?\n\n"
+            "Every annotator who labeled each of these posts (two or more) gave it the same "
+            f"label, and none has gold yet. That label becomes gold, recorded as decided by "
+            f"{lead} with the method “unanimous”. Each can be changed later.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.status.setText("Nothing pre-filled.")
+            return
+
+        def job(_progress: ProgressCallback, _cancel: CancelToken) -> Any:
+            return prefill_unanimous(project, lead)
+
+        def done(count: Any) -> None:
+            self._note = f"{count:,} unanimous posts got their shared label as gold."
+            self.refresh()
+
+        self.tasks.start("Pre-filling gold labels", job, done, lambda e: report_error(self, e))
+
+    # ----- computing -----------------------------------------------------------------------
+
+    def _job(self) -> Callable[[CancelToken], ReviewData] | None:
+        project = self.project
+        if project is None:
+            return None
+        return lambda cancel: compute_review(project, cancel)
+
+    def _computed(self, data: ReviewData) -> None:
+        self._gold_changed = False
+        report = self.report = data.report
+        for figure in (self.headline, self.labels, self.heatmap, self.chart, self.confusion):
+            figure.set_report(report)
+        shown = self.disagreements.current_post_id()
+        self.disagreements.model.set_data(report.codebook, report.annotators, data.disagreements)
+        self.adjudication.set_context(self.project, report.codebook, self.lead_name)
+        model = self.disagreements.model
+        if shown is None or model.row_of(shown) is None:
+            shown = model.next_without_gold(None) or (
+                model.post_id(0) if model.rowCount() else None
+            )
+        self.disagreements.select_post(shown)
+        if shown is None:
+            self.adjudication.show_post(None)
+        self.disagreements.show_counts()
+        self.pages.setTabText(DISAGREEMENTS_PAGE, f"Disagreements ({model.total:,})")
+        self._show_state(done=True)
+        self.computed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self._show_state()
+        self.status.setText("Could not compute the figures.")
+        report_error(self, error)
+
+    def _show_state(self, *, done: bool = False) -> None:
+        has_report = self.report is not None
+        self.figures.setVisible(has_report)
+        self.empty.setVisible(not has_report)
+        self.refresh_button.setEnabled(self.project is not None and not self.computing)
+        if self.project is None:
+            text = "Open a project to review agreement."
+        elif self.computing:
+            text = "Computing…"
+        elif self.report is None:
+            text = "Not computed yet."
+        elif done:
+            text = f"Computed at {datetime.now():%H:%M:%S} from the labels saved then."
+            if self._note:
+                text = f"{self._note}  {text}"
+                self._note = ""
+        else:
+            text = self.status.text()
+        self.status.setText(text)
+        self.empty.setText("Computing…" if self.computing else text)
+        self.disagreements.prefill.setEnabled(self.project is not None and bool(self.lead_name))
+        if self.computing:
+            self.disagreements.show_counts(computing=True)
+        elif self.project is None:
+            self.disagreements.count.setText("No project open")
+
+    # ----- events --------------------------------------------------------------------------
+
+    def _decided(self, post_id: int, key: str | None) -> None:
+        """Gold changed: mark it in the list and move on to the next post without gold."""
+        self._gold_changed = True
+        model = self.disagreements.model
+        model.set_gold(post_id, key)
+        self.disagreements.show_counts()
+        if key is None:
+            return
+        following = model.next_without_gold(post_id)
+        if following is None:
+            self.adjudication.status.setText(
+                self.adjudication.status.text() + ".  Every listed disagreement has gold now."
+            )
+            return
+        self.disagreements.select_post(following)
+
+    def _page_changed(self, index: int) -> None:
+        if index == AGREEMENT_PAGE and self._gold_changed:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.loader.shown()
