@@ -167,3 +167,28 @@ class LabelImportReport:
             f"{self.blank_skipped} rows without a label skipped, from {self.file} "
             f"(annotators: {', '.join(self.annotators) or 'none'})."
         )
+
+
+@dataclass(frozen=True)
+class BrowseRow:
+    """One line of the browse table: the post and my annotation of it."""
+
+    post_id: int
+    dataset: str
+    external_id: str
+    author: str
+    created_at: str
+    text: str
+    label: str
+    notes: str
+    annotations: int
+
+
+@dataclass(frozen=True)
+class AuthorPost:
+    """Another post by the same author, with every label it has."""
+
+    post_id: int
+    text: str
+    created_at: str
+    labels: dict[str, str]

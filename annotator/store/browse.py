@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from annotator.store.navigation import QueueMode, mode_filter
+# The row records live in the domain (the UI shows them); imported from here too.
+from annotator.domain.queue_modes import QueueMode
+from annotator.domain.records import AuthorPost as AuthorPost
+from annotator.domain.records import BrowseRow as BrowseRow
+from annotator.store.navigation import mode_filter
 from annotator.store.tables import Annotation, Annotator, Dataset, Post
 
 #: Sortable columns of the browse table -> the SQL expression they sort by.
 SORT_KEYS = ("id", "dataset", "external_id", "author", "created_at", "text", "label", "notes")
-
-
-@dataclass(frozen=True)
-class BrowseRow:
-    """One line of the browse table: the post and my annotation of it."""
-
-    post_id: int
-    dataset: str
-    external_id: str
-    author: str
-    created_at: str
-    text: str
-    label: str
-    notes: str
-    annotations: int
 
 
 def browse_page(
@@ -118,16 +106,6 @@ def browse_page(
         for post_id in ids
         if (row := rows.get(post_id)) is not None
     ]
-
-
-@dataclass(frozen=True)
-class AuthorPost:
-    """Another post by the same author, with every label it has."""
-
-    post_id: int
-    text: str
-    created_at: str
-    labels: dict[str, str]
 
 
 def author_posts(

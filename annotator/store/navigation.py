@@ -8,33 +8,15 @@ on a million posts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, text
 from sqlmodel import Session, col
 
+# QueueMode and MODES live in the domain (the UI builds them); imported from here too.
+from annotator.domain.queue_modes import MODES as MODES
+from annotator.domain.queue_modes import QueueMode as QueueMode
 from annotator.store.tables import Annotation, Annotator, Assignment, Dataset, Post, PostMark
-
-MODES = (
-    "unlabeled",
-    "assigned",
-    "all",
-    "label",
-    "flagged",
-    "skipped",
-    "disagreements",
-    "dataset",
-    "search",
-)
-
-
-@dataclass(frozen=True)
-class QueueMode:
-    """A set of posts to walk: ``kind`` from MODES, ``value`` a label key, dataset or query."""
-
-    kind: str = "unlabeled"
-    value: str = ""
 
 
 def fts_query(query: str) -> str:

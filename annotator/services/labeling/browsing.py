@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from annotator.store.browse import (
-    AuthorPost,
-    BrowseRow,
-    author_posts,
-    browse_page,
-    count_author_posts,
-    known_sponsors,
-)
+from annotator.domain.queue_modes import QueueMode
+from annotator.domain.records import AuthorPost, BrowseRow
+from annotator.store.browse import author_posts, browse_page, count_author_posts, known_sponsors
 from annotator.store.engine import Project
-from annotator.store.navigation import QueueMode, annotator_id_of, count_in_mode
+from annotator.store.navigation import annotator_id_of, count_in_mode
 from annotator.store.queries import annotator_names, list_datasets
 
 

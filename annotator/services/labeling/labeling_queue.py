@@ -6,10 +6,10 @@ steps instantly on a million posts.
 
 from __future__ import annotations
 
+from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import PostRecord
 from annotator.store.engine import Project
 from annotator.store.navigation import (
-    QueueMode,
     annotator_id_of,
     contains,
     count_in_mode,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.domain.codebook import Codebook, codebook_from_specs
-from annotator.store.engine import Project, create_project, open_project
+from annotator.store.engine import Project, create_project, database_engine, open_project
 from annotator.store.queries import load_codebook
 
 
@@ -19,4 +19,23 @@ def codebook_of(project: Project) -> Codebook:
         return load_codebook(session)
 
 
-__all__ = ["Project", "codebook_of", "init_project", "open_project"]
+def database_engine_name(project: Project) -> str:
+    """The database behind the project as a person reads it ("SQLite 3.45.1",
+    "PostgreSQL 15.4"), for the About dialog and bug reports."""
+    return database_engine(project)
+
+
+def backup_project(project: Project, reason: str) -> Path | None:
+    """A rolling backup of an SQLite project now, named with ``reason`` ("timer"); None
+    for a database server, whose backups are the server's business."""
+    return project.backup(reason)
+
+
+__all__ = [
+    "Project",
+    "backup_project",
+    "codebook_of",
+    "database_engine_name",
+    "init_project",
+    "open_project",
+]
