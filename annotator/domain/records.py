@@ -82,6 +82,25 @@ class AnnotationChange:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """What an annotator has typed on a post and not yet given as a label: notes, sponsor,
+    evidence spans. Saved as it is typed, shown again with the post, never a label."""
+
+    post_id: int
+    annotator: str
+    notes: str = ""
+    sponsor: str = ""
+    evidence: tuple[EvidenceSpan, ...] = ()
+    #: When it was last saved (ISO 8601, UTC); set by the store, "" before the first save.
+    updated_at: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing worth keeping: blank notes and sponsor, no evidence."""
+        return not self.notes.strip() and not self.sponsor.strip() and not self.evidence
+
+
+@dataclass(frozen=True)
 class DatasetRecord:
     """A dataset as listed to the user."""
 

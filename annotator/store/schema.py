@@ -199,6 +199,11 @@ def _extra_keys_of_posts(connection: Connection, dataset_id: int) -> list[str]:
     return list(keys)
 
 
+def _migrate_9_to_10(connection: Connection) -> None:
+    """Version 10 keeps drafts: what an annotator typed on a post before labeling it."""
+    SQLModel.metadata.create_all(connection)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -209,6 +214,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
+    9: _migrate_9_to_10,
 }
 
 

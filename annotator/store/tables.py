@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -153,6 +153,27 @@ class AnnotationEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utc_now, index=True)
     #: Identity of the change across copies of a project (packages, merges).
     uid: str = Field(default_factory=new_uid, unique=True)
+
+
+class Draft(SQLModel, table=True):
+    """What one annotator typed on one post and has not given as a label yet (notes,
+    sponsor, evidence). Kept apart from ``annotation`` so that nothing counting labels
+    can ever count a draft; no history, it is overwritten as the person types."""
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("post_id", "annotator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("annotator.id"), nullable=False, index=True)
+    )
+    notes: str = ""
+    sponsor: str = ""
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class GoldLabel(SQLModel, table=True):

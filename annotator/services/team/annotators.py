@@ -10,12 +10,19 @@ from sqlmodel import col, select
 
 from annotator.domain.errors import UserError
 from annotator.store.engine import Project
-from annotator.store.tables import Annotation, AnnotationEvent, Annotator, Assignment, PostMark
+from annotator.store.tables import (
+    Annotation,
+    AnnotationEvent,
+    Annotator,
+    Assignment,
+    Draft,
+    PostMark,
+)
 
 
 def rename_annotator(project: Project, old: str, new: str) -> None:
-    """Give an annotator a new name; every label and history entry follows (they point at
-    the annotator, not the name)."""
+    """Give an annotator a new name; every label, history entry, mark and draft follows
+    (they point at the annotator, not the name)."""
     new = new.strip()
     if not new:
         raise UserError("the new name is empty")
@@ -50,7 +57,8 @@ class AnnotatorMergeReport:
 def merge_annotators(project: Project, source: str, into: str) -> AnnotatorMergeReport:
     """Make ``source`` a spelling of ``into``: its labels move to ``into`` (where both
     labeled a post, the later label wins), and labels given later under either name go
-    to ``into``. The history stays as it was, plus one event per moved label."""
+    to ``into``. The history stays as it was, plus one event per moved label. Marks,
+    assignments and drafts move too."""
     if source == into:
         raise UserError("name two different annotators")
     report = AnnotatorMergeReport()
@@ -98,7 +106,10 @@ def merge_annotators(project: Project, source: str, into: str) -> AnnotatorMerge
                 )
             )
             report.moved += 1
-        tables: tuple[Any, ...] = (PostMark, Assignment)
+        # Where both have a row on a post, INTO's is kept and FROM's dropped. For drafts
+        # that keeps INTO's text even when FROM's was saved later: INTO is the name the
+        # person works under from now on, and its draft is what they last saw under it.
+        tables: tuple[Any, ...] = (PostMark, Assignment, Draft)
         for table in tables:
             for item in session.exec(select(table).where(col(table.annotator_id) == old.id)).all():
                 same_kind = [col(table.kind) == item.kind] if table is PostMark else []

@@ -7,6 +7,8 @@ the project it came from. Merging matches posts by dataset and external id, chec
 text by content hash, copies every history event the project does not have yet (events
 carry a uid), and sets each touched annotation from its latest event: the later change
 wins, both stay in the history, and merging twice or in any order gives the same result.
+Drafts (typed on a post, not given as a label) are unfinished work and stay where they
+were typed: neither ``pack`` nor ``merge`` carries them.
 """
 
 from __future__ import annotations
