@@ -47,7 +47,7 @@ def main(project: Path, out_dir: Path) -> int:
         window = build_main_window(str(copy), "ana")
         window.resize(1280, 780)
         view = window.labeling
-        window.set_mode(QueueMode("search", "manufacturing jobs"))
+        window.workspace.set_mode(QueueMode("search", "manufacturing jobs"))
         queue = view.queue
         assert queue is not None
         post = queue.current_post()
@@ -59,7 +59,7 @@ def main(project: Path, out_dir: Path) -> int:
         view.label_panel.sponsor.setText("GlowLab")
         QApplication.processEvents()
         window.grab().save(str(out_dir / "main-window.png"))
-        window.set_mode(QueueMode("all"))
+        window.workspace.set_mode(QueueMode("all"))
         QApplication.processEvents()
         window.grab().save(str(out_dir / "codebook-panel.png"))
         window.tabs.setCurrentIndex(1)
@@ -87,19 +87,19 @@ def main(project: Path, out_dir: Path) -> int:
                 dialog.grab().save(str(out_dir / "keys-overlay.png"))
                 dialog.close()
         # The lead's dialogs, for docs/lead-guide.md.
-        importing = window.open_import_dialog(SAMPLE_TWEETS)
+        importing = window.file_jobs.open_import_dialog(SAMPLE_TWEETS)
         importing.resize(1100, 720)
         _wait_for(lambda: importing.table.model() is not None
                   and importing.table.model().rowCount() > 0)  # fmt: skip
         QTest.qWait(200)
         importing.grab().save(str(out_dir / "import-dialog.png"))
         importing.reject()
-        exporting = window.choose_export()
+        exporting = window.file_jobs.choose_export()
         assert exporting is not None
         QApplication.processEvents()
         exporting.grab().save(str(out_dir / "export-dialog.png"))
         exporting.reject()
-        assigning = window.assign_posts_dialog()
+        assigning = window.project_menu.assign_posts_dialog()
         assert assigning is not None
         QApplication.processEvents()
         assigning.grab().save(str(out_dir / "assign-dialog.png"))

@@ -20,11 +20,11 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from annotator.domain.queue_modes import QueueMode
 from annotator.services.exports.exporting import ExportOptions, export_data
 from annotator.services.labeling.annotating import current_annotation
 from annotator.services.labeling.browsing import count_rows
 from annotator.services.project.projects import open_project
-from annotator.store.navigation import QueueMode
 from annotator.ui.main_window import MainWindow
 
 SELF_TEST_ANNOTATOR = "self-test"

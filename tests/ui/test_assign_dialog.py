@@ -217,7 +217,7 @@ def test_dataset_choice_and_a_team_without_me(
 def test_a_refused_assignment_is_a_sentence(
     small_window: MainWindow, messages: list[str], errors: list[str]
 ) -> None:
-    small_window.assign(AssignRequest(["ana"], per_post=3))
+    small_window.project_menu.assign(AssignRequest(["ana"], per_post=3))
     assert errors == ["--per-post must be between 1 and the 1 annotators named"]
     assert messages == []
     assert not in_assigned_mode(small_window)

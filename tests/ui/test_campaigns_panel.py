@@ -17,7 +17,7 @@ from annotator.services.labeling.annotating import current_annotation
 from annotator.services.project.projects import Project, open_project
 from annotator.ui.clusters.clusters_model import ACCOUNTS_COLUMN, SIZE_COLUMN, CampaignTableModel
 from annotator.ui.clusters.clusters_panel import EMPTY_PAGE, LIST_PAGE, CampaignsPanel
-from annotator.ui.main_window import CAMPAIGNS_TAB, LABEL_TAB, MainWindow
+from annotator.ui.main_window import CLUSTERS_TAB, LABEL_TAB, MainWindow
 from tests.conftest import write_csv
 from tests.services.test_campaigns import CAMPAIGN_CSV, build_campaign_project, post_ids
 from tests.ui.keys import external_id, go_to, press
@@ -40,7 +40,7 @@ def window(project: Project, tmp_path: Path, make_window: Callable[..., MainWind
 def show_campaigns(qtbot: QtBot, window: MainWindow, rows: int) -> CampaignsPanel:
     """Ctrl+M, then wait for the background load."""
     press(qtbot, window, Qt.Key.Key_M, CTRL)
-    assert window.tabs.currentIndex() == CAMPAIGNS_TAB
+    assert window.tabs.currentIndex() == CLUSTERS_TAB
     panel = window.campaigns
     qtbot.waitUntil(lambda: not panel.computing and panel.model.rowCount() == rows, timeout=10_000)
     return panel
@@ -153,7 +153,9 @@ def test_open_cluster_shortcut_from_the_labeling_view(qtbot: QtBot, window: Main
     go_to(qtbot, window, "o3")
     press(qtbot, window, Qt.Key.Key_K, CTRL)
     assert view.cluster_dialog is None
-    assert window.statusBar().currentMessage() == "This post is in no cluster of same-text posts."
+    assert (
+        window.statusBar().currentMessage() == "This post is in no cluster of near-identical posts."
+    )
 
 
 def test_labeling_a_cluster_from_the_tab_is_saved_and_undone(
@@ -180,7 +182,7 @@ def test_labeling_a_cluster_from_the_tab_is_saved_and_undone(
     assert saved["a6"] is None and saved["b2"] is None
     qtbot.waitUntil(lambda: panel.shares.rows() == [("Sponsored, undisclosed", 3, "100%")])
     assert panel.status.text().startswith("Labeled 3 posts of the cluster.")
-    assert window.tabs.currentIndex() == CAMPAIGNS_TAB
+    assert window.tabs.currentIndex() == CLUSTERS_TAB
 
     # Offscreen, closing the dialog leaves no window active; a desktop gives it back.
     window.activateWindow()
@@ -221,7 +223,7 @@ def test_no_clusters_says_so_and_find_campaigns_runs_the_search(
     assert panel.pages.currentIndex() == EMPTY_PAGE
     assert panel.empty.text().startswith("No campaigns found")
     assert panel.empty_find.isVisible()
-    with qtbot.waitSignal(window.clustering_finished, timeout=30_000):
+    with qtbot.waitSignal(window.file_jobs.clustering_finished, timeout=30_000):
         qtbot.mouseClick(panel.empty_find, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and not panel.computing, timeout=10_000)
     assert panel.pages.currentIndex() == LIST_PAGE
@@ -235,13 +237,13 @@ def test_a_second_find_while_one_runs_waits_for_it(
     location = project.location
     project.close()
     window = make_window(location)
-    with qtbot.waitSignal(window.clustering_finished, timeout=30_000):
-        first = window.start_clustering()
-        second = window.start_clustering()
+    with qtbot.waitSignal(window.file_jobs.clustering_finished, timeout=30_000):
+        first = window.file_jobs.start_clustering()
+        second = window.file_jobs.start_clustering()
         assert first is not None and second is first
         assert "Still looking" in window.statusBar().currentMessage()
-    with qtbot.waitSignal(window.clustering_finished, timeout=30_000):
-        third = window.start_clustering()
+    with qtbot.waitSignal(window.file_jobs.clustering_finished, timeout=30_000):
+        third = window.file_jobs.start_clustering()
     assert third is not None and third is not first
 
 

@@ -444,11 +444,13 @@ def test_start_export_without_options_writes_posts_and_shows_warnings(
 ) -> None:
     window = labeled_window
     with qtbot.waitSignal(window.tasks.finished, timeout=30_000):
-        window.start_export(out_dir / "plain.csv")
+        window.file_jobs.start_export(out_dir / "plain.csv")
     assert len(pd.read_csv(out_dir / "plain.csv")) == 4
     assert messages == []
     with qtbot.waitSignal(window.tasks.finished, timeout=30_000):
-        window.start_export(out_dir / "tiny.xlsx", ExportOptions(xlsx_max_rows=3, manifest=False))
+        window.file_jobs.start_export(
+            out_dir / "tiny.xlsx", ExportOptions(xlsx_max_rows=3, manifest=False)
+        )
     assert len(messages) == 1
     assert "continue on Posts (2)" in messages[0]
     assert messages[0].startswith("Wrote 4 rows")
@@ -459,7 +461,7 @@ def test_a_failed_tool_export_is_reported_and_writes_nothing(
 ) -> None:
     window = labeled_window
     with qtbot.waitSignal(window.tasks.finished, timeout=30_000):
-        window.start_export(
+        window.file_jobs.start_export(
             out_dir / "tasks.jsonl", ExportOptions(what="doccano", annotator="nobody")
         )
     assert len(errors) == 1 and "no annotator 'nobody'" in errors[0]

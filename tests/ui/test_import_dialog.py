@@ -44,7 +44,7 @@ def open_dialog(qtbot: QtBot, path: Path) -> ImportDialog:
 
 def window_dialog(qtbot: QtBot, window: MainWindow, path: Path) -> ImportDialog:
     """The dialog as File > Import opens it over the main window, read and ready."""
-    dialog = window.open_import_dialog(path)
+    dialog = window.file_jobs.open_import_dialog(path)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         pass
     qtbot.waitExposed(dialog)

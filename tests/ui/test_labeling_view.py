@@ -296,7 +296,7 @@ def test_label_keys_are_editable_in_the_codebook(
     edit.clear()
     qtbot.keyClick(edit, Qt.Key.Key_7)
     assert dialog.shortcuts()["not_sponsored"] == "7"
-    window.apply_label_keys(dialog.shortcuts())
+    window.project_menu.apply_label_keys(dialog.shortcuts())
     post_id = window.labeling.current_post_id
     assert post_id is not None
     press(qtbot, window, Qt.Key.Key_1)  # 1 no longer labels
@@ -306,7 +306,7 @@ def test_label_keys_are_editable_in_the_codebook(
     assert saved is not None and saved.label_key == "not_sponsored"
     assert window.codebook.get("not_sponsored").shortcut == "7"
     # A key another action owns is refused with a sentence.
-    window.apply_label_keys({"not_sponsored": "S"})
+    window.project_menu.apply_label_keys({"not_sponsored": "S"})
     assert errors and "Skip post" in errors[-1]
     assert window.codebook.get("not_sponsored").shortcut == "7"
 
@@ -339,10 +339,10 @@ def test_a_busy_project_makes_the_label_wait_and_retry_visibly(
     import sqlite3
 
     import annotator.store.engine as engine
-    import annotator.ui.labeling.labeling_view as labeling_view
+    import annotator.ui.workspace as workspace
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr(labeling_view, "BUSY_RETRY_MS", 50)
+    monkeypatch.setattr(workspace, "BUSY_RETRY_MS", 50)
     location = small_project.location
     small_project.close()
     window: MainWindow = make_window(location)
@@ -351,7 +351,7 @@ def test_a_busy_project_makes_the_label_wait_and_retry_visibly(
     other = sqlite3.connect(location, timeout=0.1)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     messages: list[str] = []
-    window.labeling.message.connect(messages.append)
+    window.workspace.message.connect(messages.append)
     press(qtbot, window, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: any("busy" in m for m in messages), timeout=5000)
     assert reread(window, post_id) is None
@@ -362,4 +362,4 @@ def test_a_busy_project_makes_the_label_wait_and_retry_visibly(
     saved = reread(window, post_id)
     assert saved is not None and saved.label_key == "sponsored_disclosed"
     assert messages[-1] == "Saved after the project was busy."
-    assert window.undo_stack.count() == 1
+    assert window.workspace.undo_stack.count() == 1

@@ -156,7 +156,7 @@ def test_post_text_is_plain_never_html(small_project: Project, make_window: Call
     small_project.close()
     window = make_window(location)
     for _ in range(3):
-        window.labeling.move("next")
+        window.labeling.go("next")
     assert window.labeling.post_panel.text.toPlainText() == "<b>not bold</b> &amp; just my lunch"
     assert window.labeling.post_panel.meta.textFormat() == Qt.TextFormat.PlainText
 
@@ -254,7 +254,7 @@ def test_import_error_is_shown_and_changes_nothing(
     window = small_window
     bad = write_csv(tmp_path / "bad.csv", "id,text\n1,a\n1,b\n")
     with qtbot.waitSignal(window.tasks.finished, timeout=20000):
-        window.start_import(bad)
+        window.file_jobs.start_import(bad)
     assert errors and "bad.csv, row 3" in errors[-1]
     assert window.labeling.queue is not None and len(window.labeling.queue) == 4
 
@@ -281,10 +281,10 @@ def test_campaigns_are_found_in_the_background_after_an_import(
     rows = "".join(f"c{i},{script} {'!' * i},organiser{i}\n" for i in range(6))
     source = write_csv(tmp_path / "campaign.csv", "id,text,author\n" + rows)
     with (
-        qtbot.waitSignal(window.clustering_finished, timeout=20000),
+        qtbot.waitSignal(window.file_jobs.clustering_finished, timeout=20000),
         qtbot.waitSignal(window.tasks.finished, timeout=20000),
     ):
-        window.start_import(source)
+        window.file_jobs.start_import(source)
     assert window.project is not None
     [cluster] = list_clusters(window.project)
     assert (cluster.size, cluster.authors) == (6, 6)

@@ -15,7 +15,7 @@ from annotator.services.project.codebook_editing import set_label_shortcuts
 from annotator.services.project.projects import Project, open_project
 from annotator.store.queries import count_posts
 from annotator.ui.main_window import MainWindow
-from annotator.ui.project import welcome
+from annotator.ui.project import file_jobs, welcome
 from annotator.ui.project.import_dialog import ImportDialog
 from annotator.ui.project.tour import KeyCaps, TourDialog
 from annotator.ui.settings import Preferences
@@ -89,7 +89,7 @@ def test_enter_on_a_recent_project_opens_it(
     qtbot.keyClick(recent, Qt.Key.Key_Return)
     assert window.project is not None
     assert window.project.location == closed_project
-    assert window.first_run.stack.currentWidget() is window.first_run.workspace
+    assert window.first_run.stack.currentWidget() is window.first_run.work_area
     assert window.progress_label.text() == "0 of 4 labeled by me"
     assert window.windowTitle() == "test — ana — annotator"
     # The keys label posts in the project that was opened.
@@ -109,7 +109,7 @@ def test_open_the_sample_project_builds_it_once_and_opens_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = tmp_path / "app data" / "sample.annotator"
-    monkeypatch.setattr(welcome, "sample_project_path", lambda: target)
+    monkeypatch.setattr(file_jobs, "sample_project_path", lambda: target)
     window = make_window(None)
     qtbot.mouseClick(window.first_run.welcome.sample_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.project is not None, timeout=60_000)

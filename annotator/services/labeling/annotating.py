@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.records import AnnotationChange, AnnotationRecord
 from annotator.store.engine import Project
 from annotator.store.queries import apply_annotation_change, get_annotation
@@ -28,13 +29,22 @@ class SetAnnotationCommand:
 
     project: Project
     change: AnnotationChange
+    #: How the person would name the change ("label 'Sponsored, disclosed' on post 12");
+    #: the app builds it from the codebook's display names.
+    description: str = ""
     _before: AnnotationChange | None = field(default=None, init=False)
 
     @property
     def text(self) -> str:
+        if self.description:
+            return self.description
         if self.change.label_key is None:
-            return "Remove label"
-        return f"Label {self.change.label_key}"
+            return f"remove label on post {self.change.post_id}"
+        return f"label {self.change.label_key} on post {self.change.post_id}"
+
+    @property
+    def changes(self) -> Changes:
+        return changes(Change.LABELS, self.change.post_id)
 
     @property
     def before(self) -> AnnotationChange | None:

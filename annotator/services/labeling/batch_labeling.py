@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.records import AnnotationChange
 from annotator.services.labeling.annotating import SetAnnotationCommand, current_annotation
 from annotator.store.engine import Project
@@ -29,11 +30,17 @@ class BatchLabelCommand:
     project: Project
     template: AnnotationChange
     post_ids: list[int]
+    #: The person's words for it ("label 'Sponsored, disclosed' on 12 posts of a cluster").
+    description: str = ""
     _commands: list[SetAnnotationCommand] = field(default_factory=list, init=False)
 
     @property
     def text(self) -> str:
-        return f"Label {len(self.post_ids)} posts {self.template.label_key}"
+        return self.description or f"label {self.template.label_key} on {len(self.post_ids)} posts"
+
+    @property
+    def changes(self) -> Changes:
+        return changes(Change.LABELS, *self.post_ids)
 
     def do(self) -> None:
         if not self._commands:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import NoResultFound
+
 from annotator.domain.queue_modes import QueueMode
-from annotator.domain.records import AuthorPost, BrowseRow
+from annotator.domain.records import AuthorPost, BrowseRow, PostRecord
 from annotator.store.browse import author_posts, browse_page, count_author_posts, known_sponsors
 from annotator.store.engine import Project
 from annotator.store.navigation import annotator_id_of, count_in_mode
-from annotator.store.queries import annotator_names, list_datasets
+from annotator.store.queries import annotator_names, get_post, list_datasets
 
 
 def browse_rows(
@@ -60,3 +62,12 @@ def annotator_list(project: Project) -> list[str]:
     """Every annotator's name, sorted."""
     with project.session() as session:
         return annotator_names(session)
+
+
+def post_by_id(project: Project, post_id: int) -> PostRecord | None:
+    """One post, or None when it is gone."""
+    with project.session() as session:
+        try:
+            return get_post(session, post_id)
+        except NoResultFound:
+            return None

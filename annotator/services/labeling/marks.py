@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlmodel import col, select
 
+from annotator.domain.changes import Change, Changes, changes
 from annotator.store.engine import Project
 from annotator.store.queries import annotator_id
 from annotator.store.tables import PostMark
@@ -46,3 +49,52 @@ def marks_of(project: Project, *, post_id: int, annotator: str) -> set[str]:
             )
         ).all()
         return set(kinds)
+
+
+@dataclass
+class SetMarkCommand:
+    """Put a mark on (or take it off) a post; ``undo`` restores the mark as it was."""
+
+    project: Project
+    post_id: int
+    annotator: str
+    kind: str
+    on: bool
+    note: str = ""
+    #: The person's words ("flag on post 12"); built by the app.
+    description: str = ""
+    _was_on: bool | None = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        return (
+            self.description or f"{'' if self.on else 'remove '}{self.kind} on post {self.post_id}"
+        )
+
+    @property
+    def changes(self) -> Changes:
+        return changes(Change.MARKS, self.post_id)
+
+    def do(self) -> None:
+        if self._was_on is None:
+            marks = marks_of(self.project, post_id=self.post_id, annotator=self.annotator)
+            self._was_on = self.kind in marks
+        set_mark(
+            self.project,
+            post_id=self.post_id,
+            annotator=self.annotator,
+            kind=self.kind,
+            on=self.on,
+            note=self.note,
+        )
+
+    def undo(self) -> None:
+        assert self._was_on is not None, "undo before do"
+        set_mark(
+            self.project,
+            post_id=self.post_id,
+            annotator=self.annotator,
+            kind=self.kind,
+            on=self._was_on,
+            note=self.note,
+        )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationRecord
 from annotator.store.engine import Project
@@ -137,3 +138,98 @@ def prefill_unanimous(project: Project, decided_by: str) -> int:
     for post_id, key in posts:
         set_gold(project, post_id=post_id, label_key=key, decided_by=decided_by, method="unanimous")
     return len(posts)
+
+
+@dataclass
+class SetGoldCommand:
+    """Decide (or, with ``label_key`` None, withdraw) a post's gold label as one step of
+    the app's undo history; ``undo`` puts back the decision that was there, or none.
+
+    History stays append-only: an undo is one more gold event (method "undo"), so the
+    record shows the decision and its withdrawal.
+    """
+
+    project: Project
+    post_id: int
+    label_key: str | None
+    decided_by: str
+    notes: str = ""
+    method: str = "adjudicated"
+    #: The person's words ("gold 'Sponsored, disclosed' on post 12"); built by the app.
+    description: str = ""
+    _before: GoldDecision | None = field(default=None, init=False)
+    _done: bool = field(default=False, init=False)
+
+    @property
+    def text(self) -> str:
+        if self.description:
+            return self.description
+        if self.label_key is None:
+            return f"remove gold on post {self.post_id}"
+        return f"gold {self.label_key} on post {self.post_id}"
+
+    @property
+    def changes(self) -> Changes:
+        return changes(Change.GOLD, self.post_id)
+
+    def do(self) -> None:
+        if not self._done:
+            self._before = gold_of(self.project, self.post_id)
+            self._done = True
+        set_gold(
+            self.project,
+            post_id=self.post_id,
+            label_key=self.label_key,
+            decided_by=self.decided_by,
+            notes=self.notes,
+            method=self.method,
+        )
+
+    def undo(self) -> None:
+        assert self._done, "undo before do"
+        before = self._before
+        set_gold(
+            self.project,
+            post_id=self.post_id,
+            label_key=before.label_key if before else None,
+            decided_by=before.decided_by if before else self.decided_by,
+            notes=before.notes if before else "",
+            method="undo",
+        )
+
+
+@dataclass
+class PrefillGoldCommand:
+    """Give every unanimous post without gold its shared label as gold (one undo step);
+    ``undo`` withdraws exactly those decisions."""
+
+    project: Project
+    decided_by: str
+    _posts: list[tuple[int, str]] = field(default_factory=list, init=False)
+    _done: bool = field(default=False, init=False)
+
+    @property
+    def count(self) -> int:
+        return len(self._posts)
+
+    @property
+    def text(self) -> str:
+        count = len(self._posts)
+        return f"gold for {count:,} unanimous post{'' if count == 1 else 's'}"
+
+    @property
+    def changes(self) -> Changes:
+        return changes(Change.GOLD, *(post_id for post_id, _key in self._posts))
+
+    def do(self) -> None:
+        if not self._done:
+            self._posts = unanimous_without_gold(self.project)
+            self._done = True
+        with self.project.session() as session:
+            for post_id, key in self._posts:
+                _decide(session, post_id, key, self.decided_by, "", "unanimous")
+
+    def undo(self) -> None:
+        with self.project.session() as session:
+            for post_id, _key in self._posts:
+                _decide(session, post_id, None, self.decided_by, "", "undo")

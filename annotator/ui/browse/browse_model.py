@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from annotator.domain.codebook import Codebook
+from annotator.domain.queue_modes import QueueMode
+from annotator.domain.records import BrowseRow
 from annotator.services.labeling.browsing import browse_rows, count_rows
 from annotator.services.project.projects import Project, codebook_of
-from annotator.store.browse import BrowseRow
-from annotator.store.navigation import QueueMode
 from annotator.ui.table_flags import read_only_flags
 
 #: Rows asked of the database at a time.

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.domain.changes import Change, Changes
+from annotator.domain.queue_modes import QueueMode
 from annotator.services.project.projects import Project
-from annotator.store.navigation import QueueMode
 from annotator.ui.browse.browse_model import (
     AUTHOR_COLUMN,
     COLUMNS,
@@ -28,6 +29,7 @@ from annotator.ui.browse.browse_model import (
     TIME_COLUMN,
     BrowseTableModel,
 )
+from annotator.ui.workspace import Workspace
 
 #: Default column widths as sample text (measured in the table's font) plus padding.
 _WIDTH_SAMPLES = {
@@ -138,6 +140,25 @@ class BrowsePanel(QWidget):
         self.model.set_context(project, annotator, mode)
         self.view.scrollToTop()
         self._show_count()
+
+    def bind(self, workspace: Workspace) -> None:
+        """Follow the workspace: a new view or project reloads, changed posts refresh."""
+        self._workspace = workspace
+        workspace.changed.connect(self._on_changed)
+        self._on_changed(Changes(Change.EVERYTHING))
+
+    def _on_changed(self, what: Changes) -> None:
+        workspace = self._workspace
+        if what.touches(Change.PROJECT | Change.ANNOTATOR | Change.QUEUE | Change.SETTINGS):
+            ready = workspace.project is not None and bool(workspace.annotator)
+            self.set_context(
+                workspace.project if ready else None,
+                workspace.annotator,
+                workspace.mode,
+                blind=workspace.blind,
+            )
+        elif what.touches(Change.LABELS | Change.GOLD | Change.MARKS | Change.DATASETS):
+            self.refresh()  # drafts are not in the table: typing never reloads it
 
     def refresh(self) -> None:
         """Reload keeping the sort (after labels changed), the loaded rows, the selected

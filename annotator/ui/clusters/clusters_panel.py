@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken
@@ -43,7 +44,7 @@ from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, Campa
 from annotator.ui.errors import report_error
 from annotator.ui.review.review_figures import plain_label
 from annotator.ui.tasks import ShownLoader
-from annotator.ui.undo import BatchLabelUndoCommand
+from annotator.ui.workspace import Workspace
 
 LIST_PAGE, EMPTY_PAGE = 0, 1
 
@@ -55,14 +56,12 @@ class CampaignsPanel(QWidget):
     post_opened = Signal(int)
     #: Run the search for clusters (the main window owns that job).
     find_requested = Signal()
-    #: Labels were given (or undone) from here: the labeling view recounts.
-    labels_changed = Signal()
     #: The list was loaded again.
     computed = Signal()
 
-    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.undo_stack = undo_stack
+        self.workspace = workspace
         self.project: Project | None = None
         self.annotator: str | None = None
         self.codebook = Codebook()
@@ -113,8 +112,9 @@ class CampaignsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.pages, stretch=1)
-        self.undo_stack.indexChanged.connect(lambda _index: self.refresh())
+        workspace.changed.connect(self._on_changed)
         self._show_state()
+        self._on_changed(Changes(Change.EVERYTHING))
 
     # ----- construction --------------------------------------------------------------------
 
@@ -234,6 +234,14 @@ class CampaignsPanel(QWidget):
             self.threshold.blockSignals(False)
         self._show_state()
         if project is not None and self.isVisible():
+            self.refresh()
+
+    def _on_changed(self, what: Changes) -> None:
+        """A new project or annotator starts afresh; labels and clusters reload the list."""
+        workspace = self.workspace
+        if what.touches(Change.PROJECT | Change.ANNOTATOR | Change.CODEBOOK):
+            self.set_context(workspace.project, workspace.annotator, workspace.codebook)
+        elif what.touches(Change.LABELS | Change.CLUSTERS | Change.DATASETS):
             self.refresh()
 
     def _store_threshold(self) -> None:
@@ -407,19 +415,19 @@ class CampaignsPanel(QWidget):
         template = AnnotationChange(
             post_id=dialog.targets[0], annotator=annotator, label_key=key, notes=dialog.notes
         )
-        command = BatchLabelCommand(project, template, list(dialog.targets))
-        try:
-            command.do()
-        except UserError as error:  # the project busy: nothing was saved
-            report_error(self, error)
-            return
-        self.undo_stack.push(BatchLabelUndoCommand(command, self._batch_applied))
-        count = len(command.post_ids)
-        self._note = f"Labeled {count:,} post{'' if count == 1 else 's'} of the cluster."
-        self.status.setText(self._note)
+        count = len(dialog.targets)
+        posts = f"{count:,} post{'' if count == 1 else 's'} of a cluster"
+        label = self.codebook.get(key)
+        name = label.display_name if label is not None else key
+        command = BatchLabelCommand(
+            project, template, list(dialog.targets), f"label ‘{name}’ on {posts}"
+        )
 
-    def _batch_applied(self) -> None:
-        self.labels_changed.emit()
+        def labeled() -> None:
+            self._note = f"Labeled {count:,} post{'' if count == 1 else 's'} of the cluster."
+            self.status.setText(self._note)
+
+        self.workspace.perform(command, then=labeled)
 
     # ----- events --------------------------------------------------------------------------
 

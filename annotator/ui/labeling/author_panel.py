@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.domain.codebook import Codebook
-from annotator.store.browse import AuthorPost
+from annotator.domain.records import AuthorPost
 
 POST_ID_ROLE = Qt.ItemDataRole.UserRole
 

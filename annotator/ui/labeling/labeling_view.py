@@ -1,65 +1,70 @@
 """The labeling view: one post, its labels, evidence, notes, sponsor and the author's
-other posts. Every change is committed before the view moves on."""
+other posts. Every change is committed before the view moves on.
+
+What the annotator types (notes, sponsor, evidence spans) is a draft in the project,
+saved within a second of typing whether or not the post has a label, and shown again
+whenever the post is shown. The view listens to the workspace's ``changed`` signal and
+reloads what a change concerns; its own changes it has already shown.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
-from annotator.domain.errors import ProjectBusyError
-from annotator.domain.markers import Marker, find_markers
-from annotator.domain.records import AnnotationChange, AnnotationRecord, EvidenceSpan
-from annotator.services.labeling.annotating import (
-    SetAnnotationCommand,
-    current_annotation,
-    save_annotation,
+from annotator.domain.markers import find_markers
+from annotator.domain.records import (
+    AnnotationChange,
+    AnnotationRecord,
+    Draft,
+    EvidenceSpan,
+    PostRecord,
 )
+from annotator.services.labeling.annotating import current_annotation
 from annotator.services.labeling.batch_labeling import BatchLabelCommand
 from annotator.services.labeling.browsing import other_posts_by, sponsor_names
+from annotator.services.labeling.draft_commands import ChangeDraftCommand, SaveAnnotationCommand
+from annotator.services.labeling.drafts import draft_of, save_draft
 from annotator.services.labeling.labeling_queue import LabelingQueue
-from annotator.services.labeling.marks import FLAG, SKIP, marks_of, set_mark
+from annotator.services.labeling.marks import FLAG, SKIP, SetMarkCommand, marks_of
 from annotator.services.project.projects import Project
-from annotator.store.navigation import QueueMode
 from annotator.ui.clusters.cluster_badge import ClusterBadge
 from annotator.ui.clusters.cluster_dialog import ClusterDialog
-from annotator.ui.errors import report_error
 from annotator.ui.labeling.active_timer import ActiveTimer
 from annotator.ui.labeling.author_panel import AuthorPanel
 from annotator.ui.labeling.label_panel import LabelPanel
 from annotator.ui.labeling.post_panel import PostPanel
-from annotator.ui.undo import AnnotationUndoCommand, BatchLabelUndoCommand
+from annotator.ui.settings import Positions
+from annotator.ui.workspace import Workspace
 
-#: While another program writes to the project: how often and how long to retry a save.
-BUSY_RETRY_MS = 500
-BUSY_RETRIES = 120
-
-
-@dataclass
-class _Draft:
-    """What the annotator has typed or marked on a post they have not labeled yet."""
-
-    notes: str = ""
-    sponsor: str = ""
-    evidence: tuple[EvidenceSpan, ...] = field(default_factory=tuple)
+#: Typing is saved as a draft this long after the last keystroke (well within a second).
+DRAFT_SAVE_MS = 400
+#: Changes after which the view walks a new queue (what is shown may be another set).
+_NEW_QUEUE = Change.PROJECT | Change.ANNOTATOR | Change.QUEUE | Change.SETTINGS | Change.DATASETS
 
 
-@dataclass
-class LabelingContext:
-    """Everything the view needs to show posts for one annotator in one project."""
+@dataclass(frozen=True)
+class _Shown:
+    """The project and annotator the posts on screen belong to (kept so that typed text
+    lands in the right place even while the workspace switches to another)."""
 
     project: Project
     annotator: str
-    codebook: Codebook
-    mode: QueueMode
-    blind: bool
-    extra_columns: list[str]
-    markers: list[Marker]
-    start_at: int | None = None
+
+
+def label_name(codebook: Codebook | None, key: str | None) -> str:
+    """A label as the person sees it (its display name), never its stored key."""
+    label = codebook.get(key) if codebook is not None and key else None
+    return label.display_name if label is not None else (key or "no label")
+
+
+def post_ref(post: PostRecord | None, post_id: int) -> str:
+    """How a post is named in messages: its id as the dataset gave it."""
+    return f"post {post.external_id}" if post is not None else f"post #{post_id}"
 
 
 class LabelingView(QWidget):
@@ -70,21 +75,28 @@ class LabelingView(QWidget):
     #: A sentence for the status bar.
     message = Signal(str)
 
-    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.undo_stack = undo_stack
-        self.context: LabelingContext | None = None
+        self.workspace = workspace
+        self.positions = Positions()
+        self.shown: _Shown | None = None
         self.queue: LabelingQueue | None = None
         self.annotation: AnnotationRecord | None = None
-        self._drafts: dict[int, _Draft] = {}
-        self._loaded_notes = ""
-        self._loaded_sponsor = ""
+        #: The draft as last saved (or loaded) for the post on screen.
+        self._draft: Draft | None = None
+        self._loading = False
         self.timer = ActiveTimer(self)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_SAVE_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
 
         self.post_panel = PostPanel()
         self.label_panel = LabelPanel()
         self.author_panel = AuthorPanel()
         self.label_panel.label_chosen.connect(self.apply_label)
+        self.label_panel.notes.textChanged.connect(self._typed)
+        self.label_panel.sponsor.textChanged.connect(self._typed)
         self.post_panel.remove_evidence.connect(self.remove_evidence)
         self.author_panel.post_activated.connect(self.open_post)
         # Cluster badge (see cluster_badge.py): under the post's header line.
@@ -107,75 +119,122 @@ class LabelingView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        workspace.changed.connect(self._on_changed)
+        workspace.closing.connect(self.leave_post)
+        self._new_queue(start_at=None)
         self.show_current()
 
-    # ----- context --------------------------------------------------------------------------
-
-    def set_context(self, context: LabelingContext | None) -> None:
-        """Show posts for this project, annotator and mode (None: nothing open)."""
-        self.save_edits()
-        self.context = context
-        self._drafts.clear()
-        self.cluster_badge.forget()
-        self.queue = None
-        if context is not None:
-            self.label_panel.set_codebook(context.codebook)
-            self.label_panel.set_known_sponsors(sponsor_names(context.project))
-            self.queue = LabelingQueue(
-                context.project, context.annotator, context.mode, start_at=context.start_at
-            )
-        self.show_current()
+    # ----- following the workspace ----------------------------------------------------
 
     @property
     def current_post_id(self) -> int | None:
         return self.queue.current_id if self.queue is not None else None
 
+    def _on_changed(self, what: Changes) -> None:
+        """Reload what the change concerns; a change this view made is already shown."""
+        codebook = self.workspace.codebook
+        if what.touches(Change.CODEBOOK) and codebook is not None:
+            self.label_panel.set_codebook(codebook)
+        if what.touches(_NEW_QUEUE):
+            self.leave_post()
+            fresh = what.touches(Change.PROJECT | Change.ANNOTATOR)
+            self._new_queue(start_at=self._saved_position() if fresh else self.current_post_id)
+            self.show_current()
+            return
+        if self.queue is None or what.source is self:
+            if what.touches(Change.LABELS | Change.MARKS) and self.queue is not None:
+                self.queue.refresh_labeled()
+            return
+        if what.touches(Change.CLUSTERS):
+            self.cluster_badge.forget()
+        if what.touches(Change.LABELS | Change.MARKS):
+            self.queue.refresh_labeled()
+        if what.undo and len(what.post_ids) == 1 and what.touches(Change.POST_DATA & ~Change.GOLD):
+            # Undo and redo bring the post they changed back on screen.
+            (post_id,) = what.post_ids
+            if post_id != self.current_post_id:
+                self.leave_post()
+                self.queue.go_to_post(post_id)
+            self.show_current()
+        elif what.touches(Change.CODEBOOK | Change.CLUSTERS) or (
+            what.touches(Change.POST_DATA) and what.touches_post(self.current_post_id)
+        ):
+            self.show_current()
+        elif what.touches(Change.POST_DATA):
+            self.changed.emit()  # counts in the status bar
+
+    def _new_queue(self, *, start_at: int | None) -> None:
+        workspace = self.workspace
+        self.cluster_badge.forget()
+        self.queue, self.shown = None, None
+        if not workspace.ready:
+            return
+        assert workspace.project is not None and workspace.codebook is not None
+        assert workspace.annotator
+        self.shown = _Shown(workspace.project, workspace.annotator)
+        self.label_panel.set_codebook(workspace.codebook)
+        self.label_panel.set_known_sponsors(sponsor_names(workspace.project))
+        self.queue = LabelingQueue(
+            workspace.project, workspace.annotator, workspace.mode, start_at=start_at
+        )
+
+    def _saved_position(self) -> int | None:
+        workspace = self.workspace
+        if workspace.project is None or not workspace.annotator:
+            return None
+        return self.positions.load(workspace.project.location, workspace.annotator)
+
     # ----- showing --------------------------------------------------------------------------
 
     def show_current(self) -> None:
-        context, queue = self.context, self.queue
+        """Render the post on screen with its label, marks, draft and author."""
+        shown, queue, workspace = self.shown, self.queue, self.workspace
         post = queue.current_post() if queue is not None else None
-        self.annotation = None
-        if context is None or queue is None:
+        self.annotation, self._draft = None, None
+        self._draft_timer.stop()
+        if shown is None or queue is None:
             self.post_panel.show_message("Open or create a project from the File menu.")
             self.author_panel.hide()
         elif post is None:
             empty = (
                 "No posts match this view."
-                if context.mode.kind != "unlabeled"
+                if workspace.mode.kind != "unlabeled"
                 else "This project has no posts yet: File > Import dataset to add some."
             )
             self.post_panel.show_message(empty)
             self.author_panel.hide()
         else:
             self.annotation = current_annotation(
-                context.project, post_id=post.id, annotator=context.annotator
+                shown.project, post_id=post.id, annotator=shown.annotator
             )
+            self._draft = draft_of(shown.project, post_id=post.id, annotator=shown.annotator)
             self.post_panel.show_post(
                 post,
                 position=queue.position,
                 total=len(queue),
-                blind=context.blind,
-                extra_columns=context.extra_columns,
-                markers=find_markers(post.text, context.markers),
+                blind=workspace.blind,
+                extra_columns=workspace.extra_columns,
+                markers=find_markers(post.text, workspace.markers),
             )
-            marks = marks_of(context.project, post_id=post.id, annotator=context.annotator)
+            marks = marks_of(shown.project, post_id=post.id, annotator=shown.annotator)
             self.label_panel.show_marks(flagged=FLAG in marks, skipped=SKIP in marks)
             self._show_author(post.author, post.id)
+            self.positions.save(shown.project.location, shown.annotator, post.id)
         # In blind mode the badge's count of accounts would hint at who wrote the post.
         self.cluster_badge.show_for(
-            context.project if context and not context.blind else None,
-            context.annotator if context else "",
+            shown.project if shown and not workspace.blind else None,
+            shown.annotator if shown else "",
             post,
         )
-        draft = self._draft()
-        annotation = self.annotation
-        notes = annotation.notes if annotation else draft.notes if draft else ""
-        sponsor = annotation.sponsor if annotation else draft.sponsor if draft else ""
-        self.label_panel.notes.setPlainText(notes)
-        self.label_panel.sponsor.setText(sponsor)
-        self._loaded_notes, self._loaded_sponsor = notes, sponsor
+        typed = self._draft or self._saved_state()
+        self._loading = True
+        try:
+            self.label_panel.notes.setPlainText(typed.notes)
+            self.label_panel.sponsor.setText(typed.sponsor)
+        finally:
+            self._loading = False
         self.post_panel.set_evidence(self._evidence())
+        annotation = self.annotation
         self.label_panel.show_current(annotation.label_key if annotation else None)
         self.label_panel.set_enabled(post is not None)
         self.timer.restart()
@@ -183,40 +242,127 @@ class LabelingView(QWidget):
         window = self.window()
         if window is not None and window is not self:
             window.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.workspace.set_current_post(
+            post.id if post else None, annotation.label_key if annotation else None, source=self
+        )
         self.changed.emit()
 
     def _show_author(self, author: str | None, post_id: int) -> None:
-        context = self.context
-        if context is None or context.blind:
+        shown = self.shown
+        if shown is None or self.workspace.blind or self.workspace.codebook is None:
             self.author_panel.hide()
             return
         posts, total = (
-            other_posts_by(context.project, author, exclude_post_id=post_id)
-            if (author)
-            else ([], 0)
+            other_posts_by(shown.project, author, exclude_post_id=post_id) if author else ([], 0)
         )
-        self.author_panel.show_author(author, posts, total, context.codebook)
+        self.author_panel.show_author(author, posts, total, self.workspace.codebook)
         self.author_panel.show()
 
-    def _draft(self) -> _Draft | None:
-        post_id = self.current_post_id
-        return self._drafts.get(post_id) if post_id is not None else None
+    def _saved_state(self) -> Draft:
+        """What the post holds without a draft: its annotation, or nothing typed yet."""
+        post_id, annotation = self.current_post_id or 0, self.annotation
+        annotator = self.shown.annotator if self.shown else ""
+        if annotation is None:
+            return Draft(post_id=post_id, annotator=annotator)
+        return Draft(
+            post_id=post_id,
+            annotator=annotator,
+            notes=annotation.notes,
+            sponsor=annotation.sponsor,
+            evidence=annotation.evidence,
+        )
 
     def _evidence(self) -> tuple[EvidenceSpan, ...]:
         if self.annotation is not None:
             return self.annotation.evidence
-        draft = self._draft()
-        return draft.evidence if draft else ()
+        return self._draft.evidence if self._draft is not None else ()
+
+    def _post(self) -> PostRecord | None:
+        return self.queue.current_post() if self.queue is not None else None
+
+    def _describe(self, what: str) -> str:
+        """ "<what> on post <id>", as messages and the Edit menu name a change."""
+        post_id = self.current_post_id or 0
+        return f"{what} on {post_ref(self._post(), post_id)}"
+
+    # ----- drafts -----------------------------------------------------------------------
+
+    def _typed(self) -> None:
+        if not self._loading and self.current_post_id is not None:
+            self._draft_timer.start()
+
+    def _typed_draft(self) -> Draft | None:
+        """What is on screen for the current post, as a draft."""
+        shown, post_id = self.shown, self.current_post_id
+        if shown is None or post_id is None:
+            return None
+        return Draft(
+            post_id=post_id,
+            annotator=shown.annotator,
+            notes=self.label_panel.notes.toPlainText(),
+            sponsor=self.label_panel.sponsor.text().strip(),
+            evidence=self._evidence(),
+        )
+
+    def save_draft(self) -> None:
+        """Save what is typed on the post (called a moment after typing stops).
+
+        On a labeled post the draft holds notes and sponsor not yet in the annotation;
+        when they match the annotation again the draft goes."""
+        self._draft_timer.stop()
+        shown, typed = self.shown, self._typed_draft()
+        if shown is None or typed is None:
+            return
+        same_as_saved = (typed.notes, typed.sponsor) == (
+            self._saved_state().notes,
+            self._saved_state().sponsor,
+        )
+        if self.annotation is not None and same_as_saved:
+            typed = Draft(post_id=typed.post_id, annotator=typed.annotator)
+        before = self._draft or Draft(post_id=typed.post_id, annotator=typed.annotator)
+        if (typed.notes, typed.sponsor, typed.evidence) == (
+            before.notes,
+            before.sponsor,
+            before.evidence,
+        ):
+            return
+
+        def save() -> None:
+            save_draft(shown.project, typed)
+            self._draft = None if typed.is_empty else typed
+            self.workspace.notify(Changes(Change.DRAFTS, frozenset({typed.post_id}), source=self))
+
+        self.workspace.when_free(save)
+
+    def leave_post(self) -> None:
+        """Before the post leaves the screen: typed text lands. On a labeled post, notes
+        or sponsor typed since go into the annotation (one undoable step)."""
+        self.save_draft()
+        shown, annotation, post_id = self.shown, self.annotation, self.current_post_id
+        if shown is None or annotation is None or post_id is None:
+            return
+        notes = self.label_panel.notes.toPlainText()
+        sponsor = self.label_panel.sponsor.text().strip()
+        if (notes, sponsor) == (annotation.notes, annotation.sponsor):
+            return
+        change = replace(annotation.as_change(), notes=notes, sponsor=sponsor)
+        what = "notes" if notes != annotation.notes else "sponsor"
+        self.workspace.perform(
+            SaveAnnotationCommand(shown.project, change, self._describe(what)), source=self
+        )
+        self._remember_sponsor(sponsor)
+        self.annotation = replace(annotation, notes=notes, sponsor=sponsor)
+        self._draft = None
 
     # ----- labeling -------------------------------------------------------------------------
 
     def _change(self, label_key: str, evidence: tuple[EvidenceSpan, ...]) -> AnnotationChange:
-        context, post_id = self.context, self.current_post_id
-        assert context is not None and post_id is not None
+        shown, post_id = self.shown, self.current_post_id
+        assert shown is not None and post_id is not None
         spent = self.annotation.seconds_spent if self.annotation else 0.0
         return AnnotationChange(
             post_id=post_id,
-            annotator=context.annotator,
+            annotator=shown.annotator,
             label_key=label_key,
             notes=self.label_panel.notes.toPlainText(),
             sponsor=self.label_panel.sponsor.text().strip(),
@@ -224,158 +370,129 @@ class LabelingView(QWidget):
             seconds_spent=round(spent + self.timer.seconds(), 3),
         )
 
-    def _push(self, change: AnnotationChange) -> None:
-        """Save the change (committed now), then put it on the undo stack."""
-        context = self.context
-        assert context is not None
-        command = SetAnnotationCommand(context.project, change)
-        command.do()
-        self.undo_stack.push(AnnotationUndoCommand(command, self._applied))
-
-    def _when_free(self, action: Callable[[], None], attempt: int = 0) -> None:
-        """Run a saving action; while another program holds the project's write lock,
-        say so and try again every half second (nothing is saved twice: each attempt
-        either commits whole or not at all)."""
-        try:
-            action()
-        except ProjectBusyError as error:
-            if attempt >= BUSY_RETRIES:
-                self.message.emit("")
-                report_error(self, error)
-                return
-            self.message.emit(
-                f"The project is busy (another program is writing); retrying… ({attempt + 1})"
-            )
-            QTimer.singleShot(BUSY_RETRY_MS, lambda: self._when_free(action, attempt + 1))
-            return
-        if attempt:
-            self.message.emit("Saved after the project was busy.")
-
     def apply_label(self, key: str) -> None:
         """Save ``key`` with notes, sponsor and evidence, then move to the next post."""
-        if self.context is None or self.queue is None or self.current_post_id is None:
+        shown, queue = self.shown, self.queue
+        if shown is None or queue is None or self.current_post_id is None:
             return
-        self._when_free(lambda: self._label_and_advance(key))
-
-    def _label_and_advance(self, key: str) -> None:
-        assert self.queue is not None
+        self._draft_timer.stop()
         change = self._change(key, self._evidence())
-        self._push(change)
-        self._drafts.pop(change.post_id, None)
-        self._remember_sponsor(change.sponsor)
-        if not self.queue.advance():
-            self.message.emit(
-                "Every post is labeled. Well done."
-                if self.queue.mode.kind == "unlabeled"
-                else "That was the last post in this view."
-            )
-        self.show_current()
+        description = self._describe(f"label ‘{label_name(self.workspace.codebook, key)}’")
 
-    def _applied(self, change: AnnotationChange, _labeled: bool) -> None:
-        """After do/undo/redo: recount, and show the post that changed."""
-        if self.queue is None:
-            return
-        self.queue.refresh_labeled()
-        if self.queue.current_id != change.post_id:
-            self.queue.go_to_post(change.post_id)
-        self.show_current()
+        def advance() -> None:
+            self._draft = None
+            self.annotation = None  # saved: leaving the post has nothing left to save
+            self._remember_sponsor(change.sponsor)
+            if not queue.advance():
+                self.message.emit(
+                    "Every post is labeled. Well done."
+                    if queue.mode.kind == "unlabeled"
+                    else "That was the last post in this view."
+                )
+            self.show_current()
+
+        self.workspace.perform(
+            SaveAnnotationCommand(shown.project, change, description), source=self, then=advance
+        )
 
     def _remember_sponsor(self, sponsor: str) -> None:
-        if sponsor and self.context is not None:
-            self.label_panel.set_known_sponsors(sponsor_names(self.context.project))
-
-    def save_edits(self) -> None:
-        """Notes or sponsor changed after labeling are saved when the annotator moves on;
-        on an unlabeled post they are kept as a draft for this session."""
-        context, post_id = self.context, self.current_post_id
-        if context is None or post_id is None:
-            return
-        notes = self.label_panel.notes.toPlainText()
-        sponsor = self.label_panel.sponsor.text().strip()
-        if notes == self._loaded_notes and sponsor == self._loaded_sponsor:
-            return
-        if self.annotation is None:
-            draft = self._drafts.setdefault(post_id, _Draft())
-            draft.notes, draft.sponsor = notes, sponsor
-            return
-        save_annotation(
-            context.project, replace(self.annotation.as_change(), notes=notes, sponsor=sponsor)
-        )
-        self._remember_sponsor(sponsor)
-        self._loaded_notes, self._loaded_sponsor = notes, sponsor
+        if sponsor and self.shown is not None:
+            self.label_panel.set_known_sponsors(sponsor_names(self.shown.project))
 
     # ----- evidence -------------------------------------------------------------------------
 
     def add_evidence_from_selection(self) -> None:
         span = self.post_panel.selected_span()
-        post_id = self.current_post_id
-        if span is None or post_id is None or self.context is None:
+        if span is None or self.current_post_id is None or self.shown is None:
             self.message.emit("Select words in the post first, then press E.")
             return
         evidence = self._evidence()
         if span in evidence:
             return
-        self._set_evidence((*evidence, span))
+        self._set_evidence((*evidence, span), f"evidence ‘{span.quote}’")
         self.post_panel.clear_selection()
 
     def remove_evidence(self, index: int) -> None:
         evidence = list(self._evidence())
         if 0 <= index < len(evidence):
-            del evidence[index]
-            self._set_evidence(tuple(evidence))
+            removed = evidence.pop(index)
+            self._set_evidence(tuple(evidence), f"removal of evidence ‘{removed.quote}’")
 
-    def _set_evidence(self, evidence: tuple[EvidenceSpan, ...]) -> None:
-        post_id = self.current_post_id
-        assert post_id is not None
+    def _set_evidence(self, evidence: tuple[EvidenceSpan, ...], what: str) -> None:
+        shown = self.shown
+        typed = self._typed_draft()
+        assert shown is not None and typed is not None
         ordered = tuple(sorted(evidence, key=lambda s: (s.start, s.end)))
+        description = self._describe(what)
         if self.annotation is not None:
-            self._push(self._change(self.annotation.label_key, ordered))
-            return
-        draft = self._drafts.setdefault(post_id, _Draft())
-        draft.evidence = ordered
+            change = self._change(self.annotation.label_key, ordered)
+            self.workspace.perform(
+                SaveAnnotationCommand(shown.project, change, description), source=self
+            )
+            self.annotation = current_annotation(
+                shown.project, post_id=change.post_id, annotator=shown.annotator
+            )
+            self._draft = None
+        else:
+            self._draft_timer.stop()
+            after = replace(typed, evidence=ordered)
+            self.workspace.perform(
+                ChangeDraftCommand(shown.project, after, description), source=self
+            )
+            self._draft = after
         self.post_panel.set_evidence(ordered)
 
     # ----- marks and moves ------------------------------------------------------------------
 
     def skip(self) -> None:
         """Leave this post for later: it drops out of "next unlabeled" until un-skipped."""
-        context, post_id = self.context, self.current_post_id
-        if context is None or post_id is None or self.queue is None:
+        shown, post_id, queue = self.shown, self.current_post_id, self.queue
+        if shown is None or post_id is None or queue is None:
             return
-        queue = self.queue
+        self.leave_post()
 
-        def skip_and_advance() -> None:
-            self.save_edits()
-            set_mark(context.project, post_id=post_id, annotator=context.annotator, kind=SKIP,
-                     on=True)  # fmt: skip
+        def advance() -> None:
             self.message.emit("Skipped; find it again under View: Skipped by me.")
             queue.advance()
             self.show_current()
 
-        self._when_free(skip_and_advance)
+        command = SetMarkCommand(
+            shown.project,
+            post_id=post_id,
+            annotator=shown.annotator,
+            kind=SKIP,
+            on=True,
+            description=self._describe("skip"),
+        )
+        self.workspace.perform(command, source=self, then=advance)
 
     def toggle_flag(self) -> None:
-        context, post_id = self.context, self.current_post_id
-        if context is None or post_id is None:
+        shown, post_id = self.shown, self.current_post_id
+        if shown is None or post_id is None:
             return
-        flagged = FLAG in marks_of(context.project, post_id=post_id, annotator=context.annotator)
-        set_mark(
-            context.project,
+        flagged = FLAG in marks_of(shown.project, post_id=post_id, annotator=shown.annotator)
+        command = SetMarkCommand(
+            shown.project,
             post_id=post_id,
-            annotator=context.annotator,
+            annotator=shown.annotator,
             kind=FLAG,
             on=not flagged,
             note=self.label_panel.notes.toPlainText(),
+            description=self._describe("removal of the flag" if flagged else "flag"),
         )
-        self.message.emit("Flag removed." if flagged else "Flagged for the lead.")
-        marks = marks_of(context.project, post_id=post_id, annotator=context.annotator)
-        self.label_panel.show_marks(flagged=FLAG in marks, skipped=SKIP in marks)
 
-    def move(self, how: str) -> None:
-        """ "next", "previous" or "unlabeled"; saves edits first."""
+        def show_marks() -> None:
+            self.message.emit("Flag removed." if flagged else "Flagged for the lead.")
+            marks = marks_of(shown.project, post_id=post_id, annotator=shown.annotator)
+            self.label_panel.show_marks(flagged=FLAG in marks, skipped=SKIP in marks)
+
+        self.workspace.perform(command, source=self, then=show_marks)
+
+    def go(self, how: str) -> None:
+        """ "next", "previous" or "unlabeled"; typed text lands first."""
         if self.queue is None:
             return
-        self.save_edits()
+        self.leave_post()
         moved = {
             "next": self.queue.go_next,
             "previous": self.queue.go_previous,
@@ -387,7 +504,7 @@ class LabelingView(QWidget):
     def open_post(self, post_id: int) -> None:
         if self.queue is None:
             return
-        self.save_edits()
+        self.leave_post()
         self.queue.go_to_post(post_id)
         self.show_current()
 
@@ -395,14 +512,14 @@ class LabelingView(QWidget):
 
     def open_cluster(self) -> None:
         """Show the current post's cluster; accepting labels its unlabeled posts."""
-        context, badge = self.context, self.cluster_badge
-        if context is None or badge.cluster is None:
+        shown, badge, codebook = self.shown, self.cluster_badge, self.workspace.codebook
+        if shown is None or badge.cluster is None or codebook is None:
             return
-        self.save_edits()
+        self.leave_post()
         dialog = ClusterDialog(
-            project=context.project,
-            annotator=context.annotator,
-            codebook=context.codebook,
+            project=shown.project,
+            annotator=shown.annotator,
+            codebook=codebook,
             cluster=badge.cluster,
             member_ids=badge.member_ids,
             label_key=self.annotation.label_key if self.annotation else None,
@@ -416,28 +533,26 @@ class LabelingView(QWidget):
         dialog.open()
 
     def _label_cluster(self, dialog: ClusterDialog) -> None:
-        context, key = self.context, dialog.label_key()
+        shown, key = self.shown, dialog.label_key()
         self.cluster_dialog = None
-        if context is None or key is None or not dialog.targets:
+        if shown is None or key is None or not dialog.targets:
             return
         template = AnnotationChange(
             post_id=dialog.targets[0],
-            annotator=context.annotator,
+            annotator=shown.annotator,
             label_key=key,
             notes=dialog.notes,
             sponsor=dialog.sponsor,
         )
-        command = BatchLabelCommand(context.project, template, list(dialog.targets))
-
-        def label_all() -> None:
-            command.do()
-            self.undo_stack.push(BatchLabelUndoCommand(command, self._batch_applied))
-            count = len(command.post_ids)
-            self.message.emit(f"Labeled {count} post{'' if count == 1 else 's'} of the cluster.")
-
-        self._when_free(label_all)
-
-    def _batch_applied(self) -> None:
-        if self.queue is not None:
-            self.queue.refresh_labeled()
-        self.show_current()
+        count = len(dialog.targets)
+        posts = f"{count} post{'' if count == 1 else 's'} of a cluster"
+        name = label_name(self.workspace.codebook, key)
+        command = BatchLabelCommand(
+            shown.project, template, list(dialog.targets), f"label ‘{name}’ on {posts}"
+        )
+        self.workspace.perform(
+            command,
+            then=lambda: self.message.emit(
+                f"Labeled {count} post{'' if count == 1 else 's'} of the cluster."
+            ),
+        )

@@ -6,9 +6,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
-from annotator.store.navigation import QueueMode
+from annotator.domain.queue_modes import QueueMode
+from annotator.services.labeling.browsing import dataset_names
 from annotator.ui.focus import return_keys_to_window
+from annotator.ui.workspace import Workspace
 
 MODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -82,6 +85,22 @@ class QueueBar(QWidget):
                 self.modes.setCurrentIndex(index)
                 self.search.clear()
                 return
+
+    def bind(self, workspace: Workspace) -> None:
+        """Choices follow the workspace's codebook and datasets; a choice sets its view."""
+        self._workspace = workspace
+        self.mode_changed.connect(lambda mode: workspace.set_mode(mode, source=self))
+        workspace.changed.connect(self._on_changed)
+        self._on_changed(Changes(Change.EVERYTHING))
+
+    def _on_changed(self, what: Changes) -> None:
+        workspace = self._workspace
+        if what.touches(Change.PROJECT | Change.CODEBOOK | Change.DATASETS):
+            project = workspace.project
+            self.set_choices(workspace.codebook, dataset_names(project) if project else [])
+            self.show_mode(workspace.mode)
+        elif what.touches(Change.QUEUE) and what.source is not self:
+            self.show_mode(workspace.mode)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

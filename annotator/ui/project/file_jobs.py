@@ -1,27 +1,34 @@
-"""The File menu's jobs for the main window: new, open, import, export, merge, restore,
-and the campaign search that follows every import.
+"""The File menu's jobs: new, open, import, export, merge, restore, the timed backup,
+and the search for clusters that follows every import.
 
-A mixin of ``MainWindow`` (it uses the window's project, panels, task runner and status
-bar), kept apart so the window composes panels instead of holding every job itself.
+A controller with typed collaborators (the window it parents dialogs to, the workspace,
+the task runner, the status bar); after each job it tells the workspace what changed
+and the panels reload themselves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QStatusBar, QWidget
 
+from annotator.domain.changes import Change, changes
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.clusters.clustering import find_clusters
 from annotator.services.labeling.browsing import annotator_list, dataset_names
 from annotator.services.project.backups import project_backups, restore
-from annotator.services.project.projects import init_project
+from annotator.services.project.projects import backup_project, init_project
 from annotator.services.team.packages import merge
+from annotator.ui.actions import ActionId, ActionSpec
 from annotator.ui.errors import report_error
-from annotator.ui.tasks import run_in_background
+from annotator.ui.project.welcome import build_sample_once, free_project_name, sample_project_path
+from annotator.ui.tasks import TaskRunner, run_in_background
+from annotator.ui.workspace import Workspace
 
 if TYPE_CHECKING:  # the import and export modules load pandas: only when first used
     from annotator.services.exports.exporting import ExportOptions
@@ -34,21 +41,71 @@ DATASET_FILTER = (
     "Datasets (*.csv *.tsv *.txt *.jsonl *.ndjson *.json *.xlsx *.xls *.ods *.parquet)"
     ";;All files (*)"
 )
+#: Minutes between automatic backups of an open project.
+BACKUP_MINUTES = 10
+#: What a merged package can bring: labels, gold, marks, posts, people.
+MERGED = (
+    Change.LABELS
+    | Change.GOLD
+    | Change.MARKS
+    | Change.DATASETS
+    | Change.ANNOTATOR
+    | Change.SETTINGS
+)
 
 
-class FileJobs:
-    """File menu actions; every attribute used here belongs to ``MainWindow``."""
+class FileJobs(QObject):
+    """File menu actions over the workspace's project."""
 
-    project: Any
-    codebook: Any
-    labeling: Any
-    queue_bar: Any
-    tasks: Any
-    clustering_finished: Any
-    _clustering: dict[int, CancelToken]
+    #: Emitted when a background search for clusters has stored them.
+    clustering_finished = Signal()
+
+    def __init__(
+        self,
+        *,
+        window: QWidget,
+        workspace: Workspace,
+        tasks: TaskRunner,
+        status: QStatusBar,
+        open_project: Callable[[str | Path], bool],
+        close_project: Callable[[], None],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workspace = workspace
+        self.tasks = tasks
+        self.status = status
+        self.open_project = open_project
+        self.close_project = close_project
+        #: The running search for clusters per project: a second request waits for it.
+        self._clustering: dict[int, CancelToken] = {}
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_MINUTES * 60_000)
+        self.backup_timer.timeout.connect(self.timed_backup)
+        self.backup_timer.start()
+
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec(
+                ActionId.FILE_NEW, "&New project…", QKeySequence.StandardKey.New, self.new_project
+            ),
+            ActionSpec(
+                ActionId.FILE_OPEN,
+                "&Open project…",
+                QKeySequence.StandardKey.Open,
+                self.choose_project,
+            ),
+            ActionSpec(ActionId.FILE_IMPORT, "&Import dataset…", "Ctrl+I", self.choose_import),
+            ActionSpec(ActionId.FILE_EXPORT, "&Export…", "Ctrl+E", self.choose_export),
+            ActionSpec(ActionId.FILE_MERGE, "&Merge packages…", None, self.choose_packages),
+            ActionSpec(ActionId.FILE_RESTORE, "&Restore backup…", None, self.choose_backup),
+        ]
+
+    def _say(self, text: str, msecs: int = 8000) -> None:
+        self.status.showMessage(text, msecs)
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "", PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, "New project", "", PROJECT_FILTER)
         if not path:
             return
         if not Path(path).suffix:
@@ -56,19 +113,61 @@ class FileJobs:
         try:
             init_project(path).close()
         except UserError as error:
-            report_error(self, error)
+            report_error(self.window, error)
             return
         self.open_project(path)
 
     def choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
         if path:
             self.open_project(path)
 
+    def open_sample_project(self) -> CancelToken | None:
+        """Open the sample project, building it first (in the background) if needed."""
+        target = sample_project_path()
+        if target.exists():
+            self.open_project(target)
+            return None
+
+        def job(progress: ProgressCallback, cancel: CancelToken) -> Path:
+            progress(0, 0, "Importing 381 sample posts and three annotators' labels…")
+            return build_sample_once(target, cancel)
+
+        def done(path: Any) -> None:
+            self.open_project(Path(path))
+
+        return self.tasks.start(
+            "Building the sample project", job, done, self.task_failed, self.task_cancelled
+        )
+
+    def new_project_from_file(self) -> ImportDialog | None:
+        """Pick a dataset, name the project (beside the file by default), then import it."""
+        dataset, _ = QFileDialog.getOpenFileName(
+            self.window, "New project from a file: choose the dataset", "", DATASET_FILTER
+        )
+        if not dataset:
+            return None
+        suggested = free_project_name(Path(dataset))
+        target, _ = QFileDialog.getSaveFileName(
+            self.window, "Save the new project as", str(suggested), PROJECT_FILTER
+        )
+        if not target:
+            return None
+        if not Path(target).suffix:
+            target += ".annotator"
+        try:
+            init_project(target).close()
+        except UserError as error:
+            report_error(self.window, error)
+            return None
+        if not self.open_project(target):
+            return None
+        return self.open_import_dialog(Path(dataset))
+
     def choose_import(self) -> None:
-        if self.project is None:
+        if self.workspace.project is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import dataset", "", DATASET_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import dataset", "", DATASET_FILTER)
         if path:
             self.open_import_dialog(Path(path))
 
@@ -76,14 +175,14 @@ class FileJobs:
         """Preview and map the file in a window-modal dialog; Import starts the import."""
         from annotator.ui.project.import_dialog import ImportDialog
 
-        dialog = ImportDialog(path, self)
+        dialog = ImportDialog(path, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.start_import(path, dialog.options()))
         dialog.open()
         return dialog
 
     def start_import(self, path: Path, options: ImportOptions | None = None) -> CancelToken | None:
-        project = self.project
+        project = self.workspace.project
         if project is None:
             return None
 
@@ -93,11 +192,11 @@ class FileJobs:
             return import_dataset(project, path, options, progress=progress, cancel=cancel)
 
         def done(report: Any) -> None:
-            self.queue_bar.set_choices(self.codebook, dataset_names(project))
-            self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
-            self.statusBar().showMessage(report.summary(), 15000)
+            if self.workspace.project is project:
+                self.workspace.notify(changes(Change.DATASETS))
+            self.status.showMessage(report.summary(), 15000)
             QMessageBox.information(
-                self, "Import finished", "\n\n".join([report.summary(), *report.details()])
+                self.window, "Import finished", "\n\n".join([report.summary(), *report.details()])
             )
             self.start_clustering()
 
@@ -105,67 +204,68 @@ class FileJobs:
             f"Importing {path.name}", job, done, self.task_failed, self.task_cancelled
         )
 
-    def _timed_backup(self) -> None:
+    def timed_backup(self) -> None:
         """Every few minutes of an open SQLite project: a rolling backup."""
-        if self.project is not None and not self.tasks.busy:
-            self.project.backup("timer")
+        if self.workspace.project is not None and not self.tasks.busy:
+            backup_project(self.workspace.project, "timer")
 
     def choose_backup(self) -> None:
         """File > Restore backup: put an earlier copy of the project file back."""
-        project = self.project
+        project = self.workspace.project
         if project is None or not project.is_sqlite:
             return
         location = project.location
         backups = project_backups(project)
         if not backups:
-            QMessageBox.information(self, "Restore backup", "This project has no backups yet.")
+            QMessageBox.information(
+                self.window, "Restore backup", "This project has no backups yet."
+            )
             return
         names = [b.name for b in backups]
         name, ok = QInputDialog.getItem(
-            self, "Restore backup", "Backup to restore (newest first):", names, 0, False
+            self.window, "Restore backup", "Backup to restore (newest first):", names, 0, False
         )
         if not ok:
             return
         self.close_project()
         safety = restore(location, backups[names.index(name)])
         self.open_project(location)
-        self.statusBar().showMessage(
+        self.status.showMessage(
             f"Restored {name}; the project as it was is kept as {safety.name if safety else '-'}",
             15000,
         )
 
     def choose_packages(self) -> None:
         """File > Merge packages: bring annotators' offline work back into this project."""
-        if self.project is None:
+        if self.workspace.project is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, "Merge packages", "", PROJECT_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Merge packages", "", PROJECT_FILTER)
         if paths:
             self.merge_packages([Path(p) for p in paths])
 
     def merge_packages(self, paths: list[Path]) -> None:
-        project = self.project
+        project = self.workspace.project
         if project is None:
             return
-        self.labeling.save_edits()
         summaries = []
         for path in paths:
             try:
                 summaries.append(merge(project, path).summary())
             except UserError as error:
-                report_error(self, error)
+                report_error(self.window, error)
                 break
         if summaries:
-            self.set_mode(self.queue_bar.current_mode(), start_at=self.labeling.current_post_id)
-            QMessageBox.information(self, "Merge finished", "\n\n".join(summaries))
+            self.workspace.notify(changes(MERGED))
+            QMessageBox.information(self.window, "Merge finished", "\n\n".join(summaries))
 
     def start_clustering(self) -> CancelToken | None:
         """Find copy-paste campaigns in the background (after every import)."""
-        project = self.project
+        project = self.workspace.project
         if project is None:
             return None
         running = self._clustering.get(id(project))
         if running is not None and not running.cancelled:
-            self.statusBar().showMessage("Still looking for posts with the same text…", 8000)
+            self.status.showMessage("Still looking for posts with the same text…", 8000)
             return running
 
         def job(cancel: CancelToken) -> Any:
@@ -173,34 +273,33 @@ class FileJobs:
 
         def done(count: Any) -> None:
             self._clustering.pop(id(project), None)
-            self.statusBar().showMessage(f"{count:,} groups of posts with the same text", 8000)
-            if self.project is project:
-                self.labeling.cluster_badge.forget()
-                self.labeling.show_current()
+            self.status.showMessage(f"{count:,} groups of posts with the same text", 8000)
+            if self.workspace.project is project:
+                self.workspace.notify(changes(Change.CLUSTERS))
             self.clustering_finished.emit()
 
         def failed(error: BaseException) -> None:
             self._clustering.pop(id(project), None)
             self.task_failed(error)
 
-        self.statusBar().showMessage("Looking for posts with the same text…")
+        self.status.showMessage("Looking for posts with the same text…")
         token = run_in_background(self, job, done, failed)
         self._clustering[id(project)] = token
         return token
 
     def choose_export(self) -> ExportDialog | None:
         """Set up the export in a window-modal dialog; its Export button starts it."""
-        project = self.project
-        if project is None or self.codebook is None:
+        project = self.workspace.project
+        if project is None or self.workspace.codebook is None:
             return None
         location = Path(project.location)
         from annotator.ui.project.export_dialog import ExportDialog
 
         dialog = ExportDialog(
-            self.codebook,
+            self.workspace.codebook,
             dataset_names(project),
             annotator_list(project),
-            self,
+            self.window,
             folder=location.parent if location.is_file() else None,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -210,10 +309,10 @@ class FileJobs:
 
     def start_export(self, path: Path, options: ExportOptions | None = None) -> CancelToken | None:
         """Run the export with a progress dialog; Cancel leaves no file behind."""
-        project = self.project
+        project = self.workspace.project
         if project is None:
             return None
-        self.labeling.save_edits()
+        self.workspace.closing.emit()  # typed text is in the project before it is read
         from annotator.services.exports.exporting import ExportOptions
 
         chosen = options or ExportOptions()
@@ -224,10 +323,12 @@ class FileJobs:
             return export_any(project, path, chosen, progress=progress, cancel=cancel)
 
         def done(result: Any) -> None:
-            self.statusBar().showMessage(result.summary(), 15000)
+            self.status.showMessage(result.summary(), 15000)
             if result.warnings:
                 QMessageBox.information(
-                    self, "Export finished", "\n\n".join([result.summary(), *result.warnings])
+                    self.window,
+                    "Export finished",
+                    "\n\n".join([result.summary(), *result.warnings]),
                 )
 
         return self.tasks.start(
@@ -236,7 +337,7 @@ class FileJobs:
 
     def task_failed(self, error: BaseException) -> None:
         """A background job's error, as a message naming what to fix."""
-        report_error(self, error)
+        report_error(self.window, error)
 
     def task_cancelled(self) -> None:
-        self.statusBar().showMessage("Cancelled; nothing was changed.", 8000)
+        self.status.showMessage("Cancelled; nothing was changed.", 8000)

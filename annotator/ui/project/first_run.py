@@ -1,36 +1,34 @@
-"""What the main window gains for a first run and for everyday labeling: the welcome page
-while no project is open, the Codebook and Guidelines docks, the tour and the About
-dialog, with their actions in the File, View and Help menus.
+"""The first-run and everyday parts around the work area: the welcome page while no
+project is open, the Codebook and Guidelines docks, the tour and the About dialog.
 
-Kept out of main_window.py so the window stays a composition of parts; the window calls
-``install_first_run(self)`` once and emits ``project_changed``.
+A controller with typed collaborators; it follows the workspace's ``changed`` signal
+(project opened or closed, codebook edited, post shown) and builds its actions as specs
+that the main window places in its menus by id.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
 
-from annotator.domain.codebook import Codebook
-from annotator.ui.actions import ActionSpec, build_actions
+from annotator.domain.changes import Change, Changes
+from annotator.ui.actions import ActionId, ActionSpec
 from annotator.ui.labeling.codebook_panel import CodebookPanel
 from annotator.ui.labeling.guidelines_panel import GuidelinesPanel
+from annotator.ui.labeling.label_panel import LabelPanel
 from annotator.ui.project.about_dialog import AboutDialog
+from annotator.ui.project.file_jobs import FileJobs
 from annotator.ui.project.tour import TourDialog
-from annotator.ui.project.welcome import WelcomePage, new_project_from_file, open_sample_project
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+from annotator.ui.project.welcome import WelcomePage
+from annotator.ui.settings import Preferences, WindowState
+from annotator.ui.tasks import TaskRunner
+from annotator.ui.workspace import Workspace
 
 #: Where the docks are kept between sessions (beside the window geometry).
 DOCK_STATE = "docks"
-
-
-def install_first_run(window: MainWindow) -> FirstRun:
-    return FirstRun(window)
 
 
 def _dock(title: str, name: str, panel: QWidget) -> QDockWidget:
@@ -48,25 +46,33 @@ def _dock(title: str, name: str, panel: QWidget) -> QDockWidget:
     return dock
 
 
-def _menu(window: MainWindow, title: str) -> QMenu:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text() == title:
-            return menu
-    raise LookupError(f"the main window has no menu {title!r}")
-
-
 class FirstRun(QObject):
-    """Switches between the welcome page and the workspace as projects open and close."""
+    """Switches between the welcome page and the work area as projects open and close."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        *,
+        window: QMainWindow,
+        work_area: QWidget,
+        workspace: Workspace,
+        preferences: Preferences,
+        window_state: WindowState,
+        file_jobs: FileJobs,
+        tasks: TaskRunner,
+        label_panel: LabelPanel,
+        actions: Callable[[], Mapping[str, QAction]],
+    ) -> None:
         super().__init__(window)
         self.window = window
-        self.welcome = WelcomePage(window.preferences)
-        self.workspace = window.takeCentralWidget()
+        self.workspace = workspace
+        self.window_state = window_state
+        self.tasks = tasks
+        self._actions = actions
+        self.welcome = WelcomePage(preferences)
+        self.work_area = work_area
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.workspace)
+        self.stack.addWidget(work_area)
         window.setCentralWidget(self.stack)
 
         self.codebook_panel = CodebookPanel()
@@ -81,78 +87,69 @@ class FirstRun(QObject):
         self.codebook_dock.setMinimumWidth(260)
         window.resizeDocks([self.codebook_dock], [330], Qt.Orientation.Horizontal)
         self.docks = (self.codebook_dock, self.guidelines_dock)
-        state = window.window_state.load(DOCK_STATE)
+        state = window_state.load(DOCK_STATE)
         if state is not None:
             window.restoreState(state)
         #: Which docks the person wants while a project is open (hidden on the welcome page).
         self.wanted = {dock: dock.isVisibleTo(window) for dock in self.docks}
 
-        self.actions = self._build_actions()
-        window.actions_by_id.update(self.actions)
-        self.dock_actions = {
-            self.codebook_dock: self.actions["view.codebook"],
-            self.guidelines_dock: self.actions["view.guidelines"],
-        }
-        for dock, action in self.dock_actions.items():
-            action.setCheckable(True)
-            dock.visibilityChanged.connect(lambda _v, d=dock, a=action: self._sync(d, a))
-
-        self.welcome.open_requested.connect(window.open_project)
-        self.welcome.sample_requested.connect(lambda: open_sample_project(window))
-        self.welcome.new_from_file_requested.connect(lambda: new_project_from_file(window))
-        self.welcome.choose_requested.connect(window.choose_project)
+        self.welcome.open_requested.connect(file_jobs.open_project)
+        self.welcome.sample_requested.connect(file_jobs.open_sample_project)
+        self.welcome.new_from_file_requested.connect(file_jobs.new_project_from_file)
+        self.welcome.choose_requested.connect(file_jobs.choose_project)
         self.welcome.tour_requested.connect(self.show_tour)
-        self.codebook_panel.codebook_edited.connect(self.codebook_edited)
+        self.codebook_panel.codebook_edited.connect(workspace.set_codebook)
         # While the Codebook panel shows the definitions, the label buttons need not.
         self.codebook_dock.visibilityChanged.connect(
-            lambda visible: window.labeling.label_panel.set_descriptions_visible(not visible)
+            lambda visible: label_panel.set_descriptions_visible(not visible)
         )
-        window.project_changed.connect(self.project_changed)
-        window.project_closing.connect(self.guidelines_panel.keep_edits)
-        window.labeling.changed.connect(self.follow_labeling)
+        workspace.changed.connect(self._on_changed)
+        workspace.closing.connect(self.guidelines_panel.keep_edits)
         window.installEventFilter(self)
+        self.dock_actions: dict[QDockWidget, QAction] = {}
+        self.actions: Mapping[str, QAction] = {}
         self.project_changed()
 
     # ----- actions --------------------------------------------------------------------------
 
-    def _build_actions(self) -> dict[str, QAction]:
-        window = self.window
-        specs = [
+    def action_specs(self) -> list[ActionSpec]:
+        return [
             ActionSpec(
-                "file.welcome",
+                ActionId.FILE_WELCOME,
                 "Close project and show &welcome screen",
                 QKeySequence.StandardKey.Close,
                 self.close_project,
             ),
             ActionSpec(
-                "view.codebook",
+                ActionId.VIEW_CODEBOOK,
                 "&Codebook: definitions and examples",
                 "Ctrl+Shift+B",
                 lambda: self.toggle_dock(self.codebook_dock),
+                checkable=True,
             ),
             ActionSpec(
-                "view.guidelines",
+                ActionId.VIEW_GUIDELINES,
                 "&Guidelines",
                 "Ctrl+Shift+G",
                 lambda: self.toggle_dock(self.guidelines_dock),
+                checkable=True,
             ),
-            ActionSpec("help.tour", "&Tour of the labeling keys", None, self.show_tour),
-            ActionSpec("help.about", "&About annotator", None, self.show_about),
+            ActionSpec(ActionId.HELP_TOUR, "&Tour of the labeling keys", None, self.show_tour),
+            ActionSpec(ActionId.HELP_ABOUT, "&About annotator", None, self.show_about),
         ]
-        actions = build_actions(window, specs)
-        actions["help.about"].setMenuRole(QAction.MenuRole.AboutRole)
-        # Beside Quit, as "Close" sits in most apps' File menus.
-        _menu(window, "&File").insertAction(
-            window.actions_by_id["file.quit"], actions["file.welcome"]
-        )
-        view_menu = _menu(window, "&View")
-        view_menu.addSeparator()
-        view_menu.addActions([actions["view.codebook"], actions["view.guidelines"]])
-        help_menu = _menu(window, "&Help")
-        help_menu.addAction(actions["help.tour"])
-        help_menu.addSeparator()
-        help_menu.addAction(actions["help.about"])
-        return actions
+
+    def attach(self, actions: Mapping[str, QAction]) -> None:
+        """Once the window has built the actions: keep the dock toggles in step."""
+        self.actions = actions
+        actions[ActionId.HELP_ABOUT].setMenuRole(QAction.MenuRole.AboutRole)
+        self.dock_actions = {
+            self.codebook_dock: actions[ActionId.VIEW_CODEBOOK],
+            self.guidelines_dock: actions[ActionId.VIEW_GUIDELINES],
+        }
+        for dock, action in self.dock_actions.items():
+            dock.visibilityChanged.connect(lambda _v, d=dock, a=action: self._sync(d, a))
+            self._sync(dock, action)
+        self.project_changed()
 
     def _sync(self, dock: QDockWidget, action: QAction) -> None:
         action.setChecked(dock.isVisibleTo(self.window))
@@ -168,13 +165,19 @@ class FirstRun(QObject):
         self.wanted[dock] = not in_view
         self._sync(dock, self.dock_actions[dock])
 
-    # ----- following the window -------------------------------------------------------------
+    # ----- following the workspace ----------------------------------------------------
+
+    def _on_changed(self, what: Changes) -> None:
+        if what.touches(Change.PROJECT):
+            self.project_changed()
+        elif what.touches(Change.CODEBOOK | Change.CURRENT_POST | Change.LABELS):
+            self.follow_labeling()
 
     def project_changed(self) -> None:
-        """Welcome page with no project; the workspace and the wanted docks with one."""
-        window, project = self.window, self.window.project
+        """Welcome page with no project; the work area and the wanted docks with one."""
+        window, project = self.window, self.workspace.project
         if project is None:
-            if self.stack.currentWidget() is self.workspace:
+            if self.stack.currentWidget() is self.work_area:
                 self.wanted = {dock: dock.isVisibleTo(window) for dock in self.docks}
             for dock in self.docks:
                 dock.hide()
@@ -182,56 +185,44 @@ class FirstRun(QObject):
             self.stack.setCurrentWidget(self.welcome)
             self.welcome.focus_first()
         else:
-            self.stack.setCurrentWidget(self.workspace)
+            self.stack.setCurrentWidget(self.work_area)
             for dock, wanted in self.wanted.items():
                 dock.setVisible(wanted)
             window.setFocus()
-        self.codebook_panel.set_context(project, window.codebook if project else None)
+        self.codebook_panel.set_context(project, self.workspace.codebook if project else None)
         self.guidelines_panel.set_context(project)
-        for action_id in ("file.welcome", "view.codebook", "view.guidelines"):
-            self.actions[action_id].setEnabled(project is not None)
+        for action_id in (ActionId.FILE_WELCOME, ActionId.VIEW_CODEBOOK, ActionId.VIEW_GUIDELINES):
+            action = self.actions.get(action_id)
+            if action is not None:
+                action.setEnabled(project is not None)
         self.follow_labeling()
 
     def follow_labeling(self) -> None:
         """Keep the codebook shown in step (label keys may change) and outline the label
         given to the post on screen."""
-        window = self.window
-        if window.project is not None and window.codebook != self.codebook_panel.codebook:
-            self.codebook_panel.set_context(window.project, window.codebook)
-        annotation = window.labeling.annotation
-        self.codebook_panel.show_current(annotation.label_key if annotation else None)
-
-    def codebook_edited(self, codebook: Codebook) -> None:
-        """A definition changed: the label actions' tips and the label buttons follow."""
-        window = self.window
-        window.codebook = codebook
-        window.rebuild_label_actions()
-        window.refresh_actions()  # enables the new label actions when a post is shown
-        window.labeling.label_panel.set_codebook(codebook)
-        if window.labeling.context is not None:
-            window.labeling.context.codebook = codebook
+        workspace = self.workspace
+        if workspace.project is not None and workspace.codebook != self.codebook_panel.codebook:
+            self.codebook_panel.set_context(workspace.project, workspace.codebook)
+        self.codebook_panel.show_current(workspace.current_label_key)
 
     # ----- commands ----------------------------------------------------------------------------
 
     def close_project(self) -> None:
         """File > Close project: save what is typed, close, show the welcome page."""
-        window = self.window
-        if window.project is None:
+        if self.workspace.project is None:
             return
-        if window.tasks.busy:
-            window.statusBar().showMessage("Wait for the import or export to finish.", 8000)
+        if self.tasks.busy:
+            self.window.statusBar().showMessage("Wait for the import or export to finish.", 8000)
             return
-        window.close_project()
-        window.refresh_actions()
+        self.workspace.close()
 
     def show_tour(self) -> TourDialog:
-        window = self.window
-        dialog = TourDialog(window.codebook, window.actions_by_id, window)
+        dialog = TourDialog(self.workspace.codebook, dict(self._actions()), self.window)
         dialog.open()
         return dialog
 
     def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self.window.project, self.window)
+        dialog = AboutDialog(self.workspace.project, self.window)
         dialog.open()
         return dialog
 
@@ -241,7 +232,7 @@ class FirstRun(QObject):
         if (
             watched is self.window
             and event.type() == QEvent.Type.Close
-            and self.window.project is not None
+            and self.workspace.project is not None
         ):
-            self.window.window_state.save(DOCK_STATE, self.window.saveState())
+            self.window_state.save(DOCK_STATE, self.window.saveState())
         return False

@@ -6,12 +6,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,16 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.domain.errors import CancelledError, UserError
-from annotator.domain.progress import CancelToken, ProgressCallback
+from annotator.domain.errors import CancelledError
+from annotator.domain.progress import CancelToken
 from annotator.resource_files import resource_path
-from annotator.services.project.projects import init_project
-from annotator.ui.errors import report_error
 from annotator.ui.settings import Preferences
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.project.import_dialog import ImportDialog
 
 SAMPLE_NAME = "sample.annotator"
 TAGLINE = "Label social-media posts as sponsored, disclosed or undisclosed, with evidence."
@@ -249,52 +242,3 @@ class WelcomePage(QWidget):
     def _activated(self, item: QListWidgetItem) -> None:
         if item.flags() & Qt.ItemFlag.ItemIsEnabled:
             self.open_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
-
-
-# ----- what the buttons do, on the main window ----------------------------------------------
-
-
-def open_sample_project(window: MainWindow) -> CancelToken | None:
-    """Open the sample project, building it first (in the background) if needed."""
-    target = sample_project_path()
-    if target.exists():
-        window.open_project(target)
-        return None
-
-    def job(progress: ProgressCallback, cancel: CancelToken) -> Path:
-        progress(0, 0, "Importing 381 sample posts and three annotators' labels…")
-        return build_sample_once(target, cancel)
-
-    def done(path: Any) -> None:
-        window.open_project(Path(path))
-
-    return window.tasks.start(
-        "Building the sample project", job, done, window.task_failed, window.task_cancelled
-    )
-
-
-def new_project_from_file(window: MainWindow) -> ImportDialog | None:
-    """Pick a dataset, name the project (beside the file by default), then import it."""
-    from annotator.ui.project.file_jobs import DATASET_FILTER, PROJECT_FILTER
-
-    dataset, _ = QFileDialog.getOpenFileName(
-        window, "New project from a file: choose the dataset", "", DATASET_FILTER
-    )
-    if not dataset:
-        return None
-    suggested = free_project_name(Path(dataset))
-    target, _ = QFileDialog.getSaveFileName(
-        window, "Save the new project as", str(suggested), PROJECT_FILTER
-    )
-    if not target:
-        return None
-    if not Path(target).suffix:
-        target += ".annotator"
-    try:
-        init_project(target).close()
-    except UserError as error:
-        report_error(window, error)
-        return None
-    if not window.open_project(target):
-        return None
-    return window.open_import_dialog(Path(dataset))

@@ -3,6 +3,8 @@ side by side; a label key decides the gold label, with a note, and history is ke
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -18,17 +20,23 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
+from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import AnnotationRecord, EvidenceSpan
 from annotator.domain.text_offsets import index_to_utf16
 from annotator.services.labeling.labeling_queue import LabelingQueue
 from annotator.services.project.project_settings import blind_mode
 from annotator.services.project.projects import Project
-from annotator.services.review.adjudication import annotations_of, gold_history, gold_of, set_gold
-from annotator.store.navigation import QueueMode
+from annotator.services.review.adjudication import (
+    SetGoldCommand,
+    annotations_of,
+    gold_history,
+    gold_of,
+)
 from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.errors import report_error
 from annotator.ui.labeling.post_panel import EVIDENCE_COLOUR
 from annotator.ui.review.review_figures import plain_label
+from annotator.ui.workspace import Workspace
 
 #: Typed in the note field, Delete stays text editing (the field takes the key first).
 REMOVE_SHORTCUT = "Delete"
@@ -86,6 +94,8 @@ class AdjudicationPanel(QWidget):
 
     def __init__(self, keys_scope: QWidget | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: Gold decisions go through the workspace's one undo history (set by the Review tab).
+        self.workspace: Workspace | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._keys_scope = keys_scope or self
         self.project: Project | None = None
@@ -202,7 +212,7 @@ class AdjudicationPanel(QWidget):
                 f"gold.{label.key}",
                 f"Gold: {label.display_name}",
                 label.shortcut or None,
-                lambda key=label.key: self.decide(key),
+                partial(self.decide, label.key),
                 auto_repeat=False,
             )
             for label in codebook.labels
@@ -289,8 +299,8 @@ class AdjudicationPanel(QWidget):
             fmt = QTextCharFormat()
             fmt.setBackground(EVIDENCE_COLOUR)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = fmt
             selections.append(selection)
         self.text.setExtraSelections(selections)
 
@@ -351,18 +361,26 @@ class AdjudicationPanel(QWidget):
             return
         if key is None and gold_of(project, post_id) is None:
             return
-        try:
-            set_gold(
-                project,
-                post_id=post_id,
-                label_key=key,
-                decided_by=lead,
-                notes=self.notes.toPlainText().strip() if key is not None else "",
-            )
-        except UserError as error:
-            report_error(self, error)
+        workspace = self.workspace
+        if workspace is None:
             return
-        decided = self._name(key) if key is not None else "removed"
-        self.status.setText(f"Gold of post {self._external_id}: {decided}")
-        self._show_gold(post_id)
-        self.decided.emit(post_id, key)
+        if key is not None and self.codebook.get(key) is None:
+            report_error(self, UserError(f"the label {key!r} is not in the codebook"))
+            return
+        what = f"gold ‘{self._name(key)}’" if key is not None else "removal of gold"
+        command = SetGoldCommand(
+            project,
+            post_id=post_id,
+            label_key=key,
+            decided_by=lead,
+            notes=self.notes.toPlainText().strip() if key is not None else "",
+            description=f"{what} on post {self._external_id}",
+        )
+
+        def decided() -> None:
+            shown = self._name(key) if key is not None else "removed"
+            self.status.setText(f"Gold of post {self._external_id}: {shown}")
+            self._show_gold(post_id)
+            self.decided.emit(post_id, key)
+
+        workspace.perform(command, source=self, then=decided)

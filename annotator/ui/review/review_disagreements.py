@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.progress import CancelToken
+from annotator.domain.queue_modes import QueueMode
 from annotator.services.labeling.browsing import browse_rows, count_rows
 from annotator.services.project.projects import Project
 from annotator.services.review.adjudication import annotations_of, gold_of
-from annotator.store.navigation import QueueMode
 from annotator.ui.browse.browse_model import TEXT_LIMIT, plain_tooltip, single_line
 from annotator.ui.browse.browse_panel import BrowseTableView
 from annotator.ui.review.review_figures import plain_label

@@ -24,11 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.project.projects import Project, codebook_of
-from annotator.services.review.adjudication import prefill_unanimous, unanimous_without_gold
+from annotator.services.review.adjudication import (
+    PrefillGoldCommand,
+    gold_of,
+    unanimous_without_gold,
+)
 from annotator.services.review.agreement_report import AgreementReport, agreement_report
 from annotator.ui.errors import report_error
 from annotator.ui.review.adjudication_panel import AdjudicationPanel
@@ -46,6 +51,7 @@ from annotator.ui.review.review_figures import (
     plain_label,
 )
 from annotator.ui.tasks import ShownLoader, TaskRunner
+from annotator.ui.workspace import Workspace
 
 AGREEMENT_PAGE, DISAGREEMENTS_PAGE = 0, 1
 
@@ -203,6 +209,41 @@ class ReviewPanel(QWidget):
         if project is not None and self.isVisible():
             self.refresh()
 
+    def bind(self, workspace: Workspace) -> None:
+        """Follow the workspace: its project and lead, labels and gold changed anywhere."""
+        self._workspace = workspace
+        self.adjudication.workspace = workspace
+        workspace.changed.connect(self._on_changed)
+        self._on_changed(Changes(Change.EVERYTHING))
+
+    def _on_changed(self, what: Changes) -> None:
+        workspace = self._workspace
+        if what.touches(Change.PROJECT | Change.ANNOTATOR | Change.CODEBOOK):
+            self.set_context(workspace.project, workspace.annotator)
+            return
+        if self.project is None:
+            return
+        if what.touches(Change.GOLD) and what.source is not self.adjudication:
+            self._gold_changed = True
+            self._follow_gold(what.post_ids)
+        if what.touches(Change.LABELS | Change.DATASETS):
+            self.refresh()
+
+    def _follow_gold(self, post_ids: frozenset[int]) -> None:
+        """Gold changed elsewhere (an undo): the list and the shown post follow."""
+        project, model = self.project, self.disagreements.model
+        assert project is not None
+        if not post_ids:
+            self.refresh()
+            return
+        for post_id in post_ids:
+            if model.row_of(post_id) is not None:
+                decision = gold_of(project, post_id)
+                model.set_gold(post_id, decision.label_key if decision else None)
+        self.disagreements.show_counts()
+        if self.adjudication.post_id in post_ids:
+            self.adjudication.show_post(self.adjudication.post_id)
+
     @property
     def computing(self) -> bool:
         return self.loader.busy
@@ -251,11 +292,15 @@ class ReviewPanel(QWidget):
             self.status.setText("Nothing pre-filled.")
             return
 
-        def job(_progress: ProgressCallback, _cancel: CancelToken) -> Any:
-            return prefill_unanimous(project, lead)
+        command = PrefillGoldCommand(project, lead)
 
-        def done(count: Any) -> None:
-            self._note = f"{count:,} unanimous posts got their shared label as gold."
+        def job(_progress: ProgressCallback, _cancel: CancelToken) -> Any:
+            command.do()  # one transaction: all the posts or none
+            return command
+
+        def done(_command: Any) -> None:
+            self._note = f"{command.count:,} unanimous posts got their shared label as gold."
+            self._workspace.record(command, source=self)
             self.refresh()
 
         self.tasks.start("Pre-filling gold labels", job, done, lambda e: report_error(self, e))

@@ -1,0 +1,207 @@
+"""The Project menu for the lead: blind mode, extra columns, label keys, assigning posts,
+renaming or merging annotators. Each action changes the project, then tells the
+workspace what changed; the panels reload themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QStatusBar, QWidget
+
+from annotator.domain.changes import Change, changes
+from annotator.domain.errors import UserError
+from annotator.domain.queue_modes import QueueMode
+from annotator.services.labeling.browsing import annotator_list, dataset_names, post_by_id
+from annotator.services.project.codebook_editing import set_label_shortcuts
+from annotator.services.project.project_settings import (
+    set_blind_mode,
+    set_shown_extra_columns,
+)
+from annotator.services.team.annotators import merge_annotators, rename_annotator
+from annotator.services.team.assignment import assign_posts, has_assignments
+from annotator.ui.actions import ActionId, ActionSpec
+from annotator.ui.errors import report_error
+from annotator.ui.project.assign_dialog import AssignDialog, AssignRequest
+from annotator.ui.project.label_keys_dialog import LabelKeysDialog
+from annotator.ui.settings import Preferences
+from annotator.ui.workspace import Workspace
+
+
+class ProjectMenu(QObject):
+    """The lead's project settings, over the workspace."""
+
+    def __init__(
+        self,
+        *,
+        window: QWidget,
+        workspace: Workspace,
+        preferences: Preferences,
+        status: QStatusBar,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workspace = workspace
+        self.preferences = preferences
+        self.status = status
+        self.actions: Mapping[str, QAction] = {}
+
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec(
+                ActionId.PROJECT_BLIND,
+                "&Blind mode: hide authors",
+                None,
+                self.toggle_blind,
+                checkable=True,
+            ),
+            ActionSpec(
+                ActionId.PROJECT_COLUMNS, "Extra &columns shown…", None, self.choose_columns
+            ),
+            ActionSpec(ActionId.PROJECT_KEYS, "Label &keys…", None, self.edit_label_keys),
+            ActionSpec(
+                ActionId.PROJECT_PEOPLE, "Rename or &merge annotators…", None, self.edit_annotators
+            ),
+            ActionSpec(ActionId.PROJECT_ASSIGN, "&Assign posts…", None, self.assign_posts_dialog),
+        ]
+
+    def attach(self, actions: Mapping[str, QAction]) -> None:
+        self.actions = actions
+
+    def toggle_blind(self) -> None:
+        project = self.workspace.project
+        if project is None:
+            return
+        set_blind_mode(project, self.actions[ActionId.PROJECT_BLIND].isChecked())
+        self.workspace.reload_settings()
+
+    def choose_columns(self) -> None:
+        project, post_id = self.workspace.project, self.workspace.current_post_id
+        if project is None or post_id is None:
+            return
+        post = post_by_id(project, post_id)
+        available = ", ".join(post.extra if post else ()) or "(this post has no extra columns)"
+        current = ", ".join(self.workspace.extra_columns)
+        text, ok = QInputDialog.getText(
+            self.window,
+            "Extra columns shown",
+            f"Columns to show with each post, separated by commas.\nAvailable: {available}",
+            text=current,
+        )
+        if ok:
+            columns = [c.strip() for c in text.split(",") if c.strip()]
+            set_shown_extra_columns(project, columns)
+            self.workspace.reload_settings()
+
+    def edit_label_keys(self) -> None:
+        """Let the lead change which key applies which label (stored in the codebook)."""
+        if self.workspace.project is None or self.workspace.codebook is None:
+            return
+        dialog = LabelKeysDialog(self.workspace.codebook, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_label_keys(dialog.shortcuts())
+
+    def apply_label_keys(self, shortcuts: dict[str, str]) -> None:
+        project = self.workspace.project
+        if project is None:
+            return
+        label_ids = {f"label.{key}" for key in shortcuts}
+        other_actions = {
+            action.shortcut().toString().casefold(): action.text().replace("&", "")
+            for action in self.window.actions()
+            if not action.shortcut().isEmpty() and action.objectName() not in label_ids
+        }
+        for shortcut in shortcuts.values():
+            taken = other_actions.get(shortcut.casefold())
+            if shortcut and taken:
+                report_error(self.window, UserError(f"the key {shortcut} already does “{taken}”"))
+                return
+        try:
+            codebook = set_label_shortcuts(project, shortcuts)
+        except UserError as error:
+            report_error(self.window, error)
+            return
+        self.workspace.set_codebook(codebook)
+
+    # ----- assigning posts (lead) -------------------------------------------------------------
+
+    def assign_posts_dialog(self) -> AssignDialog | None:
+        """Choose the team and how many annotators per post in a window-modal dialog."""
+        project = self.workspace.project
+        if project is None:
+            return None
+        known = annotator_list(project)
+        name = self.workspace.annotator
+        if name and name not in known:
+            known.append(name)
+        dialog = AssignDialog(known, dataset_names(project), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.assign(dialog.request()))
+        dialog.open()
+        return dialog
+
+    def assign(self, request: AssignRequest) -> None:
+        """Deal the posts without annotators; the current annotator then walks theirs."""
+        project = self.workspace.project
+        if project is None:
+            return
+        try:
+            report = assign_posts(
+                project,
+                request.annotators,
+                per_post=request.per_post,
+                overlap=request.overlap,
+                dataset=request.dataset,
+                seed=request.seed,
+            )
+        except UserError as error:
+            report_error(self.window, error)
+            return
+        text = report.summary()
+        if report.posts == 0:
+            text += "\n\nNo post was left without annotators, so nothing changed."
+        self.status.showMessage(report.summary(), 15000)
+        QMessageBox.information(self.window, "Posts assigned", text)
+        name = self.workspace.annotator
+        if name and has_assignments(project, name):
+            self.workspace.set_mode(QueueMode("assigned"))
+
+    def edit_annotators(self) -> None:
+        """Project > Rename or merge annotators: fix a misspelled name, or fold one
+        spelling into another person (labels move; the later label wins)."""
+        project = self.workspace.project
+        if project is None:
+            return
+        names = annotator_list(project)
+        if not names:
+            return
+        name, ok = QInputDialog.getItem(self.window, "Annotators", "Annotator:", names, 0, False)
+        if not ok:
+            return
+        new, ok = QInputDialog.getText(
+            self.window,
+            "Annotators",
+            f"New name for {name} (an existing annotator's name merges {name} into them):",
+            text=name,
+        )
+        new = new.strip()
+        if not ok or not new or new == name:
+            return
+        self.workspace.closing.emit()  # typed text lands under the old name first
+        try:
+            if new in names:
+                summary = merge_annotators(project, name, new).summary(name, new)
+            else:
+                rename_annotator(project, name, new)
+                summary = f"Renamed {name} to {new}."
+        except UserError as error:
+            report_error(self.window, error)
+            return
+        self.status.showMessage(summary, 15000)
+        if self.workspace.annotator == name:
+            self.preferences.annotator_name = new
+            self.workspace.set_annotator(new)
+        else:
+            self.workspace.notify(changes(Change.ANNOTATOR | Change.LABELS))
