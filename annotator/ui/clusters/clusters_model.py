@@ -52,7 +52,7 @@ class CampaignColumn:
 
     title: str
     tip: str
-    key: Callable[[CampaignSummary], object]
+    key: Callable[[CampaignSummary], float | str]
 
 
 COLUMNS: tuple[CampaignColumn, ...] = (
@@ -101,7 +101,7 @@ class CampaignTableModel(QAbstractTableModel):
         key = COLUMNS[column].key
         # The cluster id breaks ties, so equal rows keep a stable, biggest-first order.
         self._rows.sort(key=lambda s: s.id)
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)  # type: ignore[arg-type]
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # ----- QAbstractTableModel -------------------------------------------------------------
 
