@@ -7,7 +7,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator.domain.errors import UserError
@@ -20,7 +20,7 @@ def show_user_error(
 ) -> None:
     """A mistake the user can fix: the sentence, no traceback."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), parent=parent)
-    box.setTextFormat(_plain())
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
 
@@ -35,15 +35,9 @@ def show_bug(parent: QWidget | None, error: BaseException) -> None:
         "Please report this with the details below.",
         parent=parent,
     )
-    box.setTextFormat(_plain())
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDetailedText(details)
     box.exec()
-
-
-def _plain():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    return Qt.TextFormat.PlainText
 
 
 def report_error(parent: QWidget | None, error: BaseException) -> None:

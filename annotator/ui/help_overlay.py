@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMenu,
     QMenuBar,
     QTableWidget,
     QTableWidgetItem,
@@ -21,7 +22,7 @@ def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
     rows = []
     for menu_action in menu_bar.actions():
         menu = menu_action.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):  # typed QObject: QMenu is not in QtGui
             continue
         menu_name = menu_action.text().replace("&", "")
         for action in menu.actions():

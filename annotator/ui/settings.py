@@ -31,9 +31,9 @@ class Preferences:
     @property
     def recent_projects(self) -> list[str]:
         value = self._settings.value("preferences/recent_projects", [])
-        if isinstance(value, str):
+        if isinstance(value, str):  # QSettings gives a one-item list back as a string
             return [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def add_recent_project(self, location: str) -> None:
         recent = [location, *(p for p in self.recent_projects if p != location)][:MAX_RECENT]

@@ -14,6 +14,7 @@ from annotator.domain.records import BrowseRow
 from annotator.services.labeling.browsing import browse_rows, count_rows
 from annotator.services.project.projects import Project, codebook_of
 from annotator.ui.table_flags import read_only_flags
+from annotator.ui.table_headers import horizontal_header, is_column_header
 
 #: Rows asked of the database at a time.
 PAGE_SIZE = 200
@@ -46,6 +47,8 @@ COLUMNS: tuple[BrowseColumn, ...] = (
     BrowseColumn("My notes", "notes", "Your notes on the post"),
     BrowseColumn("Labels", None, "How many annotators have labeled the post (not sortable)"),
 )
+_TITLES = tuple(column.title for column in COLUMNS)
+_TIPS = tuple(column.tip for column in COLUMNS)
 ID_COLUMN, DATASET_COLUMN, AUTHOR_COLUMN, TIME_COLUMN = 0, 1, 2, 3
 TEXT_COLUMN, LABEL_COLUMN, NOTES_COLUMN, COUNT_COLUMN = 4, 5, 6, 7
 
@@ -262,18 +265,13 @@ class BrowseTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMNS[section].tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == COUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.InitialSortOrderRole:
-            # The first click sorts A to Z on every platform style.
-            return Qt.SortOrder.AscendingOrder.value
-        return None
+        if is_column_header(section, orientation, len(COLUMNS)):
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == COUNT_COLUMN:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            if role == Qt.ItemDataRole.InitialSortOrderRole:
+                # The first click sorts A to Z on every platform style.
+                return Qt.SortOrder.AscendingOrder.value
+        return horizontal_header(_TITLES, section, orientation, role, tooltips=_TIPS)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return read_only_flags(index)

@@ -13,6 +13,7 @@ from annotator.services.clusters.summaries import DISAGREEMENT, UNLABELED, Campa
 from annotator.ui.browse.browse_model import plain_tooltip, short_time, single_line
 from annotator.ui.review.review_chart import LABEL_COLOURS
 from annotator.ui.table_flags import read_only_flags
+from annotator.ui.table_headers import horizontal_header, is_column_header
 
 _Index = QModelIndex | QPersistentModelIndex
 #: How the two resolved "labels" that are not codebook labels are named and drawn.
@@ -52,7 +53,7 @@ class CampaignColumn:
 
     title: str
     tip: str
-    key: Callable[[CampaignSummary], object]
+    key: Callable[[CampaignSummary], float | str]
 
 
 COLUMNS: tuple[CampaignColumn, ...] = (
@@ -68,6 +69,8 @@ COLUMNS: tuple[CampaignColumn, ...] = (
     ),
     CampaignColumn("Text", "One of the posts; hover for more of it", lambda s: s.representative),
 )
+_TITLES = tuple(column.title for column in COLUMNS)
+_TIPS = tuple(column.tip for column in COLUMNS)
 SIZE_COLUMN, ACCOUNTS_COLUMN, FIRST_COLUMN, LAST_COLUMN, LABELS_COLUMN, TEXT_COLUMN = range(6)
 
 
@@ -101,7 +104,7 @@ class CampaignTableModel(QAbstractTableModel):
         key = COLUMNS[column].key
         # The cluster id breaks ties, so equal rows keep a stable, biggest-first order.
         self._rows.sort(key=lambda s: s.id)
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)  # type: ignore[arg-type]
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # ----- QAbstractTableModel -------------------------------------------------------------
 
@@ -169,18 +172,14 @@ class CampaignTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMNS[section].tip
-        if role == Qt.ItemDataRole.InitialSortOrderRole:
+        if role == Qt.ItemDataRole.InitialSortOrderRole and is_column_header(
+            section, orientation, len(COLUMNS)
+        ):
             # Counts sort biggest first on the first click; times and text A to Z.
             descending = section in (SIZE_COLUMN, ACCOUNTS_COLUMN)
             order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
             return order.value
-        return None
+        return horizontal_header(_TITLES, section, orientation, role, tooltips=_TIPS)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return read_only_flags(index)

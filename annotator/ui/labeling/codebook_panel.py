@@ -149,7 +149,8 @@ class CodebookPanel(QWidget):
             return
         self.codebook = codebook
         while self._cards_box.count():
-            widget = self._cards_box.takeAt(0).widget()
+            item = self._cards_box.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()

@@ -125,10 +125,11 @@ class GuidelinesPanel(QWidget):
         """Show the guidelines of ``project`` (None: nothing open); leaves any edit."""
         self.project = project
         self.text = guidelines(project) if project is not None else ""
-        self.render()
+        self.render_guidelines()
         self._show_page(self.VIEW)
 
-    def render(self) -> None:
+    def render_guidelines(self) -> None:
+        """Show the guidelines' Markdown (not named ``render``: that is QWidget's painter)."""
         text = self.text if self.text.strip() else EMPTY_TEXT
         self.browser.document().setMarkdown(text, MARKDOWN_FEATURES)
         tone_down_headings(self.browser.document())
@@ -164,7 +165,7 @@ class GuidelinesPanel(QWidget):
             report_error(self, error)
             return False
         self.text = text
-        self.render()
+        self.render_guidelines()
         self._show_page(self.VIEW)
         return True
 

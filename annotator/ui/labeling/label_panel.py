@@ -32,9 +32,9 @@ class SponsorEdit(QLineEdit):
     """Escape hands the keys back to labeling, as in the notes field."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and not (
-            self.completer() and self.completer().popup().isVisible()
-        ):
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if event.key() == Qt.Key.Key_Escape and not (popup is not None and popup.isVisible()):
             return_keys_to_window(self)
             return
         super().keyPressEvent(event)
@@ -96,7 +96,7 @@ class LabelPanel(QWidget):
         self._codebook = codebook
         while self._buttons_box.count():
             item = self._buttons_box.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 # Detach now: deleteLater alone leaves the old buttons painted until the
                 # event loop runs, on top of the new ones.

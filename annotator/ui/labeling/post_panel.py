@@ -176,8 +176,8 @@ class PostPanel(QWidget):
             if bold:
                 fmt.setFontWeight(700)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = fmt
             selections.append(selection)
         self.text.setExtraSelections(selections)
 

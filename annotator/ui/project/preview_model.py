@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from annotator.ui.table_headers import horizontal_header, is_column_header
+
 #: A cell longer than this is cut in the table; the full text is one role away.
 DISPLAY_LIMIT = 240
 #: Role holding a cell's text exactly as read (line breaks and all).
@@ -38,6 +40,8 @@ class PreviewTableModel(QAbstractTableModel):
         self._rows: list[list[str]] = []
         self._first_row = 1
         self._field_of: dict[str, list[str]] = {}
+        self._titles: list[str] = []
+        self._tooltips: list[str] = []
 
     # ----- filling -------------------------------------------------------------------------
 
@@ -49,6 +53,7 @@ class PreviewTableModel(QAbstractTableModel):
         self._rows = [(list(row) + [""] * width)[:width] for row in rows]
         self._first_row = first_row
         self._field_of = {}
+        self._name_columns()
         self.endResetModel()
 
     def clear(self) -> None:
@@ -63,6 +68,7 @@ class PreviewTableModel(QAbstractTableModel):
         if field_of == self._field_of:
             return
         self._field_of = field_of
+        self._name_columns()
         if self._columns:
             last = len(self._columns) - 1
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
@@ -72,6 +78,21 @@ class PreviewTableModel(QAbstractTableModel):
                     self.index(len(self._rows) - 1, last),
                     [Qt.ItemDataRole.BackgroundRole],
                 )
+
+    def _name_columns(self) -> None:
+        """Header titles and tool tips, kept until the table or the mapping changes."""
+        self._titles, self._tooltips = [], []
+        for column in self._columns:
+            fields = self._field_of.get(column, [])
+            short = ", ".join(_FIELD_NAMES.get(f, (f, f))[0] for f in fields)
+            # "author" mapped from "author" needs no arrow; bold and shading mark it.
+            mapped = short and short != column.casefold()
+            self._titles.append(f"{short} ← {column}" if mapped else column)
+            if fields:
+                names = " and ".join(_FIELD_NAMES.get(f, (f, f))[1] for f in fields)
+                self._tooltips.append(f"Column “{column}” is imported as the {names}.")
+            else:
+                self._tooltips.append(f"Column “{column}” is kept with each post as extra data.")
 
     # ----- reading -------------------------------------------------------------------------
 
@@ -115,24 +136,15 @@ class PreviewTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
                 return str(self._first_row + section)
             return None
-        if not 0 <= section < len(self._columns):
-            return None
-        column = self._columns[section]
-        fields = self._field_of.get(column, [])
-        if role == Qt.ItemDataRole.DisplayRole:
-            short = ", ".join(_FIELD_NAMES.get(f, (f, f))[0] for f in fields)
-            # "author" mapped from "author" needs no arrow; bold and shading mark it.
-            return f"{short} ← {column}" if short and short != column.casefold() else column
-        if role == Qt.ItemDataRole.FontRole and fields:
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and is_column_header(section, orientation, len(self._columns))
+            and self._columns[section] in self._field_of
+        ):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if fields:
-                names = " and ".join(_FIELD_NAMES.get(f, (f, f))[1] for f in fields)
-                return f"Column “{column}” is imported as the {names}."
-            return f"Column “{column}” is kept with each post as extra data."
-        return None
+        return horizontal_header(self._titles, section, orientation, role, tooltips=self._tooltips)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

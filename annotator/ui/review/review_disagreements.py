@@ -34,6 +34,7 @@ from annotator.ui.browse.browse_model import TEXT_LIMIT, plain_tooltip, single_l
 from annotator.ui.browse.browse_panel import BrowseTableView
 from annotator.ui.review.review_figures import plain_label
 from annotator.ui.table_flags import read_only_flags
+from annotator.ui.table_headers import horizontal_header
 
 #: At most this many disagreements are listed (the count says how many there are).
 MAX_ROWS = 5000
@@ -192,17 +193,8 @@ class DisagreementTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if section == 0:
-                return "ID"
-            if section == 1:
-                return "Text"
-            if section == self.gold_column:
-                return "Gold"
-            return self._annotators[section - 2]
-        return None
+        titles = ("ID", "Text", *self._annotators, "Gold")
+        return horizontal_header(titles, section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return read_only_flags(index)
