@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.services.project.projects import Project
-from annotator.store.engine import database_engine
+from annotator.services.project.projects import Project, database_engine_name
 from annotator.ui.project.welcome import TAGLINE, app_icon
 
 #: The licence declared in pyproject.toml (tests/ui/test_codebook_panel.py keeps them
@@ -47,7 +46,7 @@ def about_rows(project: Project | None) -> list[tuple[str, str]]:
         rows.append(("Project file", str(Path(project.location).resolve())))
     else:
         rows.append(("Database URL", project.location))  # stored without the password
-    rows.append(("Database engine", database_engine(project)))
+    rows.append(("Database engine", database_engine_name(project)))
     return rows
 
 
