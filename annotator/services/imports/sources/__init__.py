@@ -7,7 +7,8 @@ later error can name the exact place.
 
 from __future__ import annotations
 
+from annotator.services.imports.formats import FORMATS
 from annotator.services.imports.sources.base import SourceChunk, SourceTable, cell_text
-from annotator.services.imports.sources.opening import FORMATS, detect_format, open_source
+from annotator.services.imports.sources.opening import detect_format, open_source
 
 __all__ = ["FORMATS", "SourceChunk", "SourceTable", "cell_text", "detect_format", "open_source"]

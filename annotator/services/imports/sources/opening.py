@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.domain.errors import UserError
+from annotator.services.imports.formats import FORMATS
 from annotator.services.imports.sources.base import SourceTable
 from annotator.services.imports.sources.delimited import DelimitedSource
 from annotator.services.imports.sources.json_records import JsonSource
 from annotator.services.imports.sources.parquet import ParquetSource
 from annotator.services.imports.sources.spreadsheet import SpreadsheetSource
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx", "parquet")
 _SUFFIXES = {
     ".csv": "csv",
     ".txt": "csv",

@@ -1,0 +1,53 @@
+"""``clusters``: groups of posts with the same or nearly the same text (campaigns)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from contextlib import closing
+
+from annotator.cli.parsing import Subparsers
+from annotator.cli.progress import terminal_progress
+from annotator.domain.errors import UserError
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    clusters = subparsers.add_parser(
+        "clusters", help="groups of posts with the same or nearly the same text (campaigns)"
+    )
+    clusters.add_argument("project", metavar="PROJECT")
+    clusters.add_argument("--min-size", type=int, default=2, metavar="N", help="smallest group")
+    clusters.add_argument(
+        "--threshold",
+        type=float,
+        metavar="J",
+        help="near-duplicate similarity, above 0 and at most 1 (default: the project's, "
+        "set in the Campaigns tab, else 0.7)",
+    )
+    clusters.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    clusters.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.clusters.clustering import find_clusters, list_clusters
+    from annotator.services.project.projects import open_project
+
+    if args.threshold is not None and not 0 < args.threshold <= 1:
+        raise UserError("--threshold must be above 0 and at most 1, such as 0.7")
+    with (
+        closing(open_project(args.project)) as project,
+        terminal_progress("Finding campaigns") as progress,
+    ):
+        find_clusters(project, threshold=args.threshold, progress=progress)
+        found = list_clusters(project, min_size=args.min_size)
+    if args.json:
+        print(json.dumps([c.to_json() for c in found], indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(found):,} groups of {args.min_size} or more posts with the same text")
+    for cluster in found:
+        first_line = " ".join(cluster.representative.split())[:90]
+        print(
+            f"  #{cluster.id:<5} {cluster.size:>6,} posts  {cluster.authors:>5,} accounts  "
+            f"{cluster.first or '?'} .. {cluster.last or '?'}  {first_line}"
+        )
+    return 0

@@ -1,0 +1,128 @@
+"""``import`` and ``import-labels``: bring posts and other tools' labels into a project."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import closing
+from pathlib import Path
+
+from annotator.cli.parsing import Subparsers
+from annotator.cli.progress import terminal_progress
+from annotator.domain.errors import UserError
+from annotator.domain.records import LabelImportReport
+from annotator.services.imports.formats import FORMATS
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    """Add ``import`` and ``import-labels``, in the order ``--help`` lists them."""
+    imp = subparsers.add_parser(
+        "import", help="import a dataset file (CSV, TSV, JSON Lines, JSON, XLSX, Parquet)"
+    )
+    imp.add_argument("project", metavar="PROJECT")
+    imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("--dataset", metavar="NAME", help="dataset name (default: the file name)")
+    imp.add_argument(
+        "--format", dest="fmt", choices=FORMATS, help="read FILE as this format, not by suffix"
+    )
+    imp.add_argument("--sheet", metavar="NAME", help="xlsx: the sheet to read (default: first)")
+    imp.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="xlsx: the sheet row holding the column names (default: found automatically)",
+    )
+    for field, flag in (
+        ("text", "--text-col"),
+        ("id", "--id-col"),
+        ("author", "--author-col"),
+        ("time", "--time-col"),
+        ("platform", "--platform-col"),
+        ("url", "--url-col"),
+    ):
+        imp.add_argument(flag, metavar="C", help=f"the column holding the post {field}")
+    imp.add_argument(
+        "--no-clusters",
+        action="store_true",
+        help="skip looking for copy-paste campaigns afterwards (run 'annotator clusters' later)",
+    )
+    imp.set_defaults(handler=run_import)
+
+    labels = subparsers.add_parser(
+        "import-labels",
+        help="import labels: long format (post_id, annotator, label[, notes, sponsor]), "
+        "a Label Studio JSON export or doccano JSONL",
+    )
+    labels.add_argument("project", metavar="PROJECT")
+    labels.add_argument("file", metavar="FILE", type=Path)
+    labels.add_argument("--dataset", metavar="NAME", help="match post ids in this dataset only")
+    labels.add_argument(
+        "--from",
+        dest="source",
+        choices=["table", "label-studio", "doccano"],
+        default="table",
+        help="what FILE is: a long-format table (default), Label Studio JSON, doccano JSONL",
+    )
+    labels.add_argument("--annotator", metavar="NAME", help="doccano: whose labels these are")
+    labels.set_defaults(handler=run_import_labels)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from annotator.services.clusters.clustering import find_clusters
+    from annotator.services.imports.importing import ImportOptions, import_dataset
+    from annotator.services.project.projects import open_project
+
+    with (
+        closing(open_project(args.project)) as project,
+        terminal_progress(f"Importing {args.file.name}") as progress,
+    ):
+        report = import_dataset(
+            project,
+            args.file,
+            progress=progress,
+            options=ImportOptions(
+                dataset=args.dataset,
+                text_col=args.text_col,
+                id_col=args.id_col,
+                author_col=args.author_col,
+                time_col=args.time_col,
+                platform_col=args.platform_col,
+                url_col=args.url_col,
+                fmt=args.fmt,
+                sheet=args.sheet,
+                header_row=args.header_row,
+            ),
+        )
+    print(report.summary())
+    for line in report.details():
+        print(line)
+    mapping = ", ".join(f"{field}={column}" for field, column in report.column_mapping.items())
+    print(f"Columns used: {mapping}.")
+    if not args.no_clusters:  # as the app does after every import
+        with (
+            closing(open_project(args.project)) as project,
+            terminal_progress("Finding campaigns") as progress,
+        ):
+            groups = find_clusters(project, progress=progress)
+        print(f"{groups:,} groups of posts with the same text (annotator clusters lists them).")
+    return 0
+
+
+def run_import_labels(args: argparse.Namespace) -> int:
+    from annotator.services.imports.label_import import import_labels
+    from annotator.services.interop import import_doccano, import_label_studio
+    from annotator.services.project.projects import open_project
+
+    report: LabelImportReport
+    with closing(open_project(args.project)) as project:
+        if args.source == "label-studio":
+            report = import_label_studio(project, args.file, dataset=args.dataset)
+        elif args.source == "doccano":
+            if not args.annotator:
+                raise UserError("doccano files do not say who labeled: add --annotator NAME")
+            report = import_doccano(
+                project, args.file, annotator=args.annotator, dataset=args.dataset
+            )
+        else:
+            report = import_labels(project, args.file, dataset=args.dataset)
+    print(report.summary())
+    return 0

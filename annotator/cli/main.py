@@ -1,0 +1,81 @@
+"""The command line's parser and dispatcher: each command lives in its own module.
+
+Building the parser imports only argparse and the command modules; a command's handler
+imports the services (and so pandas, pyarrow, SQLAlchemy) when it runs, which keeps
+``annotator --version`` and ``--help`` fast. Errors the user can fix go to stderr as one
+sentence with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.cli import clusters, exporting, gui, importing, project, stats, team
+from annotator.cli.gui import GuiLauncher, SelfTestLauncher
+from annotator.cli.parsing import Handler, Subparsers
+from annotator.domain.errors import UserError
+
+EXIT_USER_ERROR = 2
+#: Each command module's ``add_parser``, in the order ``annotator --help`` lists the commands.
+_ADD_PARSERS = (
+    project.add_parser,
+    importing.add_parser,
+    team.add_parser,
+    clusters.add_parser,
+    exporting.add_parser,
+    stats.add_parser,
+    gui.add_parser,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes the same way as every other user error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message} (see 'annotator {self.prog.split()[-1]} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; each module adds its commands and their handlers."""
+    parser = _Parser(
+        prog="annotator",
+        description="Label social-media posts as not sponsored, sponsored and disclosed, "
+        "or sponsored but undisclosed. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    commands: Subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser
+    )
+    for add_parser in _ADD_PARSERS:
+        add_parser(commands)
+    return parser
+
+
+def run_cli(
+    argv: Sequence[str],
+    *,
+    launch_gui: GuiLauncher,
+    self_test: SelfTestLauncher | None = None,
+) -> int:
+    """Run one command; user errors become one line on stderr and exit code 2."""
+    try:
+        args = build_parser().parse_args(list(argv))
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:  # no command, `gui` or `self-test`: they need the window
+            return gui.run(args, launch_gui=launch_gui, self_test=self_test)
+        return handler(args)
+    except UserError as error:
+        print(f"annotator: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`annotator clusters ... | head`): stop quietly.
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - open until the exit
+        return 0
+    except KeyboardInterrupt:
+        print("annotator: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        return 130
