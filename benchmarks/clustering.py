@@ -1,4 +1,4 @@
-"""Finding campaigns in 1,000,000 tweet-like posts: time and peak memory.
+"""Finding clusters in 1,000,000 tweet-like posts: time and peak memory.
 
     python benchmarks/clustering.py [--posts 1000000]
 
@@ -97,7 +97,7 @@ def main() -> None:
         measure_exact(args.measure_exact)
         return
     with tempfile.TemporaryDirectory() as name:
-        path = Path(name) / "campaigns.annotator"
+        path = Path(name) / "clusters.annotator"
         build(path, args.posts)
         print(f"{args.posts:,} posts")
         for flag in ("--measure-exact", "--measure"):

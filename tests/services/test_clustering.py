@@ -1,4 +1,4 @@
-"""Campaign clusters on generated data: copied talking points among organic noise."""
+"""Clusters on generated data: copied talking points among organic noise."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ WORDS = [
 ]
 
 
-def _campaign_file(tmp_path: Path, seed: int = 7) -> tuple[Path, dict[str, int]]:
+def _cluster_file(tmp_path: Path, seed: int = 7) -> tuple[Path, dict[str, int]]:
     rng = random.Random(seed)
     rows, truth = [], {}
     for script_number, script in enumerate(SCRIPTS):
@@ -56,7 +56,7 @@ def _campaign_file(tmp_path: Path, seed: int = 7) -> tuple[Path, dict[str, int]]
         rows.append((f"o{organic}", text, f"person{organic}"))
     rng.shuffle(rows)
     body = "".join(f'{i},"{t.replace(chr(34), chr(34) * 2)}",{a}\n' for i, t, a in rows)
-    return write_csv(tmp_path / "campaign.csv", "id,text,author\n" + body), truth
+    return write_csv(tmp_path / "clusters.csv", "id,text,author\n" + body), truth
 
 
 def test_normalise_ignores_case_links_mentions_and_emoji_variants() -> None:
@@ -65,10 +65,10 @@ def test_normalise_ignores_case_links_mentions_and_emoji_variants() -> None:
     )
 
 
-def test_campaigns_are_found_with_high_precision_and_recall(
+def test_clusters_are_found_with_high_precision_and_recall(
     project: Project, tmp_path: Path
 ) -> None:
-    path, truth = _campaign_file(tmp_path)
+    path, truth = _cluster_file(tmp_path)
     import_dataset(project, path)
     assert find_clusters(project) >= 3
     clusters = list_clusters(project)
@@ -91,7 +91,7 @@ def test_campaigns_are_found_with_high_precision_and_recall(
 
 
 def test_cluster_of_a_post_and_recomputing(project: Project, tmp_path: Path) -> None:
-    path, _ = _campaign_file(tmp_path)
+    path, _ = _cluster_file(tmp_path)
     import_dataset(project, path)
     first = find_clusters(project)
     again = find_clusters(project)
@@ -133,7 +133,7 @@ def test_the_projects_similarity_is_kept_and_used(project: Project, tmp_path: Pa
     from annotator.domain.errors import UserError
     from annotator.services.project.project_settings import cluster_threshold, set_cluster_threshold
 
-    path, _ = _campaign_file(tmp_path)
+    path, _ = _cluster_file(tmp_path)
     import_dataset(project, path)
     assert cluster_threshold(project) == 0.7
     find_clusters(project)

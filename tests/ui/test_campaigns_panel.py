@@ -19,7 +19,7 @@ from annotator.ui.clusters.clusters_model import ACCOUNTS_COLUMN, SIZE_COLUMN, C
 from annotator.ui.clusters.clusters_panel import EMPTY_PAGE, LIST_PAGE, CampaignsPanel
 from annotator.ui.main_window import CLUSTERS_TAB, LABEL_TAB, MainWindow
 from tests.conftest import write_csv
-from tests.services.test_campaigns import CAMPAIGN_CSV, build_campaign_project, post_ids
+from tests.services.test_cluster_summaries import CLUSTER_CSV, build_cluster_project, post_ids
 from tests.ui.keys import external_id, go_to, press
 
 pytestmark = pytest.mark.gui
@@ -30,7 +30,7 @@ UNDISCLOSED = "sponsored_undisclosed"
 
 @pytest.fixture
 def window(project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> MainWindow:
-    build_campaign_project(project, tmp_path)
+    build_cluster_project(project, tmp_path)
     location = project.location
     project.close()
     made: MainWindow = make_window(location)
@@ -215,7 +215,7 @@ def test_double_click_opens_the_dialog_and_open_shows_the_post(
 def test_no_clusters_says_so_and_find_campaigns_runs_the_search(
     qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]
 ) -> None:
-    import_dataset(project, write_csv(tmp_path / "campaigns.csv", CAMPAIGN_CSV))
+    import_dataset(project, write_csv(tmp_path / "campaigns.csv", CLUSTER_CSV))
     location = project.location
     project.close()
     window = make_window(location)
@@ -233,7 +233,7 @@ def test_no_clusters_says_so_and_find_campaigns_runs_the_search(
 def test_a_second_find_while_one_runs_waits_for_it(
     qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]
 ) -> None:
-    import_dataset(project, write_csv(tmp_path / "campaigns.csv", CAMPAIGN_CSV))
+    import_dataset(project, write_csv(tmp_path / "campaigns.csv", CLUSTER_CSV))
     location = project.location
     project.close()
     window = make_window(location)

@@ -1,4 +1,4 @@
-"""Finding copy-paste campaigns: posts with the same text, and near-duplicates.
+"""Finding clusters: groups of near-duplicate posts, exact copies included.
 
 Exact copies are grouped by their normalised text (``domain.text_similarity``); one post
 of each group then gets a MinHash signature over character 5-grams (datasketch), and
@@ -28,7 +28,7 @@ from annotator.store.tables import Cluster, ClusterMember, Post
 
 NUM_PERM = 64
 BATCH = 10_000
-#: Texts shorter than this (in normalised characters) are too generic to call a campaign.
+#: Texts shorter than this (in normalised characters) are too generic to cluster.
 MIN_CHARS = 20
 #: Odd 64-bit multipliers that fold one LSH band's rows into a single bucket key; one per
 #: permutation, as a threshold of 1.0 puts all of them in a single band. Fixed seed, so
@@ -38,7 +38,7 @@ _BAND_MIX = (np.random.default_rng(20261128).integers(0, 2**62, NUM_PERM, dtype=
 
 @dataclass
 class ClusterRecord:
-    """One campaign-like group of posts."""
+    """One cluster: posts with the same or nearly the same text."""
 
     id: int
     size: int
@@ -169,7 +169,7 @@ def _components(count: int, pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.nd
 
 
 #: First and last times come from ISO dates only: text order is time order for them, not
-#: for "Sun May 02 ..." and the like (the Campaigns timeline counts those apart).
+#: for "Sun May 02 ..." and the like (the cluster timeline counts those apart).
 _ISO = " AND p.created_at LIKE '____-__-__%'"
 
 
@@ -234,7 +234,7 @@ def find_clusters(
 ) -> int:
     """Group the project's posts and store the groups of two or more; returns how many.
 
-    Without ``threshold``, the project's own similarity (Campaigns tab) is used."""
+    Without ``threshold``, the project's own similarity (``cluster_threshold``) is used."""
     threshold = check_cluster_threshold(
         cluster_threshold(project) if threshold is None else threshold
     )

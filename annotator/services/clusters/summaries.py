@@ -1,4 +1,4 @@
-"""What the Campaigns tab shows: each stored cluster with its spread and label shares, and
+"""What the app shows of clusters: each stored cluster with its spread and label shares, and
 one cluster's posts over time.
 
 Everything is counted in SQL, grouped per cluster or per time bucket, so a project with a
@@ -50,7 +50,7 @@ def _sqlite_bucket(when: Any, unit: Unit) -> Any:
 
 
 @dataclass(frozen=True)
-class CampaignSummary:
+class ClusterSummary:
     """One cluster as the list shows it."""
 
     id: int
@@ -140,9 +140,9 @@ def _resolved_members(*extra: Any) -> Any:
     return statement
 
 
-def campaign_summaries(
+def cluster_summaries(
     project: Project, *, min_size: int = 2, sort: Sort = "size"
-) -> list[CampaignSummary]:
+) -> list[ClusterSummary]:
     """Every cluster of at least ``min_size`` posts, biggest (or most accounts) first."""
     size, authors = col(Cluster.size), col(Cluster.authors)
     order = (size.desc(), authors.desc()) if sort == "size" else (authors.desc(), size.desc())
@@ -173,7 +173,7 @@ def campaign_summaries(
         ):
             counts.setdefault(int(cluster_id), Counter())[str(label)] = int(count)
     return [
-        CampaignSummary(
+        ClusterSummary(
             id=int(cluster_id),
             size=int(cluster_size),
             authors=int(cluster_authors),
@@ -316,3 +316,8 @@ def python_timeline(project: Project, cluster_id: int, unit: Unit | None = None)
             per_label = counts.setdefault(bucket_start(moment, unit), {})
             per_label[label] = per_label.get(label, 0) + count
     return Timeline(cluster_id, unit, _fill(counts, unit), undated)
+
+
+# Old names, used by ui/ until it is switched; remove them then.
+CampaignSummary = ClusterSummary
+campaign_summaries = cluster_summaries

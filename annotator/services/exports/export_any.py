@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
+from annotator.services.atomic_files import atomic_write, temporary_path_for
 from annotator.services.exports.exporting import ExportOptions, ExportResult, export_data
 from annotator.services.interop import export_doccano, export_label_studio, label_studio_config
 from annotator.services.project.projects import Project, codebook_of
@@ -48,13 +46,8 @@ def export_any(
     """Run the export ``options.what`` names; a cancelled one leaves no file behind."""
     if options.what not in TOOL_KINDS:
         return export_data(project, out, options, progress=progress, cancel=cancel)
-    if not out.parent.is_dir():
-        raise UserError(f"{out}: the folder {out.parent} does not exist")
-    progress(0, 0, f"Writing {out.name}")
-    handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix, dir=out.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    with temporary_path_for(out) as temporary:
+        progress(0, 0, f"Writing {out.name}")
         if options.what == "label-studio":
             rows = export_label_studio(project, temporary, dataset=options.dataset)
         else:
@@ -62,14 +55,11 @@ def export_any(
                 project, temporary, dataset=options.dataset, annotator=options.annotator
             )
         (cancel or CancelToken()).raise_if_cancelled()
-        temporary.replace(out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     files = [out]
     if options.what == "label-studio":
         config = label_config_path(out)
-        config.write_text(label_studio_config(codebook_of(project)), encoding="utf-8")
+        with atomic_write(config) as handle:
+            handle.write(label_studio_config(codebook_of(project)))
         files.append(config)
     progress(1, 1, f"Wrote {out.name}")
     return ToolExportResult(files, rows, options.what)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
+from annotator.services.atomic_files import atomic_write, temporary_path_for
 from annotator.services.exports.export_frames import SPLITS, ChunkSource, Filters, count_posts
 from annotator.services.exports.export_tables import arrow_ready, post_tables
 from annotator.services.exports.export_workbook import EXCEL_MAX_ROWS, WorkbookWriter
@@ -162,9 +162,10 @@ def export_data(
     _check(project, out, options, codebook)
     filters = Filters(options.dataset, options.label, options.annotator)
     targets = _targets(out, options)
-    temporaries: list[tuple[Path, Path]] = []
     result = ExportResult(files=[], rows=0, columns=[])
-    try:
+    # Each file is written to a temporary beside its target; they all replace their targets
+    # when the block ends, and none does when it raises (a cancel included).
+    with ExitStack() as temporaries:
         with project.session() as session:
             source = ChunkSource(session, codebook, filters, options.what, options.split,
                                  options.seed)  # fmt: skip
@@ -173,13 +174,9 @@ def export_data(
             total = count_posts(session, filters)
             writers: dict[str | None, FrameWriter | WorkbookWriter] = {}
             for target, split in targets:
-                handle, name = tempfile.mkstemp(
-                    prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
-                )
-                os.close(handle)
-                temporaries.append((Path(name), target))
+                temporary = temporaries.enter_context(temporary_path_for(target))
                 written = columns if split is None else [c for c in columns if c != "split"]
-                writers[split] = _writer(Path(name), written, options, codebook, project)
+                writers[split] = _writer(temporary, written, options, codebook, project)
             done = 0
             frames: Iterator[Any] = (
                 post_tables(source)
@@ -210,13 +207,7 @@ def export_data(
                 if isinstance(writer, WorkbookWriter):
                     result.warnings += writer.warnings
         cancel.raise_if_cancelled()
-        for temporary, target in temporaries:
-            temporary.replace(target)
-            result.files.append(target)
-    except BaseException:
-        for temporary, _ in temporaries:
-            temporary.unlink(missing_ok=True)
-        raise
+    result.files = [target for target, _ in targets]
     if options.split is not None and out.suffix.lower() != ".xlsx":
         result.columns = [c for c in result.columns if c != "split"]
     if options.manifest:
@@ -287,5 +278,6 @@ def write_manifest(
         "warnings": result.warnings,
     }
     path = out.with_name(out.name + ".manifest.json")
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with atomic_write(path) as handle:
+        handle.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return path

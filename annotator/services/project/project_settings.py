@@ -94,7 +94,7 @@ def project_id(project: Project) -> str:
 
 
 def cluster_threshold(project: Project) -> float:
-    """The similarity the project's campaign search uses (its own, else the default)."""
+    """The similarity the project's cluster search uses (its own, else the default)."""
     value = _get(project, CLUSTER_THRESHOLD)
     return float(value) if value else DEFAULT_CLUSTER_THRESHOLD
 
@@ -106,5 +106,5 @@ def check_cluster_threshold(value: float) -> float:
 
 
 def set_cluster_threshold(project: Project, value: float) -> None:
-    """Store the similarity for this project's next campaign searches."""
+    """Store the similarity for this project's next cluster searches."""
     _set(project, CLUSTER_THRESHOLD, repr(check_cluster_threshold(value)))

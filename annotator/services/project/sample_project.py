@@ -1,7 +1,7 @@
 """The sample project that ships with the app: 381 posts and three annotators' labels.
 
 The welcome screen's "Open the sample project", ``make run`` and the bundle's smoke
-test all build it the same way, campaigns found, from the CSV files under ``datasets/`` (inside the
+test all build it the same way, clusters found, from the CSV files under ``datasets/`` (inside the
 package as ``annotator/resources/samples`` once installed).
 """
 
@@ -31,7 +31,7 @@ def build_sample_project(target: str | Path, *, with_labels: bool = True) -> Pro
         import_dataset(project, sample_file(SAMPLE_POSTS), ImportOptions(dataset="sample"))
         if with_labels:
             import_labels(project, sample_file(SAMPLE_LABELS))
-        find_clusters(project)  # as the app does after an import: its campaigns show
+        find_clusters(project)  # as the app does after an import: its clusters show
     except BaseException:
         project.close()
         raise

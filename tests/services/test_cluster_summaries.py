@@ -1,4 +1,4 @@
-"""Campaigns tab figures on a small generated project: label shares, sorting, timelines."""
+"""Cluster figures on a small generated project: label shares, sorting, timelines."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from annotator.services.clusters.summaries import (
     DISAGREEMENT,
     UNLABELED,
     bucket_start,
-    campaign_summaries,
+    cluster_summaries,
     cluster_timeline,
     parse_time,
     python_timeline,
@@ -32,9 +32,9 @@ from tests.conftest import write_csv
 ALPHA = "Harbour bridge tolls will cost every family in this town two thousand dollars a year"
 BETA = "Councillor Okafor voted to close the library branch on Elm Street. Call her office today"
 GAMMA = "Free tickets to the river festival for anyone who shares this post before Friday noon"
-#: Three campaigns: alpha (6 posts, 2 accounts, an afternoon), beta (4 posts, 4 accounts,
+#: Three clusters: alpha (6 posts, 2 accounts, an afternoon), beta (4 posts, 4 accounts,
 #: three weeks) and gamma (3 posts, 3 accounts, half a year); three organic posts.
-CAMPAIGN_CSV = (
+CLUSTER_CSV = (
     "id,text,author,created_at\n"
     f"a1,{ALPHA},acc1,2021-05-02T10:05:00Z\n"
     f"a2,{ALPHA}!,acc2,2021-05-02T10:40:00Z\n"
@@ -80,9 +80,9 @@ def post_ids(project: Project) -> dict[str, int]:
             return found
 
 
-def build_campaign_project(project: Project, folder: Path) -> dict[str, int]:
-    """Import, label, adjudicate and cluster the campaign posts; external id -> post id."""
-    import_dataset(project, write_csv(folder / "campaigns.csv", CAMPAIGN_CSV))
+def build_cluster_project(project: Project, folder: Path) -> dict[str, int]:
+    """Import, label, adjudicate and cluster the clustered posts; external id -> post id."""
+    import_dataset(project, write_csv(folder / "clusters.csv", CLUSTER_CSV))
     ids = post_ids(project)
     for external, given in LABELS.items():
         for annotator, key in given.items():
@@ -97,11 +97,11 @@ def build_campaign_project(project: Project, folder: Path) -> dict[str, int]:
 
 @pytest.fixture
 def ids(project: Project, tmp_path: Path) -> dict[str, int]:
-    return build_campaign_project(project, tmp_path)
+    return build_cluster_project(project, tmp_path)
 
 
 def test_summaries_count_resolved_labels_per_cluster(project: Project, ids: dict[str, int]) -> None:
-    alpha, beta, gamma = campaign_summaries(project)
+    alpha, beta, gamma = cluster_summaries(project)
     assert (alpha.size, alpha.authors) == (6, 2)
     assert (beta.size, beta.authors) == (4, 4)
     assert (gamma.size, gamma.authors) == (3, 3)
@@ -121,7 +121,7 @@ def test_summaries_count_resolved_labels_per_cluster(project: Project, ids: dict
 def test_label_shares_agree_with_the_exports_resolved_label(
     project: Project, ids: dict[str, int]
 ) -> None:
-    for summary in campaign_summaries(project):
+    for summary in cluster_summaries(project):
         found = cluster_of(project, summary.representative_post_id)
         assert found is not None
         expected: Counter[str] = Counter()
@@ -134,16 +134,16 @@ def test_label_shares_agree_with_the_exports_resolved_label(
 
 
 def test_sorted_by_size_or_by_accounts_and_min_size(project: Project, ids: dict[str, int]) -> None:
-    assert [s.size for s in campaign_summaries(project)] == [6, 4, 3]
-    assert [s.authors for s in campaign_summaries(project, sort="authors")] == [4, 3, 2]
-    assert [s.size for s in campaign_summaries(project, min_size=4)] == [6, 4]
-    assert campaign_summaries(project, min_size=7) == []
+    assert [s.size for s in cluster_summaries(project)] == [6, 4, 3]
+    assert [s.authors for s in cluster_summaries(project, sort="authors")] == [4, 3, 2]
+    assert [s.size for s in cluster_summaries(project, min_size=4)] == [6, 4]
+    assert cluster_summaries(project, min_size=7) == []
 
 
 def test_an_afternoon_burst_is_counted_per_hour_with_undated_posts_apart(
     project: Project, ids: dict[str, int]
 ) -> None:
-    alpha = campaign_summaries(project)[0]
+    alpha = cluster_summaries(project)[0]
     timeline = cluster_timeline(project, alpha.id)
     assert timeline.unit == "hour"
     assert [b.start for b in timeline.buckets] == [
@@ -162,7 +162,7 @@ def test_an_afternoon_burst_is_counted_per_hour_with_undated_posts_apart(
 def test_weeks_of_spread_are_counted_per_day_with_the_gaps(
     project: Project, ids: dict[str, int]
 ) -> None:
-    beta = campaign_summaries(project)[1]
+    beta = cluster_summaries(project)[1]
     timeline = cluster_timeline(project, beta.id)
     assert timeline.unit == "day"
     assert len(timeline.buckets) == 20  # 1 to 20 June, empty days included
@@ -174,7 +174,7 @@ def test_weeks_of_spread_are_counted_per_day_with_the_gaps(
 
 
 def test_half_a_year_is_counted_per_week_from_monday(project: Project, ids: dict[str, int]) -> None:
-    gamma = campaign_summaries(project)[2]
+    gamma = cluster_summaries(project)[2]
     timeline = cluster_timeline(project, gamma.id)
     assert timeline.unit == "week"
     assert timeline.buckets[0].start == datetime(2021, 1, 4)  # a Monday; holds Sunday the 10th
@@ -187,7 +187,7 @@ def test_half_a_year_is_counted_per_week_from_monday(project: Project, ids: dict
 
 def test_sql_and_python_bucketing_agree(project: Project, ids: dict[str, int]) -> None:
     """The SQLite path and the portable one read the same times into the same buckets."""
-    for summary in campaign_summaries(project):
+    for summary in cluster_summaries(project):
         assert cluster_timeline(project, summary.id) == python_timeline(project, summary.id)
         for unit in ("hour", "day", "week", "month"):
             assert cluster_timeline(project, summary.id, unit=unit) == python_timeline(
@@ -212,4 +212,4 @@ def test_month_buckets_and_unit_choice() -> None:
 
 
 def test_a_project_without_clusters_has_no_summaries(project: Project) -> None:
-    assert campaign_summaries(project) == []
+    assert cluster_summaries(project) == []

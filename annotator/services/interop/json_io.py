@@ -1,0 +1,77 @@
+"""Reading and writing the JSON and JSON Lines files both tools use: UTF-8 (a BOM is
+accepted), errors that name the file and line, files that land whole or not at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.domain.errors import UserError
+from annotator.services.atomic_files import atomic_write
+from annotator.services.imports.sources.json_records import TOO_DEEP, parse_json_line
+
+
+def read_json_array(path: Path, *, items: str) -> list[Any]:
+    """The items of a JSON array (one object alone is taken as an array of one);
+    ``items`` names them for the error, e.g. "Label Studio tasks"."""
+    try:
+        value = json.loads(read_text(path))
+    except RecursionError as error:
+        raise UserError(TOO_DEEP, file=path.name) from error
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"is not valid JSON ({error.msg}, line {error.lineno} column {error.colno})",
+            file=path.name,
+        ) from error
+    if isinstance(value, dict):
+        return [value]
+    if not isinstance(value, list):
+        raise UserError(f"is not a JSON array of {items}", file=path.name)
+    return value
+
+
+def read_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSON Lines file."""
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        value = parse_json_line(line, path.name, number)
+        if not isinstance(value, dict):
+            raise UserError(
+                f"holds a JSON {type(value).__name__}, not an object", file=path.name, row=number
+            )
+        yield number, value
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise UserError("does not exist", file=str(path)) from error
+    except UnicodeDecodeError as error:
+        raise UserError("is not UTF-8 text", file=path.name) from error
+
+
+def write_json_array(out: Path, items: Iterable[Any]) -> int:
+    """A JSON array with one item per line, written as the items come; returns how many."""
+    count = 0
+    with atomic_write(out) as handle:
+        handle.write("[")
+        for item in items:
+            handle.write(",\n" if count else "\n")
+            handle.write(json.dumps(item, ensure_ascii=False))
+            count += 1
+        handle.write("\n]\n")
+    return count
+
+
+def write_json_lines(out: Path, items: Iterable[Any]) -> int:
+    """One JSON value per line, written as the items come; returns how many."""
+    count = 0
+    with atomic_write(out) as handle:
+        for item in items:
+            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+            count += 1
+    return count

@@ -1,0 +1,82 @@
+"""Atomic file writing: the new content lands whole, or the old content stays and no
+temporary file is left beside it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.errors import CancelledError, UserError
+from annotator.domain.progress import CancelToken
+from annotator.services.atomic_files import atomic_write, temporary_path_for
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    path = tmp_path / "labels.json"
+    path.write_bytes(b"old content\n")
+    return path
+
+
+def test_text_lands_whole_with_unix_line_ends(target: Path) -> None:
+    with atomic_write(target) as handle:
+        handle.write("première ligne\n")
+        assert target.read_bytes() == b"old content\n"  # readers see the old file meanwhile
+        handle.write("second line\n")
+    assert target.read_bytes() == "première ligne\nsecond line\n".encode()
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_bytes_land_whole(tmp_path: Path) -> None:
+    target = tmp_path / "new.bin"
+    with atomic_write(target, mode="wb") as handle:
+        handle.write(b"\x00\xff" * 1000)
+    assert target.read_bytes() == b"\x00\xff" * 1000
+
+
+def test_an_error_keeps_the_old_content_and_leaves_no_temporary(target: Path) -> None:
+    with pytest.raises(ValueError, match="half way"), atomic_write(target) as handle:
+        handle.write("half of the new")
+        raise ValueError("half way")
+    assert target.read_bytes() == b"old content\n"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_path_writer_lands_whole(target: Path) -> None:
+    with temporary_path_for(target) as temporary:
+        assert temporary.parent == target.parent
+        assert temporary.suffix == target.suffix  # writers that go by the suffix still can
+        assert temporary.name.startswith(".")
+        temporary.write_text("written by path\n", encoding="utf-8")
+        assert target.read_bytes() == b"old content\n"
+    assert target.read_text(encoding="utf-8") == "written by path\n"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_cancel_keeps_the_old_content_and_leaves_no_temporary(target: Path) -> None:
+    cancel = CancelToken()
+    with pytest.raises(CancelledError), temporary_path_for(target) as temporary:
+        temporary.write_text("new", encoding="utf-8")
+        cancel.cancel()
+        cancel.raise_if_cancelled()
+    assert target.read_bytes() == b"old content\n"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_missing_folder_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="does not exist"), atomic_write(tmp_path / "no" / "x.txt"):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+def test_a_new_file_gets_the_permissions_an_ordinary_write_gives(tmp_path: Path) -> None:
+    ordinary = tmp_path / "ordinary.txt"
+    ordinary.write_text("x", encoding="utf-8")
+    atomic = tmp_path / "atomic.txt"
+    with atomic_write(atomic) as handle:
+        handle.write("x")
+    assert stat.S_IMODE(atomic.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode)
