@@ -75,10 +75,10 @@ def main(project: Path, out_dir: Path) -> int:
         QApplication.processEvents()
         window.grab().save(str(out_dir / "adjudication.png"))
         window.tabs.setCurrentIndex(3)
-        _wait_for(lambda: window.campaigns.model.rowCount() > 1)
-        window.campaigns.view.selectRow(1)  # an afternoon's burst, counted per hour
+        _wait_for(lambda: window.clusters.model.rowCount() > 1)
+        window.clusters.view.selectRow(1)  # an afternoon's burst, counted per hour
         QApplication.processEvents()
-        window.grab().save(str(out_dir / "campaigns-tab.png"))
+        window.grab().save(str(out_dir / "clusters-tab.png"))
         window.tabs.setCurrentIndex(0)
         window.show_help()
         QApplication.processEvents()

@@ -1,4 +1,4 @@
-"""``clusters``: groups of posts with the same or nearly the same text (campaigns)."""
+"""``clusters``: clusters of posts with the same or nearly the same text."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from annotator.domain.errors import UserError
 
 def add_parser(subparsers: Subparsers) -> None:
     clusters = subparsers.add_parser(
-        "clusters", help="groups of posts with the same or nearly the same text (campaigns)"
+        "clusters", help="clusters of posts with the same or nearly the same text"
     )
     clusters.add_argument("project", metavar="PROJECT")
     clusters.add_argument("--min-size", type=int, default=2, metavar="N", help="smallest group")
@@ -22,7 +22,7 @@ def add_parser(subparsers: Subparsers) -> None:
         type=float,
         metavar="J",
         help="near-duplicate similarity, above 0 and at most 1 (default: the project's, "
-        "set in the Campaigns tab, else 0.7)",
+        "set in the Clusters tab, else 0.7)",
     )
     clusters.add_argument("--json", action="store_true", help="print JSON instead of a table")
     clusters.set_defaults(handler=run)
@@ -36,14 +36,14 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--threshold must be above 0 and at most 1, such as 0.7")
     with (
         closing(open_project(args.project)) as project,
-        terminal_progress("Finding campaigns") as progress,
+        terminal_progress("Finding clusters") as progress,
     ):
         find_clusters(project, threshold=args.threshold, progress=progress)
         found = list_clusters(project, min_size=args.min_size)
     if args.json:
         print(json.dumps([c.to_json() for c in found], indent=2, ensure_ascii=False))
         return 0
-    print(f"{len(found):,} groups of {args.min_size} or more posts with the same text")
+    print(f"{len(found):,} clusters of {args.min_size} or more near-identical posts")
     for cluster in found:
         first_line = " ".join(cluster.representative.split())[:90]
         print(

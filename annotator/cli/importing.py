@@ -43,7 +43,8 @@ def add_parser(subparsers: Subparsers) -> None:
     imp.add_argument(
         "--no-clusters",
         action="store_true",
-        help="skip looking for copy-paste campaigns afterwards (run 'annotator clusters' later)",
+        help="skip looking for clusters of near-identical posts afterwards "
+        "(run 'annotator clusters' later)",
     )
     imp.set_defaults(handler=run_import)
 
@@ -100,10 +101,10 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.no_clusters:  # as the app does after every import
         with (
             closing(open_project(args.project)) as project,
-            terminal_progress("Finding campaigns") as progress,
+            terminal_progress("Finding clusters") as progress,
         ):
             groups = find_clusters(project, progress=progress)
-        print(f"{groups:,} groups of posts with the same text (annotator clusters lists them).")
+        print(f"{groups:,} clusters of near-identical posts (annotator clusters lists them).")
     return 0
 
 

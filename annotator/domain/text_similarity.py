@@ -1,4 +1,4 @@
-"""Text normalisation and shingles for finding copy-paste campaigns."""
+"""Text normalisation and shingles for finding clusters of near-identical posts."""
 
 from __future__ import annotations
 

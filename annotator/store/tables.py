@@ -240,7 +240,8 @@ class Assignment(SQLModel, table=True):
 
 
 class Cluster(SQLModel, table=True):
-    """A group of posts with the same or nearly the same text (a possible campaign)."""
+    """A cluster: posts with the same or nearly the same text (it may reveal coordinated
+    posting)."""
 
     __tablename__ = "cluster"
 

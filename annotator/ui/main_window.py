@@ -30,7 +30,7 @@ from annotator.services.project.projects import Project
 from annotator.services.team.assignment import has_assignments
 from annotator.ui.actions import MENUS, ActionId, ActionSpec, build_actions, build_menus
 from annotator.ui.browse.browse_panel import BrowsePanel
-from annotator.ui.clusters.clusters_panel import CampaignsPanel
+from annotator.ui.clusters.clusters_panel import ClustersPanel
 from annotator.ui.errors import report_error
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.labeling.labeling_view import LabelingView
@@ -86,15 +86,15 @@ class MainWindow(QMainWindow):
         self.browse.post_activated.connect(self.open_post)
         self.review = ReviewPanel()
         self.review.bind(self.workspace)
-        self.campaigns = CampaignsPanel(self.workspace)
-        self.campaigns.post_opened.connect(self.open_post)
+        self.clusters = ClustersPanel(self.workspace)
+        self.clusters.post_opened.connect(self.open_post)
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(self.labeling, "Label")
         self.tabs.addTab(self.browse, "Browse")
         self.tabs.addTab(self.review, "Review")
-        self.tabs.addTab(self.campaigns, "Clusters")
+        self.tabs.addTab(self.clusters, "Clusters")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.queue_bar = QueueBar()
         self.queue_bar.bind(self.workspace)
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
             open_project=self.open_project,
             close_project=self.close_project,
         )
-        self.campaigns.find_requested.connect(self.file_jobs.start_clustering)
+        self.clusters.find_requested.connect(self.file_jobs.start_clustering)
         self.project_menu = ProjectMenu(
             window=self,
             workspace=self.workspace,

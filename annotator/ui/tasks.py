@@ -271,7 +271,7 @@ class ShownLoader:
 
     A request while the panel is hidden waits for the next ``shown``; several requests at
     once (the tab shown, its currentChanged, an undo) share one load; a new load cancels
-    the one under way. The Review and Campaigns tabs load their figures this way.
+    the one under way. The Review and Clusters tabs load their figures this way.
     """
 
     def __init__(

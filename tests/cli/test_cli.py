@@ -301,12 +301,12 @@ def test_clusters_json_through_the_cli(tmp_path: Path, cli: CliRunner) -> None:
         assert 1 <= cluster["authors"] <= cluster["size"]
     assert found == sorted(found, key=lambda c: -c["size"])
     table = cli("clusters", project).stdout
-    assert "posts with the same text" in table
+    assert "near-identical posts" in table
     bad = cli("clusters", project, "--threshold", "2", check=False)
     assert bad.returncode == 2
 
 
-def test_import_finds_campaigns_unless_told_not_to(tmp_path: Path, cli: CliRunner) -> None:
+def test_import_finds_clusters_unless_told_not_to(tmp_path: Path, cli: CliRunner) -> None:
     from annotator.services.clusters.clustering import list_clusters
     from annotator.services.project.projects import open_project
 
@@ -321,11 +321,11 @@ def test_import_finds_campaigns_unless_told_not_to(tmp_path: Path, cli: CliRunne
     for project in (skipped, grouped):
         cli("init", project)
     quiet = cli("import", skipped, DATASETS / "sample_posts.csv", "--no-clusters")
-    assert "groups of posts" not in quiet.stdout
+    assert "clusters of near-identical posts" not in quiet.stdout
     assert stored(skipped) == 0
     said = cli("import", grouped, DATASETS / "sample_posts.csv").stdout
     found = stored(grouped)
-    assert found > 0 and f"{found:,} groups of posts with the same text" in said
+    assert found > 0 and f"{found:,} clusters of near-identical posts" in said
 
 
 def test_clusters_are_the_same_in_every_run(tmp_path: Path, cli: CliRunner) -> None:

@@ -271,7 +271,7 @@ def test_label_saved_is_visible_to_another_connection_at_once(
     assert found is not None and found.label_key == "not_sponsored"
 
 
-def test_campaigns_are_found_in_the_background_after_an_import(
+def test_clusters_are_found_in_the_background_after_an_import(
     qtbot: QtBot, small_window: MainWindow, tmp_path: Path
 ) -> None:
     from annotator.services.clusters.clustering import list_clusters
@@ -288,4 +288,4 @@ def test_campaigns_are_found_in_the_background_after_an_import(
     assert window.project is not None
     [cluster] = list_clusters(window.project)
     assert (cluster.size, cluster.authors) == (6, 6)
-    assert "groups of posts with the same text" in window.statusBar().currentMessage()
+    assert "clusters of near-identical posts" in window.statusBar().currentMessage()

@@ -10,7 +10,7 @@ from annotator.ui.clusters.clusters_model import (
     ACCOUNTS_COLUMN,
     FIRST_COLUMN,
     SIZE_COLUMN,
-    CampaignTableModel,
+    ClusterTableModel,
 )
 from annotator.ui.table_headers import horizontal_header, is_column_header
 
@@ -58,7 +58,7 @@ def test_browse_headers_titles_tips_alignment_and_first_click_order() -> None:
 
 
 def test_cluster_headers_sort_counts_biggest_first_on_the_first_click() -> None:
-    model = CampaignTableModel()
+    model = ClusterTableModel()
     titles = [model.headerData(c, H) for c in range(model.columnCount())]
     assert titles == ["Posts", "Accounts", "First", "Last", "Labels", "Text"]
     assert model.headerData(ACCOUNTS_COLUMN, H, TIP) == "How many different accounts posted it"

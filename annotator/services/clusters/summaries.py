@@ -316,8 +316,3 @@ def python_timeline(project: Project, cluster_id: int, unit: Unit | None = None)
             per_label = counts.setdefault(bucket_start(moment, unit), {})
             per_label[label] = per_label.get(label, 0) + count
     return Timeline(cluster_id, unit, _fill(counts, unit), undated)
-
-
-# Old names, used by ui/ until it is switched; remove them then.
-CampaignSummary = ClusterSummary
-campaign_summaries = cluster_summaries

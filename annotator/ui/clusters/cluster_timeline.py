@@ -17,7 +17,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
 from annotator.domain.codebook import Codebook
-from annotator.services.clusters.summaries import CampaignSummary, Timeline, Unit
+from annotator.services.clusters.summaries import ClusterSummary, Timeline, Unit
 from annotator.ui.clusters.clusters_model import label_colour, label_name
 from annotator.ui.review.review_chart import plain_chart, whole_step
 from annotator.ui.review.review_figures import plain_label
@@ -53,7 +53,7 @@ class TimelineChart(QChartView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        chart = self._chart = plain_chart(self, "campaignTimeline")
+        chart = self._chart = plain_chart(self, "clusterTimeline")
         # The axes live as long as the chart: axes removed and recreated for every
         # cluster would be drawn until Qt deletes them.
         self.when = QCategoryAxis()
@@ -128,14 +128,14 @@ class LabelShareList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("campaignShares")
+        self.setObjectName("clusterShares")
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(8)
         self.grid.setColumnStretch(2, 1)
         self._rows: list[tuple[str, int, str]] = []
 
-    def set_summary(self, codebook: Codebook, summary: CampaignSummary | None) -> None:
+    def set_summary(self, codebook: Codebook, summary: ClusterSummary | None) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None

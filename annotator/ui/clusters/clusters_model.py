@@ -1,4 +1,4 @@
-"""The clusters of the Campaigns tab as a sortable table: size, accounts, time, label shares."""
+"""The clusters of the Clusters tab as a sortable table: size, accounts, time, label shares."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from annotator.domain.codebook import Codebook
-from annotator.services.clusters.summaries import DISAGREEMENT, UNLABELED, CampaignSummary
+from annotator.services.clusters.summaries import DISAGREEMENT, UNLABELED, ClusterSummary
 from annotator.ui.browse.browse_model import plain_tooltip, short_time, single_line
 from annotator.ui.review.review_chart import LABEL_COLOURS
 from annotator.ui.table_flags import read_only_flags
@@ -39,7 +39,7 @@ def label_colour(codebook: Codebook, key: str) -> QColor:
     return QColor(LABEL_COLOURS[index % len(LABEL_COLOURS)])
 
 
-def share_lines(codebook: Codebook, summary: CampaignSummary) -> list[str]:
+def share_lines(codebook: Codebook, summary: ClusterSummary) -> list[str]:
     """A line per resolved label, most posts first: "Sponsored, undisclosed: 3 (50%)"."""
     return [
         f"{label_name(codebook, key)}: {count:,} ({count / summary.size:.0%})"
@@ -48,42 +48,42 @@ def share_lines(codebook: Codebook, summary: CampaignSummary) -> list[str]:
 
 
 @dataclass(frozen=True)
-class CampaignColumn:
+class ClusterColumn:
     """A column: its header, the tool tip and how rows sort by it."""
 
     title: str
     tip: str
-    key: Callable[[CampaignSummary], float | str]
+    key: Callable[[ClusterSummary], float | str]
 
 
-COLUMNS: tuple[CampaignColumn, ...] = (
-    CampaignColumn("Posts", "How many posts share the text", lambda s: s.size),
-    CampaignColumn("Accounts", "How many different accounts posted it", lambda s: s.authors),
-    CampaignColumn("First", "The earliest post's time, as imported", lambda s: s.first or ""),
-    CampaignColumn("Last", "The latest post's time, as imported", lambda s: s.last or ""),
-    CampaignColumn(
+COLUMNS: tuple[ClusterColumn, ...] = (
+    ClusterColumn("Posts", "How many posts share the text", lambda s: s.size),
+    ClusterColumn("Accounts", "How many different accounts posted it", lambda s: s.authors),
+    ClusterColumn("First", "The earliest post's time, as imported", lambda s: s.first or ""),
+    ClusterColumn("Last", "The latest post's time, as imported", lambda s: s.last or ""),
+    ClusterColumn(
         "Labels",
         "Each post's gold label, else the label all its annotators gave; sorts by the "
         "share still unlabeled",
         lambda s: s.share(UNLABELED),
     ),
-    CampaignColumn("Text", "One of the posts; hover for more of it", lambda s: s.representative),
+    ClusterColumn("Text", "One of the posts; hover for more of it", lambda s: s.representative),
 )
 _TITLES = tuple(column.title for column in COLUMNS)
 _TIPS = tuple(column.tip for column in COLUMNS)
 SIZE_COLUMN, ACCOUNTS_COLUMN, FIRST_COLUMN, LAST_COLUMN, LABELS_COLUMN, TEXT_COLUMN = range(6)
 
 
-class CampaignTableModel(QAbstractTableModel):
+class ClusterTableModel(QAbstractTableModel):
     """Every loaded cluster summary; sorting happens here, on the rows already loaded."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.codebook = Codebook()
-        self._rows: list[CampaignSummary] = []
+        self._rows: list[ClusterSummary] = []
         self._sort = (SIZE_COLUMN, Qt.SortOrder.DescendingOrder)
 
-    def set_rows(self, codebook: Codebook, rows: list[CampaignSummary]) -> None:
+    def set_rows(self, codebook: Codebook, rows: list[ClusterSummary]) -> None:
         self.beginResetModel()
         self.codebook = codebook
         self._rows = list(rows)
@@ -93,7 +93,7 @@ class CampaignTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_rows(self.codebook, [])
 
-    def summary(self, row: int) -> CampaignSummary:
+    def summary(self, row: int) -> ClusterSummary:
         return self._rows[row]
 
     def row_of(self, cluster_id: int) -> int | None:
@@ -140,7 +140,7 @@ class CampaignTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display(self, summary: CampaignSummary, column: int) -> str:
+    def _display(self, summary: ClusterSummary, column: int) -> str:
         if column == SIZE_COLUMN:
             return f"{summary.size:,}"
         if column == ACCOUNTS_COLUMN:
@@ -158,7 +158,7 @@ class CampaignTableModel(QAbstractTableModel):
             return " · ".join(shown) + (f" · +{more}" if more > 0 else "")
         return single_line(summary.representative)
 
-    def _tooltip(self, summary: CampaignSummary, column: int) -> str | None:
+    def _tooltip(self, summary: ClusterSummary, column: int) -> str | None:
         if column == LABELS_COLUMN:
             return plain_tooltip("\n".join(share_lines(self.codebook, summary)))
         if column == TEXT_COLUMN:

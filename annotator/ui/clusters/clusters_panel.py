@@ -1,4 +1,4 @@
-"""The Campaigns tab: clusters of posts with the same text, by size or by spread across
+"""The Clusters tab: clusters of near-identical posts, by size or by spread across
 accounts, with each cluster's posts over time, its label shares, and one dialog to label
 the posts of a cluster together."""
 
@@ -31,8 +31,8 @@ from annotator.domain.progress import CancelToken
 from annotator.domain.records import AnnotationChange
 from annotator.services.clusters.clustering import cluster_of
 from annotator.services.clusters.summaries import (
-    CampaignSummary,
-    campaign_summaries,
+    ClusterSummary,
+    cluster_summaries,
     cluster_timeline,
 )
 from annotator.services.labeling.batch_labeling import BatchLabelCommand
@@ -40,7 +40,7 @@ from annotator.services.project.project_settings import cluster_threshold, set_c
 from annotator.services.project.projects import Project
 from annotator.ui.clusters.cluster_dialog import ClusterDialog
 from annotator.ui.clusters.cluster_timeline import LabelShareList, TimelineChart
-from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, CampaignTableModel
+from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, ClusterTableModel
 from annotator.ui.errors import report_error
 from annotator.ui.review.review_figures import plain_label
 from annotator.ui.tasks import ShownLoader
@@ -49,7 +49,7 @@ from annotator.ui.workspace import Workspace
 LIST_PAGE, EMPTY_PAGE = 0, 1
 
 
-class CampaignsPanel(QWidget):
+class ClustersPanel(QWidget):
     """The cluster list above; the selected cluster's timeline, shares and actions below."""
 
     #: Show this post in the labeling view.
@@ -71,18 +71,18 @@ class CampaignsPanel(QWidget):
         )
         self._loaded = False
         self._note = ""
-        self.model = CampaignTableModel(self)
+        self.model = ClusterTableModel(self)
 
-        self.status = plain_label("campaignsStatus")
+        self.status = plain_label("clustersStatus")
         self.min_size = QSpinBox()
-        self.min_size.setObjectName("campaignsMinSize")
+        self.min_size.setObjectName("clustersMinSize")
         self.min_size.setRange(2, 1_000_000)
         self.min_size.setPrefix("at least ")
         self.min_size.setSuffix(" posts")
         self.min_size.setToolTip("List only clusters with this many posts or more")
         self.min_size.valueChanged.connect(lambda _value: self.refresh())
         self.threshold = QDoubleSpinBox()
-        self.threshold.setObjectName("campaignsThreshold")
+        self.threshold.setObjectName("clustersThreshold")
         self.threshold.setRange(0.3, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setDecimals(2)
@@ -90,13 +90,15 @@ class CampaignsPanel(QWidget):
         self.threshold.setToolTip(
             "How alike two texts must be to count as one talking point (estimated Jaccard "
             "similarity of their 5-character pieces). Lower finds looser paraphrases; 1.0 "
-            "only texts identical after normalising. Kept in the project; Find campaigns "
+            "only texts identical after normalising. Kept in the project; Find clusters "
             "and every import use it."
         )
         self.threshold.editingFinished.connect(self._store_threshold)
-        self.find_button = QPushButton("Find campaigns")
-        self.find_button.setObjectName("campaignsFind")
-        self.find_button.setToolTip("Look for posts with the same text again (takes a while)")
+        self.find_button = QPushButton("Find clusters")
+        self.find_button.setObjectName("clustersFind")
+        self.find_button.setToolTip(
+            "Look for clusters of near-identical posts again (takes a while)"
+        )
         self.find_button.clicked.connect(self.find_requested)
         top = QHBoxLayout()
         top.setContentsMargins(8, 4, 8, 0)
@@ -120,7 +122,7 @@ class CampaignsPanel(QWidget):
 
     def _list_page(self) -> QWidget:
         view = self.view = QTableView()
-        view.setObjectName("campaignsTable")
+        view.setObjectName("clustersTable")
         view.setModel(self.model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -144,27 +146,27 @@ class CampaignsPanel(QWidget):
         view.selectionModel().selectionChanged.connect(self._selection_changed)
         view.doubleClicked.connect(lambda _index: self.label_cluster())
 
-        self.title = plain_label("campaignTitle")
+        self.title = plain_label("clusterTitle")
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
         self.text = QPlainTextEdit()
-        self.text.setObjectName("campaignText")
+        self.text.setObjectName("clusterText")
         self.text.setReadOnly(True)
         self.text.setMaximumHeight(self.text.fontMetrics().lineSpacing() * 5 + 12)
         self.chart = TimelineChart()
         self.chart.setMinimumSize(360, 220)
-        self.undated = plain_label("campaignUndated")
+        self.undated = plain_label("clusterUndated")
         self.undated.setWordWrap(True)
         self.shares = LabelShareList()
         self.label_button = QPushButton("Label this cluster…")
-        self.label_button.setObjectName("campaignLabel")
+        self.label_button.setObjectName("clusterLabel")
         self.label_button.setToolTip(
             "See the cluster's posts and label your unlabeled ones at once"
         )
         self.label_button.clicked.connect(self.label_cluster)
         self.open_button = QPushButton("Open in labeling view")
-        self.open_button.setObjectName("campaignOpen")
+        self.open_button.setObjectName("clusterOpen")
         self.open_button.clicked.connect(self.open_representative)
 
         shares_box = QGroupBox("Labels in this cluster")
@@ -205,8 +207,8 @@ class CampaignsPanel(QWidget):
         self.empty = plain_label("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty_find = QPushButton("Find campaigns")
-        self.empty_find.setObjectName("campaignsEmptyFind")
+        self.empty_find = QPushButton("Find clusters")
+        self.empty_find.setObjectName("clustersEmptyFind")
         self.empty_find.clicked.connect(self.find_requested)
         layout = QVBoxLayout(page)
         layout.addStretch(1)
@@ -265,7 +267,7 @@ class CampaignsPanel(QWidget):
     def computing(self) -> bool:
         return self.loader.busy
 
-    def current_summary(self) -> CampaignSummary | None:
+    def current_summary(self) -> ClusterSummary | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.summary(rows[0].row()) if rows else None
 
@@ -317,14 +319,14 @@ class CampaignsPanel(QWidget):
 
     # ----- loading -------------------------------------------------------------------------
 
-    def _job(self) -> Callable[[CancelToken], list[CampaignSummary]] | None:
+    def _job(self) -> Callable[[CancelToken], list[ClusterSummary]] | None:
         project = self.project
         if project is None:
             return None
         smallest = self.min_size.value()
-        return lambda _cancel: campaign_summaries(project, min_size=smallest)
+        return lambda _cancel: cluster_summaries(project, min_size=smallest)
 
-    def _loaded_rows(self, rows: list[CampaignSummary]) -> None:
+    def _loaded_rows(self, rows: list[ClusterSummary]) -> None:
         shown = self.current_summary()
         self._loaded = True
         self.model.set_rows(self.codebook, rows)
@@ -344,7 +346,7 @@ class CampaignsPanel(QWidget):
         report_error(self, error)
 
     def _show_state(self) -> None:
-        """The list with a count above it, or one sentence (and Find campaigns) instead."""
+        """The list with a count above it, or one sentence (and Find clusters) instead."""
         has_project = self.project is not None
         rows = self.model.rowCount()
         self.find_button.setVisible(rows > 0)
@@ -353,15 +355,15 @@ class CampaignsPanel(QWidget):
         self.min_size.setVisible(rows > 0 or self.min_size.value() > 2)
         empty = ""
         if not has_project:
-            empty = "Open a project to see its campaigns."
+            empty = "Open a project to see its clusters."
         elif self.computing and not self._loaded:
             empty = "Counting the clusters…"
         elif rows == 0 and self.min_size.value() > 2:
             empty = f"No cluster has {self.min_size.value():,} posts or more."
         elif rows == 0:
             empty = (
-                "No campaigns found: no two posts share the same or nearly the same text.\n"
-                "Clusters are looked for after every import; look again with Find campaigns."
+                "No clusters found: no two posts share the same or nearly the same text.\n"
+                "Clusters are looked for after every import; look again with Find clusters."
             )
         if rows:
             posts = sum(self.model.summary(r).size for r in range(rows))
@@ -379,7 +381,7 @@ class CampaignsPanel(QWidget):
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_cluster(self.current_summary())
 
-    def _show_cluster(self, summary: CampaignSummary | None) -> None:
+    def _show_cluster(self, summary: ClusterSummary | None) -> None:
         project = self.project
         self.label_button.setEnabled(summary is not None)
         self.open_button.setEnabled(summary is not None)

@@ -259,13 +259,13 @@ class FileJobs(QObject):
             QMessageBox.information(self.window, "Merge finished", "\n\n".join(summaries))
 
     def start_clustering(self) -> CancelToken | None:
-        """Find copy-paste campaigns in the background (after every import)."""
+        """Find clusters of near-identical posts in the background (after every import)."""
         project = self.workspace.project
         if project is None:
             return None
         running = self._clustering.get(id(project))
         if running is not None and not running.cancelled:
-            self.status.showMessage("Still looking for posts with the same text…", 8000)
+            self.status.showMessage("Still looking for clusters…", 8000)
             return running
 
         def job(cancel: CancelToken) -> Any:
@@ -273,7 +273,7 @@ class FileJobs(QObject):
 
         def done(count: Any) -> None:
             self._clustering.pop(id(project), None)
-            self.status.showMessage(f"{count:,} groups of posts with the same text", 8000)
+            self.status.showMessage(f"{count:,} clusters of near-identical posts", 8000)
             if self.workspace.project is project:
                 self.workspace.notify(changes(Change.CLUSTERS))
             self.clustering_finished.emit()
@@ -282,7 +282,7 @@ class FileJobs(QObject):
             self._clustering.pop(id(project), None)
             self.task_failed(error)
 
-        self.status.showMessage("Looking for posts with the same text…")
+        self.status.showMessage("Looking for clusters of near-identical posts…")
         token = run_in_background(self, job, done, failed)
         self._clustering[id(project)] = token
         return token

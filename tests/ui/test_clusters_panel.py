@@ -1,4 +1,4 @@
-"""The Campaigns tab driven with real keys and clicks; the database is the judge."""
+"""The Clusters tab driven with real keys and clicks; the database is the judge."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from annotator.services.clusters.summaries import DISAGREEMENT, UNLABELED, clust
 from annotator.services.imports.importing import import_dataset
 from annotator.services.labeling.annotating import current_annotation
 from annotator.services.project.projects import Project, open_project
-from annotator.ui.clusters.clusters_model import ACCOUNTS_COLUMN, SIZE_COLUMN, CampaignTableModel
-from annotator.ui.clusters.clusters_panel import EMPTY_PAGE, LIST_PAGE, CampaignsPanel
+from annotator.ui.clusters.clusters_model import ACCOUNTS_COLUMN, SIZE_COLUMN, ClusterTableModel
+from annotator.ui.clusters.clusters_panel import EMPTY_PAGE, LIST_PAGE, ClustersPanel
 from annotator.ui.main_window import CLUSTERS_TAB, LABEL_TAB, MainWindow
 from tests.conftest import write_csv
 from tests.services.test_cluster_summaries import CLUSTER_CSV, build_cluster_project, post_ids
@@ -37,20 +37,20 @@ def window(project: Project, tmp_path: Path, make_window: Callable[..., MainWind
     return made
 
 
-def show_campaigns(qtbot: QtBot, window: MainWindow, rows: int) -> CampaignsPanel:
+def show_clusters(qtbot: QtBot, window: MainWindow, rows: int) -> ClustersPanel:
     """Ctrl+M, then wait for the background load."""
     press(qtbot, window, Qt.Key.Key_M, CTRL)
     assert window.tabs.currentIndex() == CLUSTERS_TAB
-    panel = window.campaigns
+    panel = window.clusters
     qtbot.waitUntil(lambda: not panel.computing and panel.model.rowCount() == rows, timeout=10_000)
     return panel
 
 
-def column(model: CampaignTableModel, number: int) -> list[str]:
+def column(model: ClusterTableModel, number: int) -> list[str]:
     return [model.index(row, number).data() for row in range(model.rowCount())]
 
 
-def click_header(qtbot: QtBot, panel: CampaignsPanel, section: int) -> None:
+def click_header(qtbot: QtBot, panel: ClustersPanel, section: int) -> None:
     header = panel.view.horizontalHeader()
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     qtbot.mouseClick(
@@ -58,7 +58,7 @@ def click_header(qtbot: QtBot, panel: CampaignsPanel, section: int) -> None:
     )
 
 
-def click_row(qtbot: QtBot, panel: CampaignsPanel, row: int, *, double: bool = False) -> None:
+def click_row(qtbot: QtBot, panel: ClustersPanel, row: int, *, double: bool = False) -> None:
     view = panel.view
     centre = view.visualRect(panel.model.index(row, 1)).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
@@ -81,7 +81,7 @@ def labels_by_ana(location: str) -> dict[str, AnnotationRecord | None]:
 def test_list_sorted_by_size_then_by_accounts_on_a_header_click(
     qtbot: QtBot, window: MainWindow, qtmodeltester: ModelTester
 ) -> None:
-    panel = show_campaigns(qtbot, window, rows=3)
+    panel = show_clusters(qtbot, window, rows=3)
     model = panel.model
     qtmodeltester.check(model)
     assert panel.pages.currentIndex() == LIST_PAGE
@@ -101,7 +101,7 @@ def test_list_sorted_by_size_then_by_accounts_on_a_header_click(
 def test_selecting_a_cluster_fills_the_timeline_and_the_shares(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    panel = show_campaigns(qtbot, window, rows=3)
+    panel = show_clusters(qtbot, window, rows=3)
     assert window.project is not None
     # The biggest cluster is selected first: hours, with two posts that have no time.
     alpha = panel.current_summary()
@@ -163,7 +163,7 @@ def test_labeling_a_cluster_from_the_tab_is_saved_and_undone(
 ) -> None:
     assert window.project is not None
     location = window.project.location
-    panel = show_campaigns(qtbot, window, rows=3)
+    panel = show_clusters(qtbot, window, rows=3)
     click_row(qtbot, panel, 2)
     gamma = panel.current_summary()
     assert gamma is not None and gamma.labels == {UNLABELED: 3}
@@ -200,7 +200,7 @@ def test_labeling_a_cluster_from_the_tab_is_saved_and_undone(
 def test_double_click_opens_the_dialog_and_open_shows_the_post(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    panel = show_campaigns(qtbot, window, rows=3)
+    panel = show_clusters(qtbot, window, rows=3)
     click_row(qtbot, panel, 1, double=True)
     dialog = panel.cluster_dialog
     assert dialog is not None and dialog.isVisible()
@@ -212,16 +212,16 @@ def test_double_click_opens_the_dialog_and_open_shows_the_post(
     assert external_id(window) == "b1"
 
 
-def test_no_clusters_says_so_and_find_campaigns_runs_the_search(
+def test_no_clusters_says_so_and_find_clusters_runs_the_search(
     qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]
 ) -> None:
     import_dataset(project, write_csv(tmp_path / "campaigns.csv", CLUSTER_CSV))
     location = project.location
     project.close()
     window = make_window(location)
-    panel = show_campaigns(qtbot, window, rows=0)
+    panel = show_clusters(qtbot, window, rows=0)
     assert panel.pages.currentIndex() == EMPTY_PAGE
-    assert panel.empty.text().startswith("No campaigns found")
+    assert panel.empty.text().startswith("No clusters found")
     assert panel.empty_find.isVisible()
     with qtbot.waitSignal(window.file_jobs.clustering_finished, timeout=30_000):
         qtbot.mouseClick(panel.empty_find, Qt.MouseButton.LeftButton)
@@ -248,7 +248,7 @@ def test_a_second_find_while_one_runs_waits_for_it(
 
 
 def test_smallest_size_filters_the_list(qtbot: QtBot, window: MainWindow) -> None:
-    panel = show_campaigns(qtbot, window, rows=3)
+    panel = show_clusters(qtbot, window, rows=3)
     panel.min_size.setValue(4)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2 and not panel.computing)
     panel.min_size.setValue(7)
@@ -262,7 +262,7 @@ def test_similarity_typed_in_the_tab_is_kept_in_the_project(
 ) -> None:
     from annotator.services.project.project_settings import cluster_threshold
 
-    panel = show_campaigns(qtbot, window, rows=3)
+    panel = show_clusters(qtbot, window, rows=3)
     box = panel.threshold
     assert box.value() == pytest.approx(0.7)
     box.setFocus()
