@@ -134,7 +134,12 @@ class ActionSpec:
 def build_action(parent: QWidget, spec: ActionSpec) -> QAction:
     action = QAction(spec.text, parent)
     action.setObjectName(spec.id)
-    keys = [QKeySequence(spec.shortcut)] if spec.shortcut is not None else []
+    keys: list[QKeySequence] = []
+    if isinstance(spec.shortcut, QKeySequence.StandardKey):
+        # Every binding the platform has (Close is Ctrl+F4 and Ctrl+W on Linux).
+        keys = QKeySequence.keyBindings(spec.shortcut)
+    elif spec.shortcut is not None:
+        keys = [QKeySequence(spec.shortcut)]
     keys += [QKeySequence(key) for key in spec.more_shortcuts]
     if keys:
         action.setShortcuts(keys)

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -359,8 +359,11 @@ class MainWindow(QMainWindow):
         self.labeling.open_cluster()
 
     def _focus_notes(self) -> None:
+        """N: write notes, going on from the end of what is there."""
         self.tabs.setCurrentIndex(LABEL_TAB)
-        self.labeling.label_panel.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        notes = self.labeling.label_panel.notes
+        notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        notes.moveCursor(QTextCursor.MoveOperation.End)
 
     def _focus_sponsor(self) -> None:
         self.tabs.setCurrentIndex(LABEL_TAB)

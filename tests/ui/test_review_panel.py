@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from annotator.domain.records import AnnotationChange, EvidenceSpan
+from annotator.domain.records import AnnotationChange, AnnotationRecord, EvidenceSpan
 from annotator.services.imports.importing import import_dataset
 from annotator.services.labeling.annotating import save_annotation
 from annotator.services.project.projects import Project, init_project, open_project
@@ -455,3 +455,72 @@ def test_every_label_in_the_review_tab_is_plain_text(qtbot: QtBot, window: MainW
         label.objectName() for label in labels if label.textFormat() != Qt.TextFormat.PlainText
     ] == []
     assert review.adjudication.text.toPlainText() == "<b>not bold</b> &amp; just my lunch"
+
+
+# ----- one undo history across tabs ------------------------------------------------------------
+
+
+def lead_labels(location: str) -> list[AnnotationRecord]:
+    with reopened(location) as project, project.session() as session:
+        return [a for a in iter_annotations(session) if a.annotator == "lead"]
+
+
+def test_ctrl_z_after_a_gold_decision_removes_it_and_says_so(
+    qtbot: QtBot, window: MainWindow, review_location: str
+) -> None:
+    ids = ids_of(review_location)
+    review = open_review(qtbot, window)
+    show_disagreements(qtbot, review)
+    panel = review.adjudication
+    click_row(qtbot, review, ids[SERUM])
+    press(qtbot, window, Qt.Key.Key_Return)
+    press(qtbot, window, Qt.Key.Key_2)
+    with reopened(review_location) as project:
+        decision = gold_of(project, ids[SERUM])
+        assert decision is not None and decision.label_key == SD
+    undo = window.actions_by_id["edit.undo"]
+    assert undo.text() == f"&Undo: gold ‘Sponsored, disclosed’ on post {SERUM}"
+    model = review.disagreements.model
+    without_gold = model.without_gold()
+
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    with reopened(review_location) as project:
+        assert gold_of(project, ids[SERUM]) is None
+        assert [method for _label, _who, method in gold_history(project, ids[SERUM])] == [
+            "adjudicated",
+            "undo",
+        ]
+    assert window.statusBar().currentMessage() == (
+        f"Undo: gold ‘Sponsored, disclosed’ on post {SERUM}"
+    )
+    assert model.without_gold() == without_gold + 1  # the list follows the undo
+    click_row(qtbot, review, ids[SERUM])
+    assert panel.gold.text() == "Gold: none yet"
+
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    press(qtbot, window, Qt.Key.Key_Z, redo)
+    with reopened(review_location) as project:
+        decision = gold_of(project, ids[SERUM])
+        assert decision is not None and decision.label_key == SD
+    assert window.statusBar().currentMessage().startswith("Redo: gold ‘Sponsored, disclosed’")
+
+
+def test_ctrl_z_on_the_review_tab_undoes_a_label_given_on_the_label_tab(
+    qtbot: QtBot, window: MainWindow, review_location: str
+) -> None:
+    labeled = window.labeling.current_post_id
+    assert labeled is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    press(qtbot, window, Qt.Key.Key_3)
+    assert [a.post_id for a in lead_labels(review_location)] == [labeled]
+    review = open_review(qtbot, window)
+    assert review.isVisible()
+
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    assert lead_labels(review_location) == []
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Undo: label ‘Sponsored, undisclosed’ on post ")
+    assert window.tabs.currentIndex() == REVIEW_TAB  # the lead stays where they are
+    assert window.labeling.current_post_id == labeled  # the Label tab shows that post again
