@@ -31,6 +31,7 @@ from annotator.domain.records import AnnotationChange, EvidenceSpan
 from annotator.services.labeling.annotating import save_annotation
 from annotator.services.project.projects import open_project
 project = open_project(sys.argv[1])
+print("ready", flush=True)
 keys = ["not_sponsored", "sponsored_disclosed", "sponsored_undisclosed"]
 round_ = int(sys.argv[2])
 for post_id in range(1, 2001):
@@ -58,7 +59,11 @@ def test_no_acknowledged_label_is_lost_to_sigkill(project: Project, tmp_path: Pa
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        time.sleep(0.6 + rng.random() * 1.2)
+        # The kill timer starts once the child has opened the project: a loaded machine
+        # (CI's two cores) can take longer than the whole window just to import Python.
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.3 + rng.random() * 1.2)
         os.kill(child.pid, signal.SIGKILL)
         out, _ = child.communicate()
         acknowledged = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ack")]
