@@ -25,6 +25,7 @@ from annotator.store.tables import (
     Dataset,
     GoldLabel,
     Post,
+    PostMark,
     ProjectMeta,
     utc_now,
 )
@@ -280,3 +281,16 @@ def external_id_index(session: Session, dataset: str | None = None) -> dict[str,
     for external_id, post_id in session.exec(statement).all():
         index.setdefault(external_id, []).append(int(post_id or 0))
     return index
+
+
+def mark_kinds(session: Session, *, post_id: int, annotator: str) -> set[str]:
+    """The kinds of mark (skip, flag) ``annotator`` put on the post."""
+    who = annotator_id(session, annotator, create=False)
+    if who is None:
+        return set()
+    kinds = session.exec(
+        select(PostMark.kind).where(
+            col(PostMark.post_id) == post_id, col(PostMark.annotator_id) == who
+        )
+    ).all()
+    return set(kinds)

@@ -15,8 +15,9 @@ from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import AnnotationChange, Draft, EvidenceSpan
 from annotator.services.exports.exporting import ExportOptions, export_data
 from annotator.services.imports.importing import import_dataset
-from annotator.services.labeling.annotating import save_annotation
+from annotator.services.labeling.annotating import current_annotation, post_state, save_annotation
 from annotator.services.labeling.browsing import browse_rows, count_rows
+from annotator.services.labeling.draft_commands import SaveAnnotationCommand
 from annotator.services.labeling.drafts import discard_draft, draft_of, drafts_of, save_draft
 from annotator.services.labeling.labeling_queue import LabelingQueue
 from annotator.services.project.projects import Project, init_project, open_project
@@ -295,3 +296,25 @@ def test_version_9_upgrade_and_drafts_on_postgres(database: str, tmp_path: Path)
 def test_blank_text_without_evidence_is_empty(blank: str) -> None:
     assert Draft(post_id=1, annotator="ana", notes=blank, sponsor=blank).is_empty
     assert not Draft(post_id=1, annotator="ana", notes=blank, sponsor="x").is_empty
+
+
+def test_a_label_from_the_screen_takes_the_draft_in_one_step_and_undo_gives_it_back(
+    small_project: Project,
+) -> None:
+    typed = Draft(post_id=1, annotator="ana", notes="bio says paid", sponsor="GlowCo")
+    save_draft(small_project, typed)
+    change = AnnotationChange(
+        post_id=1, annotator="ana", label_key="sponsored_disclosed", notes="bio says paid"
+    )
+    command = SaveAnnotationCommand(small_project, change, "label ‘Sponsored, disclosed’ on post 1")
+    command.do()
+    state = post_state(small_project, post_id=1, annotator="ana")
+    assert state.annotation is not None and state.annotation.label_key == "sponsored_disclosed"
+    assert state.draft is None
+    assert command.text == "label ‘Sponsored, disclosed’ on post 1"
+    command.undo()
+    assert current_annotation(small_project, post_id=1, annotator="ana") is None
+    back = draft_of(small_project, post_id=1, annotator="ana")
+    assert back is not None and (back.notes, back.sponsor) == ("bio says paid", "GlowCo")
+    command.do()  # redo
+    assert draft_of(small_project, post_id=1, annotator="ana") is None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from annotator.domain.changes import Change, Changes, changes
-from annotator.domain.records import AnnotationChange, AnnotationRecord
+from annotator.domain.records import AnnotationChange, AnnotationRecord, Draft
+from annotator.store.drafts import get_draft
 from annotator.store.engine import Project
-from annotator.store.queries import apply_annotation_change, get_annotation
+from annotator.store.queries import apply_annotation_change, get_annotation, mark_kinds
 
 
 def save_annotation(project: Project, change: AnnotationChange) -> str:
@@ -16,11 +17,36 @@ def save_annotation(project: Project, change: AnnotationChange) -> str:
         return apply_annotation_change(session, change)
 
 
+@dataclass(frozen=True)
+class PostState:
+    """What one annotator has on one post: label, draft and marks, read together."""
+
+    annotation: AnnotationRecord | None
+    draft: Draft | None
+    marks: frozenset[str]
+
+
+def post_state(project: Project, *, post_id: int, annotator: str) -> PostState:
+    """The annotator's annotation, draft and marks on a post, in one read (the labeling
+    view shows all three for every post)."""
+    with project.session() as session:
+        return PostState(
+            annotation=get_annotation(session, post_id=post_id, annotator=annotator),
+            draft=get_draft(session, post_id=post_id, annotator=annotator),
+            marks=frozenset(mark_kinds(session, post_id=post_id, annotator=annotator)),
+        )
+
+
 def current_annotation(
     project: Project, *, post_id: int, annotator: str
 ) -> AnnotationRecord | None:
     with project.session() as session:
         return get_annotation(session, post_id=post_id, annotator=annotator)
+
+
+def nothing_for(change: AnnotationChange) -> AnnotationChange:
+    """The change that removes the annotation ``change`` would make (undo of a first label)."""
+    return replace(change, label_key=None, notes="", sponsor="", evidence=(), seconds_spent=0.0)
 
 
 @dataclass
@@ -58,16 +84,7 @@ class SetAnnotationCommand:
                     session, post_id=self.change.post_id, annotator=self.change.annotator
                 )
                 self._before = (
-                    before.as_change()
-                    if before is not None
-                    else replace(
-                        self.change,
-                        label_key=None,
-                        notes="",
-                        sponsor="",
-                        evidence=(),
-                        seconds_spent=0.0,
-                    )
+                    before.as_change() if before is not None else nothing_for(self.change)
                 )
             apply_annotation_change(session, self.change)
 

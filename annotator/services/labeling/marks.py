@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from annotator.domain.changes import Change, Changes, changes
 from annotator.store.engine import Project
-from annotator.store.queries import annotator_id
+from annotator.store.queries import annotator_id, mark_kinds
 from annotator.store.tables import PostMark
 
 SKIP = "skip"
@@ -40,15 +40,7 @@ def set_mark(
 
 def marks_of(project: Project, *, post_id: int, annotator: str) -> set[str]:
     with project.session() as session:
-        who = annotator_id(session, annotator, create=False)
-        if who is None:
-            return set()
-        kinds = session.exec(
-            select(PostMark.kind).where(
-                col(PostMark.post_id) == post_id, col(PostMark.annotator_id) == who
-            )
-        ).all()
-        return set(kinds)
+        return mark_kinds(session, post_id=post_id, annotator=annotator)
 
 
 @dataclass

@@ -24,11 +24,11 @@ from annotator.domain.records import (
     EvidenceSpan,
     PostRecord,
 )
-from annotator.services.labeling.annotating import current_annotation
+from annotator.services.labeling.annotating import current_annotation, post_state
 from annotator.services.labeling.batch_labeling import BatchLabelCommand
 from annotator.services.labeling.browsing import other_posts_by, sponsor_names
 from annotator.services.labeling.draft_commands import ChangeDraftCommand, SaveAnnotationCommand
-from annotator.services.labeling.drafts import draft_of, save_draft
+from annotator.services.labeling.drafts import save_draft
 from annotator.services.labeling.labeling_queue import LabelingQueue
 from annotator.services.labeling.marks import FLAG, SKIP, SetMarkCommand, marks_of
 from annotator.services.project.projects import Project
@@ -204,10 +204,8 @@ class LabelingView(QWidget):
             self.post_panel.show_message(empty)
             self.author_panel.hide()
         else:
-            self.annotation = current_annotation(
-                shown.project, post_id=post.id, annotator=shown.annotator
-            )
-            self._draft = draft_of(shown.project, post_id=post.id, annotator=shown.annotator)
+            state = post_state(shown.project, post_id=post.id, annotator=shown.annotator)
+            self.annotation, self._draft = state.annotation, state.draft
             self.post_panel.show_post(
                 post,
                 position=queue.position,
@@ -216,8 +214,7 @@ class LabelingView(QWidget):
                 extra_columns=workspace.extra_columns,
                 markers=find_markers(post.text, workspace.markers),
             )
-            marks = marks_of(shown.project, post_id=post.id, annotator=shown.annotator)
-            self.label_panel.show_marks(flagged=FLAG in marks, skipped=SKIP in marks)
+            self.label_panel.show_marks(flagged=FLAG in state.marks, skipped=SKIP in state.marks)
             self._show_author(post.author, post.id)
             self.positions.save(shown.project.location, shown.annotator, post.id)
         # In blind mode the badge's count of accounts would hint at who wrote the post.

@@ -46,7 +46,8 @@ def sample_project_path() -> Path:
 def build_sample_once(target: Path, cancel: CancelToken | None = None) -> Path:
     """Build the sample project at ``target`` unless it is there. It is built in a
     scratch folder beside it and moved in at the end, so a failed or cancelled build
-    never leaves a half-made sample to be opened next time."""
+    never leaves a half-made sample to be opened next time. (A folder, not
+    ``services.atomic_files``: SQLite writes -wal and -shm files beside the project.)"""
     if target.exists():
         return target
     from annotator.services.project.sample_project import build_sample_project  # loads pandas
