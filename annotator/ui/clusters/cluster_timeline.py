@@ -19,8 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 from annotator.domain.codebook import Codebook
 from annotator.services.clusters.summaries import ClusterSummary, Timeline, Unit
 from annotator.ui.clusters.clusters_model import label_colour, label_name
-from annotator.ui.review.review_chart import plain_chart, whole_step
-from annotator.ui.review.review_figures import plain_label
+from annotator.ui.look import plain_chart, plain_label, whole_step
 
 #: At most this many dates under the bars; the others are left out so they do not overlap.
 MAX_TICK_LABELS = 7

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from annotator.domain.codebook import Codebook
 from annotator.services.clusters.summaries import DISAGREEMENT, UNLABELED, ClusterSummary
 from annotator.ui.browse.browse_model import plain_tooltip, short_time, single_line
-from annotator.ui.review.review_chart import LABEL_COLOURS
+from annotator.ui.look import LABEL_COLOURS
 from annotator.ui.table_flags import read_only_flags
 from annotator.ui.table_headers import horizontal_header, is_column_header
 

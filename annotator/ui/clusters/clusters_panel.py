@@ -42,7 +42,7 @@ from annotator.ui.clusters.cluster_dialog import ClusterDialog
 from annotator.ui.clusters.cluster_timeline import LabelShareList, TimelineChart
 from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, ClusterTableModel
 from annotator.ui.errors import report_error
-from annotator.ui.review.review_figures import plain_label
+from annotator.ui.look import plain_label
 from annotator.ui.tasks import ShownLoader
 from annotator.ui.workspace import Workspace
 

@@ -28,7 +28,7 @@ from annotator.domain.errors import UserError
 from annotator.services.project.codebook_editing import set_label_definition
 from annotator.services.project.projects import Project
 from annotator.ui.errors import report_error
-from annotator.ui.review.review_chart import LABEL_COLOURS
+from annotator.ui.look import LABEL_COLOURS
 
 
 def label_colour(codebook: Codebook, key: str) -> QColor:

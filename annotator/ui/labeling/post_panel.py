@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from annotator.domain.markers import MarkerMatch
 from annotator.domain.records import EvidenceSpan, PostRecord
 from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
+from annotator.ui.look import EVIDENCE_COLOUR
 
 MARKER_COLOUR = QColor("#ffe08a")
-EVIDENCE_COLOUR = QColor("#b9e4c9")
 
 
 def _plain_label(name: str) -> QLabel:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Codebook, default_codebook
-from annotator.ui.labeling.post_panel import EVIDENCE_COLOUR
+from annotator.ui.look import EVIDENCE_COLOUR
 
 #: How the arrow keys are written on the caps.
 _KEY_NAMES = {"Right": "→", "Left": "←", "Up": "↑", "Down": "↓", "Esc": "Esc"}

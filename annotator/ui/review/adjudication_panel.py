@@ -34,8 +34,7 @@ from annotator.services.review.adjudication import (
 )
 from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.errors import report_error
-from annotator.ui.labeling.post_panel import EVIDENCE_COLOUR
-from annotator.ui.review.review_figures import plain_label
+from annotator.ui.look import EVIDENCE_COLOUR, plain_label
 from annotator.ui.workspace import Workspace
 
 #: Typed in the note field, Delete stays text editing (the field takes the key first).

@@ -5,51 +5,15 @@ from __future__ import annotations
 import html
 import math
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChartView, QValueAxis
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from annotator.services.review.agreement_report import AgreementReport
+from annotator.ui.look import LABEL_COLOURS, plain_chart, whole_step
 
 #: Okabe and Ito's colour-blind-safe palette, one colour per label in codebook order.
-LABEL_COLOURS = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#999999",
-    "#000000",
-)
-
-
-def whole_step(rough: float) -> int:
-    """The tick step for counts: 1, 2 or 5 times a power of ten, at least ``rough``."""
-    if rough <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(rough))
-    return next(int(m * power) for m in (1, 2, 5, 10) if m * power >= rough)
-
-
-def plain_chart(view: QChartView, name: str) -> QChart:
-    """The app's chart look on ``view``: no animation, square, small legend below; the
-    view never takes the keyboard focus (the label keys stay with the window)."""
-    view.setObjectName(name)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    chart = QChart()
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.setBackgroundRoundness(0)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    small = QFont(chart.legend().font())
-    small.setPointSizeF(small.pointSizeF() * 0.85)
-    chart.legend().setFont(small)
-    view.setChart(chart)
-    return chart
 
 
 class DistributionChart(QChartView):

@@ -32,7 +32,7 @@ from annotator.services.project.projects import Project
 from annotator.services.review.adjudication import annotations_of, gold_of
 from annotator.ui.browse.browse_model import TEXT_LIMIT, plain_tooltip, single_line
 from annotator.ui.browse.browse_panel import BrowseTableView
-from annotator.ui.review.review_figures import plain_label
+from annotator.ui.look import plain_label
 from annotator.ui.table_flags import read_only_flags
 from annotator.ui.table_headers import horizontal_header
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.agreement import Estimate
 from annotator.services.review.agreement_report import AgreementReport, landis_koch
 from annotator.ui.browse.browse_model import plain_tooltip
+from annotator.ui.look import plain_label
 
 CAVEAT = "Bands after Landis and Koch (1977) are conventions, not thresholds of truth."
 RARE_WARNING = "⚠ rare (<5% of labels): kappa and alpha are unstable"
@@ -41,14 +42,6 @@ def band_text(estimate: Estimate) -> str:
     if estimate.value is None:
         return estimate.reason or "undefined"
     return landis_koch(estimate.value)
-
-
-def plain_label(name: str = "", text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def shade(value: float | None) -> tuple[QColor, QColor]:

@@ -36,6 +36,7 @@ from annotator.services.review.adjudication import (
 )
 from annotator.services.review.agreement_report import AgreementReport, agreement_report
 from annotator.ui.errors import report_error
+from annotator.ui.look import plain_label
 from annotator.ui.review.adjudication_panel import AdjudicationPanel
 from annotator.ui.review.review_chart import DistributionChart
 from annotator.ui.review.review_disagreements import (
@@ -48,7 +49,6 @@ from annotator.ui.review.review_figures import (
     HeadlineBox,
     KappaHeatmap,
     LabelAgreementTable,
-    plain_label,
 )
 from annotator.ui.tasks import ShownLoader, TaskRunner
 from annotator.ui.workspace import Workspace

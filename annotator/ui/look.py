@@ -1,0 +1,63 @@
+"""What every tab shares in how it looks: the label colours, the evidence highlight, plain
+text labels and the chart style. One place, so the feature folders need not import each
+other for a colour."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QLabel
+
+#: The colour of each label by its place in the codebook (Okabe-Ito, safe for colour blindness).
+LABEL_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+    "#000000",
+)
+
+
+#: Evidence spans in a post's text.
+EVIDENCE_COLOUR = QColor("#b9e4c9")
+
+
+def plain_label(name: str = "", text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def whole_step(rough: float) -> int:
+    """The tick step for counts: 1, 2 or 5 times a power of ten, at least ``rough``."""
+    if rough <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(rough))
+    return next(int(m * power) for m in (1, 2, 5, 10) if m * power >= rough)
+
+
+def plain_chart(view: QChartView, name: str) -> QChart:
+    """The app's chart look on ``view``: no animation, square, small legend below; the
+    view never takes the keyboard focus (the label keys stay with the window)."""
+    view.setObjectName(name)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    small = QFont(chart.legend().font())
+    small.setPointSizeF(small.pointSizeF() * 0.85)
+    chart.legend().setFont(small)
+    view.setChart(chart)
+    return chart
