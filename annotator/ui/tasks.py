@@ -251,6 +251,7 @@ class TaskRunner(QObject):
         dialog.setMinimumDuration(DIALOG_DELAY_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
+        dialog.setValue(0)  # starts the clock: shown after the delay, not Qt's default 4 s
         dialog.canceled.connect(token.cancel)
         return dialog
 
