@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -97,11 +98,11 @@ def test_a_read_runs_while_a_write_is_under_way(qtbot: QtBot, runner: TaskRunner
         read_ran.set()
         return "read"
 
-    outcomes: list[object] = []
-    runner.run(Operation(job=write, on_success=outcomes.append, writes=True))
-    runner.run(Operation(job=read, on_success=outcomes.append))
-    qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=15_000)
-    assert outcomes == ["read", True]
+    outcomes: dict[str, object] = {}
+    runner.run(Operation(job=write, on_success=lambda ran: outcomes.update(write=ran), writes=True))
+    runner.run(Operation(job=read, on_success=lambda result: outcomes.update(read=result)))
+    qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=15_000)  # either may report first
+    assert outcomes == {"write": True, "read": "read"}
 
 
 def test_a_cancelled_operation_calls_on_cancel_and_not_on_success(
@@ -192,7 +193,7 @@ def test_nothing_is_called_back_once_the_owner_was_deleted(
     after: list[str] = []
     runner.run(Operation(job=recording([], "after"), on_success=after.append, writes=True))
     owner.deleteLater()
-    qtbot.wait(50)  # the deferred delete happens on the event loop
+    qtbot.waitUntil(lambda: not shiboken6.isValid(owner), timeout=5_000)
     released.set()
     qtbot.waitUntil(lambda: after == ["after"], timeout=10_000)
     assert called == []
