@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,30 @@ from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: How long an SQLite connection waits for another's write lock before "busy".
 BUSY_TIMEOUT_MS = 10_000
+
+#: This thread's (this context's) wait for a write lock, when ``busy_timeout`` set one.
+_busy_timeout_ms: ContextVar[int | None] = ContextVar("busy_timeout_ms", default=None)
+
+
+@contextmanager
+def busy_timeout(msecs: int) -> Iterator[None]:
+    """Sessions opened inside this block, on this thread, wait at most ``msecs`` for
+    another connection's write lock before raising ProjectBusyError, instead of
+    ``BUSY_TIMEOUT_MS``. The GUI thread saves a label this way, so its own retry loop
+    waits rather than a frozen window; other threads keep the long wait.
+
+    SQLite only: each connection's ``PRAGMA busy_timeout`` is set as it is taken from
+    the pool, so the next session elsewhere gets the default back. On a database server
+    (PostgreSQL) this changes nothing: writers lock rows, not the database, and wait for
+    each other there.
+    """
+    token = _busy_timeout_ms.set(msecs)
+    try:
+        yield
+    finally:
+        _busy_timeout_ms.reset(token)
 
 
 @dataclass
@@ -82,14 +106,27 @@ def _sqlite_path(target: str | Path) -> Path | None:
     return None
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    record.info["busy_timeout"] = BUSY_TIMEOUT_MS
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a label acknowledged to the annotator survives a power cut, not only a crash.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _on_sqlite_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Give the connection the wait this thread asked for (``busy_timeout``) or the
+    default; pooled connections move between threads, so every checkout decides."""
+    wanted = _busy_timeout_ms.get()
+    msecs = BUSY_TIMEOUT_MS if wanted is None else wanted
+    if record.info.get("busy_timeout") != msecs:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(msecs)}")
+        cursor.close()
+        record.info["busy_timeout"] = msecs
 
 
 def _make_engine(target: str | Path) -> Engine:
@@ -100,6 +137,7 @@ def _make_engine(target: str | Path) -> Engine:
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "checkout", _on_sqlite_checkout)
         return engine
     try:
         return create_engine(str(target), pool_pre_ping=True)

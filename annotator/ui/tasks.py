@@ -1,228 +1,177 @@
-"""Running service jobs on a QThreadPool with a progress dialog and a cancel button."""
+"""The one way to run work off the GUI thread: an ``Operation`` handed to ``TaskRunner.run``.
+
+Modelled on Anki's ``CollectionOp``/``QueryOp``. A job is a service call that takes a
+progress callback and a cancel token and knows nothing of Qt; it runs on a pool thread
+and its outcome comes back on the GUI thread, to the operation's callbacks. A job that
+writes the project (``writes=True``: an import, a merge, the sample, clustering, pre-filled
+gold) runs on the runner's one writer thread, so two writes never race and run in the
+order asked; reads (exports, previews, figures) run on Qt's global pool, beside them.
+
+The documented exception: what a person saves with the keys (labels, marks, gold, drafts)
+is written on the GUI thread through ``Workspace.perform``/``when_free``, each in a short
+transaction with a short wait for SQLite's write lock, retried every half second while
+another writer holds it. Such a save is small and must be committed before the key moves
+on to the next post, so queueing it behind an import would only hide the wait.
+
+No Qt object is created or freed on a pool thread: a worker holds only the job and the
+numbers it reports under, and talks back through the one dispatcher, which lives as long
+as the application.
+"""
 
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
     QCoreApplication,
     QObject,
-    QRunnable,
     Qt,
     QThreadPool,
     QTimer,
     Signal,
+    SignalInstance,
     Slot,
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.domain.errors import CancelledError
 from annotator.domain.progress import CancelToken, ProgressCallback
+from annotator.ui.errors import report_error
+
+T = TypeVar("T")
 
 #: A job is a service call taking (progress, cancel) and returning a result.
-Job = Callable[[ProgressCallback, CancelToken], Any]
-
+Job: TypeAlias = Callable[[ProgressCallback, CancelToken], T]
 
 #: The progress bar counts in these steps, whatever unit (bytes, rows) the job reports.
 PROGRESS_STEPS = 1000
+#: A titled operation shows its progress dialog only when it runs longer than this.
+DIALOG_DELAY_MS = 400
+
+SUCCEEDED, FAILED, CANCELLED = "succeeded", "failed", "cancelled"
 
 
-class _Signals(QObject):
-    # object, not int: byte counts of files over 2 GiB do not fit a C++ int.
-    progress = Signal(object, object, str)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    cancelled = Signal()
+def _nothing(*_args: object) -> None:
+    """The callback of an operation that does not care about an outcome."""
 
 
-class _JobRunnable(QRunnable):
-    """Runs the job on a pool thread; talks back only through queued signals."""
+@dataclass(frozen=True, kw_only=True)
+class Operation(Generic[T]):
+    """A job and where its outcome goes, all callbacks on the GUI thread.
 
-    def __init__(self, job: Job, token: CancelToken) -> None:
-        super().__init__()
-        self.job = job
-        self.token = token
-        self.signals = _Signals()
+    ``on_error`` None: the runner reports the error (a sentence or the bug dialog).
+    ``title``: a window-modal progress dialog with Cancel, shown after 400 ms; None runs
+    quietly. ``writes``: the job changes the project, so it waits for the writer.
+    ``owner``: nothing is called back once this object was deleted.
 
-    def run(self) -> None:
-        try:
-            result = self.job(self.signals.progress.emit, self.token)
-        except CancelledError:
-            self.signals.cancelled.emit()
-        except BaseException as error:  # every failure is reported on the GUI thread
-            self.signals.failed.emit(error)
-        else:
-            self.signals.succeeded.emit(result)
+    A job that raises ``CancelledError`` ends in ``on_cancel``. A read whose token was
+    cancelled also ends there, whatever it returned (its result is stale); a write ends
+    as it really did, since what it committed stays committed.
+    """
+
+    job: Job[T]
+    on_success: Callable[[T], None] = _nothing
+    on_error: Callable[[BaseException], None] | None = None
+    on_cancel: Callable[[], None] = _nothing
+    title: str | None = None
+    writes: bool = False
+    owner: QObject | None = None
 
 
-class _JobWatcher(QObject):
-    """Lives on the GUI thread, so its slots run there: owns the dialog and callbacks."""
+class _Call:
+    """One operation under way, known to its worker only by its number."""
 
     def __init__(
         self,
         runner: TaskRunner,
-        runnable: _JobRunnable,
-        title: str,
-        on_success: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        on_cancel: Callable[[], None],
+        op: Operation[Any],
+        token: CancelToken,
+        dialog: QProgressDialog | None,
     ) -> None:
-        super().__init__(runner)
-        self._runner = runner
-        self._runnable = runnable
-        self._on_success = on_success
-        self._on_error = on_error
-        self._on_cancel = on_cancel
-        self.dialog = QProgressDialog(title, "Cancel", 0, 0, runner.parent_widget)
-        self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(400)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(runnable.token.cancel)
-        signals = runnable.signals
-        signals.progress.connect(self._progress)
-        signals.succeeded.connect(self._succeeded)
-        signals.failed.connect(self._failed)
-        signals.cancelled.connect(self._cancelled)
+        self.runner = runner
+        self.op = op
+        self.token = token
+        self.dialog = dialog
 
-    @Slot(object, object, str)
-    def _progress(self, done: int, total: int, message: str) -> None:
+    def progressed(self, done: int, total: int, message: str) -> None:
         """Busy indicator while the total is unknown, then a bar in steps of the total."""
-        if self.dialog.wasCanceled():
+        dialog = self.dialog
+        if dialog is None or dialog.wasCanceled():
             return
         if total > 0:
-            self.dialog.setMaximum(PROGRESS_STEPS)
-            self.dialog.setValue(min(PROGRESS_STEPS, max(0, done * PROGRESS_STEPS // total)))
+            dialog.setMaximum(PROGRESS_STEPS)
+            dialog.setValue(min(PROGRESS_STEPS, max(0, done * PROGRESS_STEPS // total)))
         else:
-            self.dialog.setMaximum(0)
-            self.dialog.setValue(0)
-        self.dialog.setLabelText(message)
+            dialog.setMaximum(0)
+            dialog.setValue(0)
+        dialog.setLabelText(message)
 
-    def _finish(self) -> None:
-        self.dialog.canceled.disconnect(self._runnable.token.cancel)
-        self.dialog.close()
-        self.dialog.deleteLater()
-        self._runner.forget(self)
-
-    @Slot(object)
-    def _succeeded(self, result: object) -> None:
-        self._finish()
-        self._on_success(result)
-        self._runner.finished.emit()
-
-    @Slot(object)
-    def _failed(self, error: object) -> None:
-        self._finish()
-        assert isinstance(error, BaseException)
-        self._on_error(error)
-        self._runner.finished.emit()
-
-    @Slot()
-    def _cancelled(self) -> None:
-        self._finish()
-        self._on_cancel()
-        self._runner.finished.emit()
-
-
-class TaskRunner(QObject):
-    """Starts jobs off the GUI thread; results and errors come back on the GUI thread."""
-
-    finished = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.parent_widget = parent
-        self._pool = QThreadPool.globalInstance()
-        self._watchers: list[_JobWatcher] = []
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._watchers)
-
-    def start(
-        self,
-        title: str,
-        job: Job,
-        on_success: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        on_cancel: Callable[[], None] | None = None,
-    ) -> CancelToken:
-        token = CancelToken()
-        runnable = _JobRunnable(job, token)
-        runnable.setAutoDelete(False)
-        watcher = _JobWatcher(
-            self, runnable, title, on_success, on_error, on_cancel or (lambda: None)
-        )
-        self._watchers.append(watcher)
-        self._pool.start(runnable)
-        return token
-
-    def forget(self, watcher: _JobWatcher) -> None:
-        self._watchers.remove(watcher)
-        watcher.deleteLater()
-
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the pool is idle (at shutdown, so no job is cut mid-write)."""
-        return bool(self._pool.waitForDone(msecs))
-
-
-class _BackgroundCall:
-    """One job run by ``run_in_background`` and where its result should go."""
-
-    def __init__(
-        self,
-        owner: QObject,
-        token: CancelToken,
-        on_success: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        self.owner = owner
-        self.token = token
-        self.on_success = on_success
-        self.on_error = on_error
+    def close_dialog(self) -> None:
+        dialog = self.dialog
+        if dialog is None or not shiboken6.isValid(dialog):
+            return
+        # Closing a progress dialog emits canceled: the token must not hear it.
+        dialog.canceled.disconnect(self.token.cancel)
+        dialog.close()
+        dialog.deleteLater()
 
     def deliver(self, outcome: str, value: object) -> None:
-        """On the GUI thread: call back unless cancelled or the owner was deleted meanwhile."""
-        if outcome == "cancelled" or self.token.cancelled or not shiboken6.isValid(self.owner):
+        """Call the one callback the outcome asks for, unless the owner is gone."""
+        op = self.op
+        if op.owner is not None and not shiboken6.isValid(op.owner):
             return
-        if outcome == "succeeded":
-            self.on_success(value)
-        else:
+        if self.token.cancelled and not op.writes:
+            outcome = CANCELLED
+        if outcome == SUCCEEDED:
+            op.on_success(value)
+        elif outcome == FAILED:
             assert isinstance(value, BaseException)
-            self.on_error(value)
+            (op.on_error or self.runner.report)(value)
+        else:
+            op.on_cancel()
 
 
 class _Dispatcher(QObject):
-    """The one GUI-thread object through which background results come back.
+    """The one GUI-thread object through which workers report.
 
     It lives as long as the application, so a worker never emits on an object being
-    deleted. Workers know a call only by its number: the call (which holds the owner
-    and its callbacks) is created and dropped on the GUI thread, so no Qt object is
-    ever freed on a pool thread.
+    deleted (a panel, a runner whose window closed). The calls it holds (with their
+    owners, callbacks and dialogs) are made and dropped on the GUI thread.
     """
 
+    progressed = Signal(int, object, object, str)
     arrived = Signal(int, str, object)
 
     def __init__(self, parent: QObject | None) -> None:
         super().__init__(parent)
-        self.pending: dict[int, _BackgroundCall] = {}
+        self.pending: dict[int, _Call] = {}
         self._numbers = itertools.count(1)
-        self.arrived.connect(self._deliver)
+        self.progressed.connect(self._progressed)
+        self.arrived.connect(self._arrived)
 
-    def add(self, call: _BackgroundCall) -> int:
+    def add(self, call: _Call) -> int:
         number = next(self._numbers)
         self.pending[number] = call
         return number
 
+    # object, not int: byte counts of files over 2 GiB do not fit a C++ int.
+    @Slot(int, object, object, str)
+    def _progressed(self, number: int, done: int, total: int, message: str) -> None:
+        call = self.pending.get(number)
+        if call is not None and shiboken6.isValid(call.runner):
+            call.progressed(done, total, message)
+
     @Slot(int, str, object)
-    def _deliver(self, number: int, outcome: str, value: object) -> None:
+    def _arrived(self, number: int, outcome: str, value: object) -> None:
         call = self.pending.pop(number, None)
-        if call is not None:
-            call.deliver(outcome, value)
+        if call is not None and shiboken6.isValid(call.runner):
+            call.runner.end(call, outcome, value)
 
 
 _dispatcher: _Dispatcher | None = None
@@ -235,54 +184,120 @@ def _the_dispatcher() -> _Dispatcher:
     return _dispatcher
 
 
-def run_in_background(
-    owner: QObject,
-    job: Callable[[CancelToken], Any],
-    on_success: Callable[[Any], None],
-    on_error: Callable[[BaseException], None],
-) -> CancelToken:
-    """Run a short read-only job (a preview, a row count) on the pool, with no dialog.
+def _work(
+    job: Job[Any],
+    token: CancelToken,
+    number: int,
+    progressed: SignalInstance,
+    arrived: SignalInstance,
+) -> None:
+    """On a pool thread: run the job (unless cancelled while it queued) and report."""
+    if token.cancelled:
+        arrived.emit(number, CANCELLED, None)
+        return
 
-    Call it on the GUI thread. The callbacks run there too, and only while ``owner``
-    exists and the returned token is not cancelled; a job that polls the token also
-    stops early. ``job`` must not hold Qt objects: it runs and is freed on the pool.
-    """
-    token = CancelToken()
-    dispatcher = _the_dispatcher()
-    number = dispatcher.add(_BackgroundCall(owner, token, on_success, on_error))
-    arrived = dispatcher.arrived
+    def progress(done: int, total: int, message: str) -> None:
+        progressed.emit(number, done, total, message)
 
-    def work() -> None:
+    try:
+        result = job(progress, token)
+    except CancelledError:
+        arrived.emit(number, CANCELLED, None)
+    except BaseException as error:  # every failure is reported on the GUI thread
+        arrived.emit(number, FAILED, error)
+    else:
+        arrived.emit(number, SUCCEEDED, result)
+
+
+class TaskRunner(QObject):
+    """Runs operations off the GUI thread: writes one at a time on its writer thread,
+    reads on the global pool; outcomes come back on the GUI thread."""
+
+    #: An operation with a title (one the person waits for) ended; its callback ran.
+    finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self._reads = QThreadPool.globalInstance()
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)
+        self._calls: list[_Call] = []
+
+    @property
+    def busy(self) -> bool:
+        """An operation with a progress dialog is under way: the person waits for it, so
+        the project does not close and no timed backup is taken meanwhile."""
+        return any(call.op.title is not None for call in self._calls)
+
+    def run(self, op: Operation[T]) -> CancelToken:
+        """Start ``op`` (on the GUI thread); its token cancels it, queued or running.
+
+        ``op.job`` runs on a pool thread and must hold no Qt object: it is freed there.
+        """
+        token = CancelToken()
+        call = _Call(self, op, token, self._dialog(op.title, token) if op.title else None)
+        self._calls.append(call)
+        dispatcher = _the_dispatcher()
+        number = dispatcher.add(call)
+        work = partial(_work, op.job, token, number, dispatcher.progressed, dispatcher.arrived)
+        (self._writer if op.writes else self._reads).start(work)
+        return token
+
+    def _dialog(self, title: str, token: CancelToken) -> QProgressDialog:
+        dialog = QProgressDialog(title, "Cancel", 0, 0, self.parent_widget)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(DIALOG_DELAY_MS)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)  # starts the clock: shown after the delay, not Qt's default 4 s
+        dialog.canceled.connect(token.cancel)
+        return dialog
+
+    def end(self, call: _Call, outcome: str, value: object) -> None:
+        """On the GUI thread, when a job is over: close its dialog, call back, announce."""
+        self._calls.remove(call)
+        call.close_dialog()
         try:
-            result = job(token)
-        except CancelledError:
-            arrived.emit(number, "cancelled", None)
-        except BaseException as error:  # reported on the GUI thread
-            arrived.emit(number, "failed", error)
-        else:
-            arrived.emit(number, "succeeded", result)
+            call.deliver(outcome, value)
+        finally:
+            if call.op.title is not None:
+                self.finished.emit()
 
-    QThreadPool.globalInstance().start(work)
-    return token
+    def report(self, error: BaseException) -> None:
+        """The default ``on_error``: a sentence for a user mistake, else the bug dialog."""
+        report_error(self.parent_widget, error)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until no job runs or waits (at shutdown, so no write is cut off)."""
+        deadline = time.monotonic() + msecs / 1000
+        writes_done = bool(self._writer.waitForDone(msecs))
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        return writes_done and bool(self._reads.waitForDone(left))
 
 
-class ShownLoader:
-    """A panel's background (re)load, run only while the panel is shown.
+class ShownLoader(Generic[T]):
+    """When a panel's background (re)load runs: only while the panel is shown.
 
-    A request while the panel is hidden waits for the next ``shown``; several requests at
-    once (the tab shown, its currentChanged, an undo) share one load; a new load cancels
-    the one under way. The Review and Clusters tabs load their figures this way.
+    A scheduling policy over ``TaskRunner.run``: a request while the panel is hidden
+    waits for the next ``shown``; several requests at once (the tab shown, its
+    currentChanged, an undo) share one load; a new load cancels the one under way. The
+    Review and Clusters tabs load their figures this way (reads, no dialog).
     """
 
     def __init__(
         self,
         panel: QWidget,
-        job_for: Callable[[], Callable[[CancelToken], Any] | None],
-        on_done: Callable[[Any], None],
+        tasks: TaskRunner,
+        *,
+        job_for: Callable[[], Job[T] | None],
+        on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None],
         on_started: Callable[[], None] = lambda: None,
     ) -> None:
         self.panel = panel
+        self.tasks = tasks
         self.job_for, self.on_done, self.on_error = job_for, on_done, on_error
         self.on_started = on_started
         #: Asked for while hidden: load when next shown.
@@ -319,10 +334,12 @@ class ShownLoader:
         if job is None:
             return
         self.cancel()
-        self._token = run_in_background(self.panel, job, self._done, self._failed)
+        self._token = self.tasks.run(
+            Operation(job=job, on_success=self._done, on_error=self._failed, owner=self.panel)
+        )
         self.on_started()
 
-    def _done(self, result: Any) -> None:
+    def _done(self, result: T) -> None:
         self._token = None
         self.on_done(result)
 

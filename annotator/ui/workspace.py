@@ -25,18 +25,28 @@ from annotator.services.project.project_settings import (
     marker_list,
     shown_extra_columns,
 )
-from annotator.services.project.projects import Project, codebook_of, open_project
+from annotator.services.project.projects import Project, busy_timeout, codebook_of, open_project
 
-#: While another program writes to the project: how often and how long to retry a save.
-#: Writes from the app run on the GUI thread (one at a time by construction), each in a
-#: short transaction under SQLite's busy timeout; a long write by another program (a
-#: merge in a second window, the CLI) is waited for here instead of blocking the window.
+#: While another writer holds the project: how often and how long to retry a save.
+#: Saves from the keys run on the GUI thread (one at a time by construction), each in a
+#: short transaction that waits at most ``SAVE_WAIT_MS`` for SQLite's write lock; a long
+#: write (an import on the writer thread, a merge in a second window, the CLI) is waited
+#: for here, between events, instead of inside SQLite with the window frozen.
 BUSY_RETRY_MS = 500
 BUSY_RETRIES = 120
+SAVE_WAIT_MS = 250
 
 
 class Workspace(QObject):
-    """What is open and who is working; announces every change once."""
+    """What is open and who is working; announces every change once.
+
+    Writes a person makes from the keys (labels, marks, gold, drafts) are the one
+    documented exception to "background work goes through ``TaskRunner.run``": they are
+    saved here, on the GUI thread, each in a short transaction, so a label is committed
+    before the key moves on. Such a save waits at most ``SAVE_WAIT_MS`` for SQLite's write
+    lock; while an import on the writer thread (or another program) holds it, ``when_free``
+    says so and retries every ``BUSY_RETRY_MS``, and the window stays responsive meanwhile.
+    """
 
     #: After every operation: a ``Changes`` saying what changed.
     changed = Signal(object)
@@ -182,9 +192,12 @@ class Workspace(QObject):
         self.notify(Changes(what.kinds, what.post_ids, source=source))
 
     def when_free(self, action: Callable[[], None], attempt: int = 0) -> None:
-        """Run a saving action now, or retry it while the project is busy."""
+        """Run a saving action now, or retry it while the project is busy. The action waits
+        only briefly for the write lock, so a busy project costs the window a quarter of a
+        second per attempt, not SQLite's long timeout."""
         try:
-            action()
+            with busy_timeout(SAVE_WAIT_MS):
+                action()
         except ProjectBusyError as error:
             if attempt >= BUSY_RETRIES:
                 self.message.emit("")

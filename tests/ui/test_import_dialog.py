@@ -23,7 +23,7 @@ from annotator.store.queries import count_posts, iter_posts, list_datasets
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project.import_dialog import NONE_ITEM, ImportDialog
 from annotator.ui.project.preview_model import RAW_ROLE, PreviewTableModel
-from annotator.ui.tasks import PROGRESS_STEPS
+from annotator.ui.tasks import PROGRESS_STEPS, TaskRunner
 from tests.conftest import SMALL_CSV, write_csv
 
 pytestmark = pytest.mark.gui
@@ -33,7 +33,7 @@ SERUM = "Loving my new serum! #ad\nPaid partnership with GlowCo 👩‍👩‍�
 
 def open_dialog(qtbot: QtBot, path: Path) -> ImportDialog:
     """A shown dialog whose background read of ``path`` has finished."""
-    dialog = ImportDialog(path)
+    dialog = ImportDialog(path, tasks=TaskRunner())
     qtbot.addWidget(dialog)
     # Results arrive through queued signals, so nothing is delivered before we wait.
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):

@@ -43,7 +43,8 @@ def test_label_in_a_package_with_the_app_and_merge_it_back(
 
     lead = make_window(location, annotator="lead")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(package)], ""))
-    lead.actions_by_id["file.merge"].trigger()
+    with qtbot.waitSignal(lead.tasks.finished, timeout=20_000):
+        lead.actions_by_id["file.merge"].trigger()
     assert messages and "1 changes added" in messages[-1]
     project = open_project(location)
     from annotator.store.queries import external_id_index

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.domain.codebook import Codebook, codebook_from_specs
-from annotator.store.engine import Project, create_project, database_engine, open_project
+from annotator.store.engine import (
+    Project,
+    busy_timeout,
+    create_project,
+    database_engine,
+    open_project,
+)
 from annotator.store.queries import load_codebook
 
 
@@ -34,6 +40,7 @@ def backup_project(project: Project, reason: str) -> Path | None:
 __all__ = [
     "Project",
     "backup_project",
+    "busy_timeout",
     "codebook_of",
     "database_engine_name",
     "init_project",

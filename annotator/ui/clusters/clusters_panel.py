@@ -4,8 +4,6 @@ the posts of a cluster together."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
 from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
-from annotator.domain.progress import CancelToken
 from annotator.domain.records import AnnotationChange
 from annotator.services.clusters.clustering import cluster_of
 from annotator.services.clusters.summaries import (
@@ -43,7 +40,7 @@ from annotator.ui.clusters.cluster_timeline import LabelShareList, TimelineChart
 from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, ClusterTableModel
 from annotator.ui.errors import report_error
 from annotator.ui.look import plain_label
-from annotator.ui.tasks import ShownLoader
+from annotator.ui.tasks import Job, ShownLoader, TaskRunner
 from annotator.ui.workspace import Workspace
 
 LIST_PAGE, EMPTY_PAGE = 0, 1
@@ -59,7 +56,9 @@ class ClustersPanel(QWidget):
     #: The list was loaded again.
     computed = Signal()
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.project: Project | None = None
@@ -67,7 +66,12 @@ class ClustersPanel(QWidget):
         self.codebook = Codebook()
         self.cluster_dialog: ClusterDialog | None = None
         self.loader = ShownLoader(
-            self, self._job, self._loaded_rows, self._failed, on_started=self._show_state
+            self,
+            tasks,
+            job_for=self._job,
+            on_done=self._loaded_rows,
+            on_error=self._failed,
+            on_started=self._show_state,
         )
         self._loaded = False
         self._note = ""
@@ -319,12 +323,12 @@ class ClustersPanel(QWidget):
 
     # ----- loading -------------------------------------------------------------------------
 
-    def _job(self) -> Callable[[CancelToken], list[ClusterSummary]] | None:
+    def _job(self) -> Job[list[ClusterSummary]] | None:
         project = self.project
         if project is None:
             return None
         smallest = self.min_size.value()
-        return lambda _cancel: cluster_summaries(project, min_size=smallest)
+        return lambda _progress, _cancel: cluster_summaries(project, min_size=smallest)
 
     def _loaded_rows(self, rows: list[ClusterSummary]) -> None:
         shown = self.current_summary()

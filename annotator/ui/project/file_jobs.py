@@ -9,6 +9,7 @@ and the panels reload themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QStatusBar, QWidget
 
 from annotator.domain.changes import Change, changes
-from annotator.domain.errors import UserError
+from annotator.domain.errors import CancelledError, UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.clusters.clustering import find_clusters
 from annotator.services.labeling.browsing import annotator_list, dataset_names
@@ -27,7 +28,7 @@ from annotator.services.team.packages import merge
 from annotator.ui.actions import ActionId, ActionSpec
 from annotator.ui.errors import report_error
 from annotator.ui.project.welcome import build_sample_once, free_project_name, sample_project_path
-from annotator.ui.tasks import TaskRunner, run_in_background
+from annotator.ui.tasks import Operation, TaskRunner
 from annotator.ui.workspace import Workspace
 
 if TYPE_CHECKING:  # the import and export modules load pandas: only when first used
@@ -52,6 +53,15 @@ MERGED = (
     | Change.ANNOTATOR
     | Change.SETTINGS
 )
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What File > Merge packages did: a summary per package merged, and the mistake
+    that stopped it (the packages after it were left alone)."""
+
+    summaries: list[str]
+    error: UserError | None = None
 
 
 class FileJobs(QObject):
@@ -136,8 +146,14 @@ class FileJobs(QObject):
         def done(path: Any) -> None:
             self.open_project(Path(path))
 
-        return self.tasks.start(
-            "Building the sample project", job, done, self.task_failed, self.task_cancelled
+        return self.tasks.run(
+            Operation(
+                job=job,
+                on_success=done,
+                on_cancel=self.task_cancelled,
+                title="Building the sample project",
+                writes=True,
+            )
         )
 
     def new_project_from_file(self) -> ImportDialog | None:
@@ -175,7 +191,7 @@ class FileJobs(QObject):
         """Preview and map the file in a window-modal dialog; Import starts the import."""
         from annotator.ui.project.import_dialog import ImportDialog
 
-        dialog = ImportDialog(path, self.window)
+        dialog = ImportDialog(path, self.window, tasks=self.tasks)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.start_import(path, dialog.options()))
         dialog.open()
@@ -200,8 +216,14 @@ class FileJobs(QObject):
             )
             self.start_clustering()
 
-        return self.tasks.start(
-            f"Importing {path.name}", job, done, self.task_failed, self.task_cancelled
+        return self.tasks.run(
+            Operation(
+                job=job,
+                on_success=done,
+                on_cancel=self.task_cancelled,
+                title=f"Importing {path.name}",
+                writes=True,
+            )
         )
 
     def timed_backup(self) -> None:
@@ -243,20 +265,46 @@ class FileJobs(QObject):
         if paths:
             self.merge_packages([Path(p) for p in paths])
 
-    def merge_packages(self, paths: list[Path]) -> None:
+    def merge_packages(self, paths: list[Path]) -> CancelToken | None:
+        """Merge the packages one after the other on the writer, each all or nothing;
+        Cancel stops before the next package."""
         project = self.workspace.project
         if project is None:
-            return
-        summaries = []
-        for path in paths:
-            try:
-                summaries.append(merge(project, path).summary())
-            except UserError as error:
-                report_error(self.window, error)
-                break
-        if summaries:
-            self.workspace.notify(changes(MERGED))
-            QMessageBox.information(self.window, "Merge finished", "\n\n".join(summaries))
+            return None
+
+        def job(progress: ProgressCallback, cancel: CancelToken) -> MergeOutcome:
+            summaries: list[str] = []
+            for done, path in enumerate(paths):
+                if cancel.cancelled:
+                    if not summaries:
+                        raise CancelledError("cancelled")
+                    break
+                progress(done, len(paths), f"Merging {path.name}…")
+                try:
+                    summaries.append(merge(project, path).summary())
+                except UserError as error:
+                    return MergeOutcome(summaries, error)
+            return MergeOutcome(summaries)
+
+        def done(outcome: MergeOutcome) -> None:
+            if outcome.error is not None:
+                report_error(self.window, outcome.error)
+            if outcome.summaries:
+                if self.workspace.project is project:
+                    self.workspace.notify(changes(MERGED))
+                QMessageBox.information(
+                    self.window, "Merge finished", "\n\n".join(outcome.summaries)
+                )
+
+        return self.tasks.run(
+            Operation(
+                job=job,
+                on_success=done,
+                on_cancel=self.task_cancelled,
+                title="Merging packages",
+                writes=True,
+            )
+        )
 
     def start_clustering(self) -> CancelToken | None:
         """Find clusters of near-identical posts in the background (after every import)."""
@@ -268,7 +316,7 @@ class FileJobs(QObject):
             self.status.showMessage("Still looking for clusters…", 8000)
             return running
 
-        def job(cancel: CancelToken) -> Any:
+        def job(_progress: ProgressCallback, cancel: CancelToken) -> int:
             return find_clusters(project, cancel=cancel)
 
         def done(count: Any) -> None:
@@ -282,8 +330,20 @@ class FileJobs(QObject):
             self._clustering.pop(id(project), None)
             self.task_failed(error)
 
+        def cancelled() -> None:
+            self._clustering.pop(id(project), None)
+
         self.status.showMessage("Looking for clusters of near-identical posts…")
-        token = run_in_background(self, job, done, failed)
+        token = self.tasks.run(
+            Operation(
+                job=job,
+                on_success=done,
+                on_error=failed,
+                on_cancel=cancelled,
+                writes=True,
+                owner=self,
+            )
+        )
         self._clustering[id(project)] = token
         return token
 
@@ -331,8 +391,13 @@ class FileJobs(QObject):
                     "\n\n".join([result.summary(), *result.warnings]),
                 )
 
-        return self.tasks.start(
-            f"Exporting to {path.name}", job, done, self.task_failed, self.task_cancelled
+        return self.tasks.run(
+            Operation(
+                job=job,
+                on_success=done,
+                on_cancel=self.task_cancelled,
+                title=f"Exporting to {path.name}",
+            )
         )
 
     def task_failed(self, error: BaseException) -> None:

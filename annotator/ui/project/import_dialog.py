@@ -1,7 +1,7 @@
 """The import dialog: a preview of the file, its column mapping and row count, before importing.
 
-Reading the file (which checks its whole encoding) and counting its rows run on the
-thread pool, so a large file never freezes the window; the dialog only describes the
+Reading the file (which checks its whole encoding) and counting its rows run as quiet
+reads on the task runner, so a large file never freezes the window; the dialog only describes the
 import and returns it as ``ImportOptions``; the main window runs it.
 """
 
@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserError
-from annotator.domain.progress import CancelToken
+from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.imports.column_mapping import FIELDS, detect_mapping
 from annotator.services.imports.importing import ImportOptions
 from annotator.services.imports.sources import FORMATS, SourceTable, open_source
 from annotator.ui.errors import report_error
 from annotator.ui.project.preview_model import RAW_ROLE, PreviewTableModel
-from annotator.ui.tasks import run_in_background
+from annotator.ui.tasks import Operation, TaskRunner
 
 PREVIEW_ROWS = 50
 NONE_ITEM = "(none)"
@@ -114,9 +114,10 @@ class ImportDialog(QDialog):
     #: Emitted with the number of rows once the background count is done.
     counted = Signal(int)
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, parent: QWidget | None = None, *, tasks: TaskRunner) -> None:
         super().__init__(parent)
         self.path = path
+        self.tasks = tasks
         self.source: SourceTable | None = None
         self.row_count: int | None = None
         self._detected: dict[str, str] = {}
@@ -327,12 +328,15 @@ class ImportDialog(QDialog):
         self.count_label.setText("reading the file…")
         self._update_state()
         path = self.path
+
+        def read(_progress: ProgressCallback, cancel: CancelToken) -> _Loaded:
+            return _read(path, fmt, sheet, header_row, cancel)
+
         self._tokens.append(
-            run_in_background(
-                self,
-                lambda cancel: _read(path, fmt, sheet, header_row, cancel),
-                self._loaded_ok,
-                self._load_failed,
+            self.tasks.run(
+                Operation(
+                    job=read, on_success=self._loaded_ok, on_error=self._load_failed, owner=self
+                )
             )
         )
 
@@ -354,9 +358,15 @@ class ImportDialog(QDialog):
         self._mapping_changed()
         self._size_columns()
         self.count_label.setText("counting rows…")
+
+        def count(_progress: ProgressCallback, cancel: CancelToken) -> int:
+            return source.count_rows(cancel)
+
         self._tokens.append(
-            run_in_background(
-                self, lambda cancel: source.count_rows(cancel), self._counted, self._count_failed
+            self.tasks.run(
+                Operation(
+                    job=count, on_success=self._counted, on_error=self._count_failed, owner=self
+                )
             )
         )
         self.loaded.emit()

@@ -4,10 +4,8 @@ disagreements to adjudicate into gold labels."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -50,7 +48,7 @@ from annotator.ui.review.review_figures import (
     KappaHeatmap,
     LabelAgreementTable,
 )
-from annotator.ui.tasks import ShownLoader, TaskRunner
+from annotator.ui.tasks import Job, Operation, ShownLoader, TaskRunner
 from annotator.ui.workspace import Workspace
 
 AGREEMENT_PAGE, DISAGREEMENTS_PAGE = 0, 1
@@ -99,17 +97,22 @@ class ReviewPanel(QWidget):
     #: A computation finished and its figures are shown.
     computed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
         self.lead_name: str | None = None
         self.report: AgreementReport | None = None
+        self.tasks = tasks
         self.loader = ShownLoader(
-            self, self._job, self._computed, self._failed, on_started=self._show_state
+            self,
+            tasks,
+            job_for=self._job,
+            on_done=self._computed,
+            on_error=self._failed,
+            on_started=self._show_state,
         )
         self._gold_changed = False
         self._note = ""
-        self.tasks = TaskRunner(self)
 
         self.status = plain_label("reviewStatus")
         self.refresh_button = QPushButton("Refresh")
@@ -294,24 +297,33 @@ class ReviewPanel(QWidget):
 
         command = PrefillGoldCommand(project, lead)
 
-        def job(_progress: ProgressCallback, _cancel: CancelToken) -> Any:
+        def job(_progress: ProgressCallback, _cancel: CancelToken) -> PrefillGoldCommand:
             command.do()  # one transaction: all the posts or none
             return command
 
-        def done(_command: Any) -> None:
+        def done(_command: PrefillGoldCommand) -> None:
             self._note = f"{command.count:,} unanimous posts got their shared label as gold."
             self._workspace.record(command, source=self)
             self.refresh()
 
-        self.tasks.start("Pre-filling gold labels", job, done, lambda e: report_error(self, e))
+        self.tasks.run(
+            Operation(
+                job=job,
+                on_success=done,
+                on_error=lambda error: report_error(self, error),
+                title="Pre-filling gold labels",
+                writes=True,
+                owner=self,
+            )
+        )
 
     # ----- computing -----------------------------------------------------------------------
 
-    def _job(self) -> Callable[[CancelToken], ReviewData] | None:
+    def _job(self) -> Job[ReviewData] | None:
         project = self.project
         if project is None:
             return None
-        return lambda cancel: compute_review(project, cancel)
+        return lambda _progress, cancel: compute_review(project, cancel)
 
     def _computed(self, data: ReviewData) -> None:
         self._gold_changed = False
