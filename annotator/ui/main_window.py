@@ -231,11 +231,11 @@ class MainWindow(QMainWindow):
         undo = QAction("&Undo", self)
         undo.setObjectName(ActionId.EDIT_UNDO)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.triggered.connect(stack.undo)
+        undo.triggered.connect(self.workspace.undo)
         redo = QAction("&Redo", self)
         redo.setObjectName(ActionId.EDIT_REDO)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        redo.triggered.connect(stack.redo)
+        redo.triggered.connect(self.workspace.redo)
         for action in (undo, redo):
             self.addAction(action)
 

@@ -211,6 +211,29 @@ class Workspace(QObject):
         if attempt:
             self.message.emit("Saved after the project was busy.")
 
+    def undo(self) -> None:
+        """Edit > Undo: take back the last change, as a save is made (committed first,
+        retried while the project is busy, never a frozen window)."""
+        self._replay(undone=True)
+
+    def redo(self) -> None:
+        self._replay(undone=False)
+
+    def _replay(self, *, undone: bool) -> None:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undone else stack.canRedo()):
+            return
+        entry = stack.command(stack.index() - 1 if undone else stack.index())
+        if not isinstance(entry, _UndoEntry):
+            stack.undo() if undone else stack.redo()
+            return
+
+        def replay() -> None:
+            entry.apply(undone=undone)  # raises ProjectBusyError: the stack is untouched
+            stack.undo() if undone else stack.redo()  # only moves and announces
+
+        self.when_free(replay)
+
     def _replayed(self, command: UndoableCommand, *, undone: bool) -> None:
         """After an undo or redo: say what was taken back and announce the change."""
         verb = "Undo" if undone else "Redo"
@@ -229,14 +252,27 @@ class _UndoEntry(QUndoCommand):
         self._workspace = workspace
         self._command = command
         self._first = True
+        #: Set by ``apply``: the workspace already wrote this step (Workspace.undo/redo).
+        self._applied = False
+
+    def apply(self, *, undone: bool) -> None:
+        """Write the undo or redo now, before the stack moves (so a busy project leaves
+        the history where it was)."""
+        self._command.undo() if undone else self._command.do()
+        self._applied = True
+
+    def _write(self, *, undone: bool) -> None:
+        if self._applied:
+            self._applied = False
+        else:
+            self._command.undo() if undone else self._command.do()
+        self._workspace._replayed(self._command, undone=undone)
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._command.do()
-        self._workspace._replayed(self._command, undone=False)
+        self._write(undone=False)
 
     def undo(self) -> None:
-        self._command.undo()
-        self._workspace._replayed(self._command, undone=True)
+        self._write(undone=True)

@@ -363,3 +363,34 @@ def test_a_busy_project_makes_the_label_wait_and_retry_visibly(
     assert saved is not None and saved.label_key == "sponsored_disclosed"
     assert messages[-1] == "Saved after the project was busy."
     assert window.workspace.undo_stack.count() == 1
+
+
+def test_undo_while_the_project_is_busy_waits_its_turn_and_keeps_the_history(
+    small_project: Project, make_window: Callable, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import annotator.ui.workspace as workspace
+
+    monkeypatch.setattr(workspace, "BUSY_RETRY_MS", 50)
+    location = small_project.location
+    small_project.close()
+    window: MainWindow = make_window(location)
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_2)
+    stack = window.workspace.undo_stack
+    assert stack.index() == 1
+    other = sqlite3.connect(location, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    messages: list[str] = []
+    window.workspace.message.connect(messages.append)
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any("busy" in m for m in messages), timeout=5000)
+    assert stack.index() == 1  # nothing undone yet, and the history says so
+    assert reread(window, post_id) is not None
+    other.rollback()
+    other.close()
+    qtbot.waitUntil(lambda: stack.index() == 0, timeout=5000)
+    assert reread(window, post_id) is None
+    assert any(m.startswith("Undo: label ‘Sponsored, disclosed’") for m in messages)

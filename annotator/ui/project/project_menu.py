@@ -1,6 +1,7 @@
 """The Project menu for the lead: blind mode, extra columns, label keys, assigning posts,
 renaming or merging annotators. Each action changes the project, then tells the
-workspace what changed; the panels reload themselves."""
+workspace what changed; the panels reload themselves. The small settings writes go
+through ``Workspace.when_free`` (a short wait for the lock, then retries) like labels."""
 
 from __future__ import annotations
 
@@ -73,8 +74,13 @@ class ProjectMenu(QObject):
         project = self.workspace.project
         if project is None:
             return
-        set_blind_mode(project, self.actions[ActionId.PROJECT_BLIND].isChecked())
-        self.workspace.reload_settings()
+        blind = self.actions[ActionId.PROJECT_BLIND].isChecked()
+
+        def save() -> None:
+            set_blind_mode(project, blind)
+            self.workspace.reload_settings()
+
+        self.workspace.when_free(save)
 
     def choose_columns(self) -> None:
         project, post_id = self.workspace.project, self.workspace.current_post_id
@@ -91,8 +97,12 @@ class ProjectMenu(QObject):
         )
         if ok:
             columns = [c.strip() for c in text.split(",") if c.strip()]
-            set_shown_extra_columns(project, columns)
-            self.workspace.reload_settings()
+
+            def save() -> None:
+                set_shown_extra_columns(project, columns)
+                self.workspace.reload_settings()
+
+            self.workspace.when_free(save)
 
     def edit_label_keys(self) -> None:
         """Let the lead change which key applies which label (stored in the codebook)."""
