@@ -32,6 +32,12 @@ def add_parser(subparsers: Subparsers) -> None:
     )
     export.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
     export.add_argument(
+        "--encoding",
+        choices=["utf-8-sig", "utf-8"],
+        help="CSV: utf-8-sig (UTF-8 with a byte-order mark, so Excel shows accents and emoji; "
+        "the default for posts and annotations) or utf-8 (none; the default for training)",
+    )
+    export.add_argument(
         "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside it"
     )
     export.set_defaults(handler=run)
@@ -50,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         split=parse_split(args.split) if args.split else None,
         seed=args.seed,
         manifest=not args.no_manifest,
+        encoding=args.encoding,
     )
     with (
         closing(open_project(args.project)) as project,

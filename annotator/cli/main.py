@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import clusters, exporting, gui, importing, project, stats, team
+from annotator.cli import clusters, exporting, gold, gui, importing, project, stats, team
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
 from annotator.cli.parsing import Handler, Subparsers
 from annotator.domain.errors import UserError
@@ -26,6 +26,7 @@ _ADD_PARSERS = (
     project.add_parser,
     importing.add_parser,
     team.add_parser,
+    gold.add_parser,
     clusters.add_parser,
     exporting.add_parser,
     stats.add_parser,

@@ -330,6 +330,47 @@ def test_parse_split_refuses_nonsense() -> None:
             parse_split(bad)
 
 
+def test_every_export_file_honours_the_umask(labeled_project: Project, tmp_path: Path) -> None:
+    """Files a colleague on the same machine or share must read: a new file gets what the
+    umask allows (0644 under 022), like any other program's, never owner-only 0600."""
+    import os
+    import stat
+
+    from annotator.services.exports.export_any import export_any
+
+    kinds = [
+        ("posts.csv", ExportOptions()),
+        ("posts.jsonl", ExportOptions()),
+        ("posts.parquet", ExportOptions()),
+        ("posts.xlsx", ExportOptions()),
+        ("annotations.csv", ExportOptions(what="annotations")),
+        ("train.csv", ExportOptions(what="training", split=(0.5, 0.25, 0.25))),
+        ("tasks.json", ExportOptions(what="label-studio")),
+        ("doccano.jsonl", ExportOptions(what="doccano")),
+    ]
+    for umask, expected in ((0o022, 0o644), (0o027, 0o640)):
+        folder = tmp_path / f"umask{umask:03o}"
+        folder.mkdir()
+        previous = os.umask(umask)
+        try:
+            written: list[Path] = []
+            for name, options in kinds:
+                result = export_any(labeled_project, folder / name, options)
+                written += result.files
+                if result.manifest is not None:
+                    written.append(result.manifest)
+        finally:
+            os.umask(previous)
+        assert {p.name for p in written} >= {
+            "posts.csv", "posts.csv.manifest.json", "posts.jsonl", "posts.parquet", "posts.xlsx",
+            "annotations.csv", "train.train.csv", "train.dev.csv", "train.test.csv",
+            "train.csv.manifest.json", "tasks.json", "tasks.label_config.xml", "doccano.jsonl",
+        }  # fmt: skip
+        assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written)
+        modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written}
+        assert set(modes.values()) == {oct(expected)}, modes
+
+
 # ----- provenance --------------------------------------------------------------------------------
 
 
@@ -388,6 +429,13 @@ def test_arrow_path_gives_the_pandas_path_rows(
             post_id=_post_id(labeled_project, "1229871234567890124"),
             label_key="sponsored_undisclosed",
             decided_by="lead",
+            notes="script copied from the campaign",
+        )
+        set_gold(  # a decision without a note: the note is missing on both paths
+            labeled_project,
+            post_id=_post_id(labeled_project, "00123"),
+            label_key="not_sponsored",
+            decided_by="ana",
         )
     codebook = codebook_of(labeled_project)
     with labeled_project.session() as session:
@@ -404,11 +452,22 @@ def test_arrow_path_gives_the_pandas_path_rows(
         assert [row["id"] for row in got if row["needs_review"]] == ["1229871234567890124"]
     if not filters and with_gold:  # unanimity, gold over a disagreement, unlabeled posts
         assert {row["id"]: row["resolved_label"] for row in got} == {
-            "00123": None,
+            "00123": "not_sponsored",
             "1229871234567890123": "sponsored_disclosed",
             "1229871234567890124": "sponsored_undisclosed",
             "42": None,
         }
+        decided = {row["id"]: (row["gold_note"], row["gold_by"]) for row in got}
+        assert decided == {
+            "00123": (None, "ana"),
+            "1229871234567890123": (None, None),
+            "1229871234567890124": ("script copied from the campaign", "lead"),
+            "42": (None, None),
+        }
+        stamps = [row["gold_at"] for row in got if row["gold_label"]]
+        assert len(stamps) == 2 and all(re.match(r"\d{4}-\d\d-\d\dT\d\d:", s) for s in stamps)
+    if filters.get("annotator"):  # one annotator's labels: nobody's gold
+        assert all(row[c] is None for row in got for c in ("gold_label", "gold_note", "gold_at"))
 
 
 def test_arrow_path_keeps_sqlites_rendering_of_extras_that_are_not_strings(

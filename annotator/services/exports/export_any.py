@@ -7,7 +7,12 @@ from pathlib import Path
 
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.atomic_files import atomic_write, temporary_path_for
-from annotator.services.exports.exporting import ExportOptions, ExportResult, export_data
+from annotator.services.exports.exporting import (
+    ExportOptions,
+    ExportResult,
+    check_encoding,
+    export_data,
+)
 from annotator.services.interop import export_doccano, export_label_studio, label_studio_config
 from annotator.services.project.projects import Project, codebook_of
 
@@ -46,6 +51,7 @@ def export_any(
     """Run the export ``options.what`` names; a cancelled one leaves no file behind."""
     if options.what not in TOOL_KINDS:
         return export_data(project, out, options, progress=progress, cancel=cancel)
+    check_encoding(out, options)
     with temporary_path_for(out) as temporary:
         progress(0, 0, f"Writing {out.name}")
         if options.what == "label-studio":

@@ -1,7 +1,9 @@
 """The rows an export writes, as pandas frames a chunk at a time (memory stays flat).
 
-- posts: one row per post, each annotator's label, gold, resolved label, extras;
-- annotations: one row per (post, annotator) with notes, evidence, sponsor, time;
+- posts: one row per post, each annotator's label, the gold decision (label, note, who,
+  when), resolved label, extras;
+- annotations: one row per (post, annotator) with notes, evidence, sponsor, time, and the
+  post's gold decision;
 - training: text, label, label_id, evidence quotes, id; resolved labels only, with a
   reproducible split.
 """
@@ -23,6 +25,8 @@ from annotator.domain.codebook import Codebook
 from annotator.store.tables import Annotation, Annotator, Dataset, GoldLabel, Post
 
 POST_COLUMNS = ["dataset", "id", "text", "author", "created_at", "platform", "url"]
+#: The gold decision beside its label in every export that carries gold: why, who, when.
+GOLD_COLUMNS = ["gold_label", "gold_note", "gold_by", "gold_at"]
 SPLITS = ("train", "dev", "test")
 
 
@@ -119,11 +123,27 @@ def _annotations_between(session: Session, first: int, last: int) -> list[tuple[
     return list(session.execute(statement).all())
 
 
-def _gold_between(session: Session, first: int, last: int) -> dict[int, str]:
-    statement = select(col(GoldLabel.post_id), col(GoldLabel.label_key)).where(
-        col(GoldLabel.post_id) >= first, col(GoldLabel.post_id) <= last
-    )
-    return {int(p): str(k) for p, k in session.execute(statement).all()}
+def _gold_between(session: Session, first: int, last: int) -> dict[int, tuple[Any, ...]]:
+    """post -> (label, note, decided by, decided at) as ``GOLD_COLUMNS`` writes them."""
+    statement = select(
+        col(GoldLabel.post_id),
+        col(GoldLabel.label_key),
+        col(GoldLabel.notes),
+        col(GoldLabel.decided_by),
+        col(GoldLabel.decided_at),
+    ).where(col(GoldLabel.post_id) >= first, col(GoldLabel.post_id) <= last)
+    return {
+        int(post): (str(key), note or None, who or None, _stamp(at))
+        for post, key, note, who, at in session.execute(statement).all()
+    }
+
+
+def gold_sql(alias: str, *, sqlite: bool) -> str:
+    """SQL for ``GOLD_COLUMNS`` of the gold_label row ``alias``: blank note and decider as
+    missing, the time in ISO 8601 (SQLite stores ``YYYY-MM-DD HH:MM:SS.ffffff``; other
+    databases give a datetime, which ``_stamp`` renders)."""
+    at = f"replace({alias}.decided_at, ' ', 'T')" if sqlite else f"{alias}.decided_at"
+    return f"{alias}.label_key, NULLIF({alias}.notes, ''), NULLIF({alias}.decided_by, ''), {at}"
 
 
 def _text(value: Any) -> Any:
@@ -156,7 +176,8 @@ class _Window:
 
     rows: list[tuple[Any, ...]]
     labels: list[tuple[Any, ...]]
-    gold: dict[Any, Any]
+    #: (post id, *GOLD_COLUMNS) per post with a gold label.
+    gold: list[tuple[Any, ...]]
 
 
 @dataclass
@@ -176,6 +197,7 @@ class ChunkSource:
             return [
                 "dataset", "id", "text", "annotator", "label", "notes", "sponsor",
                 "evidence", "evidence_quotes", "seconds_spent", "created_at", "updated_at",
+                *GOLD_COLUMNS,
             ]  # fmt: skip
         if self.what == "training":
             return [
@@ -191,7 +213,7 @@ class ChunkSource:
             c for c in extra_columns(self.session, self.filters)
             if c not in POST_COLUMNS
         ]  # fmt: skip
-        fixed = [*POST_COLUMNS, *(label_column(n) for n in self._names), "gold_label",
+        fixed = [*POST_COLUMNS, *(label_column(n) for n in self._names), *GOLD_COLUMNS,
                  "resolved_label", "needs_review"]  # fmt: skip
         return [*fixed, *(e if e not in fixed else f"extra.{e}" for e in self._extras)]
 
@@ -233,17 +255,22 @@ class ChunkSource:
         self,
         post: tuple[Any, ...],
         annotations: list[tuple[Any, ...]],
-        gold: dict[int, str],
+        gold: dict[int, tuple[Any, ...]],
         label_ids: dict[str, int],
     ) -> list[list[Any]]:
-        post_id, dataset, external_id, text, author, created_at, platform, url, extra = post
+        """Rows of the annotations and training exports (posts: ``_post_frames``)."""
+        post_id, dataset, external_id, text, *_ = post
         wanted = self.filters
+        decision = gold.get(int(post_id))
         if self.what == "annotations":
+            # The post's gold decision on every annotator's row, whoever is exported:
+            # it is what each annotator's label is compared with.
+            decided = list(decision) if decision else [None] * len(GOLD_COLUMNS)
             return [
                 [dataset, external_id, text, name, key, note, sponsor,
                  json.dumps(evidence or [], ensure_ascii=False),
                  " | ".join(span["quote"] for span in evidence or []),
-                 seconds, _stamp(created), _stamp(updated)]
+                 seconds, _stamp(created), _stamp(updated), *decided]
                 for _, name, key, note, sponsor, evidence, seconds, created, updated in annotations
                 if wanted.annotator in (None, name) and wanted.label in (None, key)
             ]  # fmt: skip
@@ -252,30 +279,20 @@ class ChunkSource:
             if wanted.annotator not in labels:
                 return []
             labels = {wanted.annotator: labels[wanted.annotator]}
-        gold_label = gold.get(int(post_id)) if wanted.annotator is None else None
+        gold_label = decision[0] if decision and wanted.annotator is None else None
         resolved = resolved_label(labels, gold_label)
-        if wanted.label is not None and resolved != wanted.label:
+        if resolved is None or wanted.label not in (None, resolved):
             return []
-        if self.what == "training":
-            if resolved is None:
-                return []
-            quotes = [
-                span["quote"]
-                for a in annotations
-                if str(a[2]) == resolved and wanted.annotator in (None, str(a[1]))
-                for span in a[5] or []
-            ]
-            row = [external_id, text, resolved, label_ids[resolved], list(dict.fromkeys(quotes))]
-            if self.split:
-                row.append(split_of(f"{dataset}\x1f{external_id}", self.seed, self.split))
-            return [row]
-        extras = extra or {}
-        return [
-            [dataset, external_id, text, author, created_at, platform, url,
-             *(labels.get(n) for n in self._names), gold_label, resolved,
-             bool(labels) and resolved is None,
-             *(_text(extras.get(e)) for e in self._extras)]
-        ]  # fmt: skip
+        quotes = [
+            span["quote"]
+            for a in annotations
+            if str(a[2]) == resolved and wanted.annotator in (None, str(a[1]))
+            for span in a[5] or []
+        ]
+        row = [external_id, text, resolved, label_ids[resolved], list(dict.fromkeys(quotes))]
+        if self.split:
+            row.append(split_of(f"{dataset}\x1f{external_id}", self.seed, self.split))
+        return [row]
 
     def _post_frames(self) -> Iterator[pd.DataFrame]:
         """Posts, vectorised: SQL does the joins and pulls the extra columns out of the
@@ -343,18 +360,19 @@ class ChunkSource:
             ),
             span,
         )
-        gold: dict[Any, Any] = {}
+        gold: list[tuple[Any, ...]] = []
         if self.filters.annotator is None:
-            gold = dict(
-                fetch_rows(
-                    connection,
-                    text(
-                        "SELECT post_id, label_key FROM gold_label"
-                        " WHERE post_id BETWEEN :first AND :last"
-                    ),
-                    span,
-                )
+            sqlite = connection.dialect.name == "sqlite"
+            gold = fetch_rows(
+                connection,
+                text(
+                    f"SELECT g.post_id, {gold_sql('g', sqlite=sqlite)} FROM gold_label g"
+                    " WHERE g.post_id BETWEEN :first AND :last"
+                ),
+                span,
             )
+            if not sqlite:
+                gold = [(*row[:-1], _stamp(row[-1])) for row in gold]
         return _Window(rows, labels, gold)
 
     def _windows(self, connection: Any, statement: Any) -> Iterator[_Window]:
@@ -392,11 +410,20 @@ class ChunkSource:
         wide.index = frame.index
         given_array = wide.notna().to_numpy()
         values = wide.to_numpy(dtype=object)
-        if self.filters.annotator is not None:
-            gold = pd.Series(None, index=frame.index, dtype=object)
-        else:
-            gold_rows = window.gold
-            gold = frame["post_id"].map(gold_rows)
+        decided = pd.DataFrame(
+            {
+                name: np.array(column, dtype=object)
+                for name, column in zip(
+                    ["post_id", *GOLD_COLUMNS],
+                    zip(*window.gold, strict=True) if window.gold else [()] * 5,
+                    strict=True,
+                )
+            },
+            dtype=object,
+        ).set_index("post_id")
+        decided = decided.reindex(frame["post_id"])
+        decided.index = frame.index
+        gold = decided["gold_label"]
         given = pd.Series(given_array.any(axis=1), index=frame.index)
         unanimous = pd.Series(None, index=frame.index, dtype=object)
         if names:
@@ -414,7 +441,8 @@ class ChunkSource:
             return None
         for name in names:
             frame[label_column(name)] = wide[name].astype(object).where(wide[name].notna(), None)
-        frame["gold_label"] = gold.astype(object).where(gold.notna(), None)
+        for name in GOLD_COLUMNS:
+            frame[name] = decided[name].astype(object).where(decided[name].notna(), None)
         frame["resolved_label"] = resolved.astype(object).where(resolved.notna(), None)
         frame["needs_review"] = given & resolved.isna()
         return frame[keep]

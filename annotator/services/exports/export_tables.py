@@ -1,8 +1,8 @@
 """Posts as Arrow tables straight from SQLite, for the CSV and Parquet writers.
 
 The same rows as ``ChunkSource``'s pandas path (``export_frames``), built without pandas:
-SQLite pivots each annotator's label and the gold label (scalar subqueries on indexes,
-in C), the rows become one Arrow struct array, and Arrow compute resolves the label and
+SQLite pivots each annotator's label (scalar subqueries on indexes, in C) and joins the
+gold decision, the rows become one Arrow struct array, and Arrow compute resolves the label and
 filters. On a million posts a CSV export takes 4.4 s instead of 8.4 s; the pandas path
 stays for PostgreSQL, JSON Lines and xlsx.
 """
@@ -17,10 +17,12 @@ import pyarrow.compute as pc
 from sqlalchemy import text
 
 from annotator.services.exports.export_frames import (
+    GOLD_COLUMNS,
     POST_COLUMNS,
     ChunkSource,
     extras_in_sql,
     fetch_rows,
+    gold_sql,
     json_text,
     label_column,
 )
@@ -43,24 +45,23 @@ def _annotator_ids(source: ChunkSource) -> list[int]:
 
 
 def _statement(source: ChunkSource, ids: list[int]) -> str:
-    """Keyset-paged posts with each exported annotator's label, the gold label and the
-    extra columns; the rest is Arrow's work (``_resolved``)."""
+    """Keyset-paged posts with each exported annotator's label, the gold decision and
+    the extra columns; the rest is Arrow's work (``_resolved``)."""
     labels = "".join(
         f", (SELECT a.label_key FROM annotation a WHERE a.post_id = p.id"
         f" AND a.annotator_id = {number})"
         for number in ids
     )
-    gold = (
-        "(SELECT g.label_key FROM gold_label g WHERE g.post_id = p.id)"
-        if source.filters.annotator is None
-        else "NULL"
-    )
+    # One gold row at most per post (its primary key): a join, not a subquery per column.
+    with_gold = source.filters.annotator is None
+    gold = gold_sql("g", sqlite=True) if with_gold else ", ".join(["NULL"] * len(GOLD_COLUMNS))
+    join = " LEFT JOIN gold_label g ON g.post_id = p.id" if with_gold else ""
     extras = "".join(f", {json_text(e)}" for e in source.extras)
     dataset = " AND d.name = :dataset" if source.filters.dataset is not None else ""
     return (
         "SELECT p.id, d.name, p.external_id, p.text, p.author, p.created_at, p.platform,"
-        f" p.url{labels}, {gold} AS gold{extras}"
-        " FROM post p JOIN dataset d ON d.id = p.dataset_id"
+        f" p.url{labels}, {gold}{extras}"
+        f" FROM post p JOIN dataset d ON d.id = p.dataset_id{join}"
         f" WHERE p.id > :after{dataset} ORDER BY p.id LIMIT :size"
     )
 
@@ -94,7 +95,7 @@ def post_tables(source: ChunkSource) -> Iterator[pa.Table]:
     row_type = pa.struct(
         [
             ("post_id", pa.int64()),
-            *((name, pa.string()) for name in [*POST_COLUMNS, *names, "gold_label"]),
+            *((name, pa.string()) for name in [*POST_COLUMNS, *names, *GOLD_COLUMNS]),
             *((f"extra{i}", pa.string()) for i in range(len(extra_names))),
         ]
     )
@@ -110,12 +111,13 @@ def post_tables(source: ChunkSource) -> Iterator[pa.Table]:
         fields = pa.array(rows, type=row_type).flatten()
         posts = fields[1 : 1 + len(POST_COLUMNS)]
         labels = fields[1 + len(POST_COLUMNS) : 1 + len(POST_COLUMNS) + len(names)]
-        gold = fields[1 + len(POST_COLUMNS) + len(names)]
-        extras = fields[2 + len(POST_COLUMNS) + len(names) :]
-        labeled, resolved, needs_review = _resolved(labels, gold)
+        start = 1 + len(POST_COLUMNS) + len(names)
+        decided = fields[start : start + len(GOLD_COLUMNS)]
+        extras = fields[start + len(GOLD_COLUMNS) :]
+        labeled, resolved, needs_review = _resolved(labels, decided[0])
         table = pa.table(
-            [*posts, *labels, gold, resolved, needs_review, *extras],
-            names=[*POST_COLUMNS, *names, "gold_label", "resolved_label", "needs_review",
+            [*posts, *labels, *decided, resolved, needs_review, *extras],
+            names=[*POST_COLUMNS, *names, *GOLD_COLUMNS, "resolved_label", "needs_review",
                    *extra_names],
         )  # fmt: skip
         if source.filters.annotator is not None:  # only posts that annotator labeled

@@ -20,13 +20,22 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from annotator.domain.agreement import Estimate
 from annotator.domain.codebook import Codebook
 from annotator.services.review.agreement_report import AgreementReport, landis_koch
 
 #: Excel's limit: rows per sheet, header included.
 EXCEL_MAX_ROWS = 1_048_576
 PALETTE = ("C6EFCE", "BDD7EE", "F8CBAD", "FFE699", "D9D2E9", "E2EFDA", "FCE4D6", "DDEBF7")
-WIDTHS = {"text": 70, "id": 22, "dataset": 14, "author": 18, "url": 28, "notes": 40}
+WIDTHS = {"text": 70, "id": 22, "dataset": 14, "author": 18, "url": 28, "notes": 40,
+          "gold_note": 40}  # fmt: skip
+#: Columns whose cells wrap: the long texts a reader reads.
+WRAPPED = ("text", "notes", "gold_note")
+#: Bootstrap resamples for the Agreement sheet's alpha interval (``stats`` takes 1,000;
+#: an export should not wait for them).
+AGREEMENT_RESAMPLES = 200
+#: How the Agreement sheet shows a statistic: a number to three decimals, still a number.
+STATISTIC_FORMAT = "0.000"
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -143,7 +152,7 @@ class WorkbookWriter:
         self._label_columns = {
             i for i, c in enumerate(columns) if c.startswith("label") or c.endswith("_label")
         }
-        self._wrap_columns = {i for i, c in enumerate(columns) if c in ("text", "notes")}
+        self._wrap_columns = {i for i, c in enumerate(columns) if c in WRAPPED}
 
     def begin_table(self, sheet_name: str, columns: list[str]) -> None:
         """Further frames go to a new sheet (e.g. Annotations after Posts)."""
@@ -223,35 +232,16 @@ class WorkbookWriter:
 
     def _agreement_sheet(self) -> None:
         sheet = self._workbook.create_sheet("Agreement")
-        sheet.column_dimensions["A"].width = 34
+        sheet.column_dimensions["A"].width = 40
         sheet.column_dimensions["B"].width = 16
         sheet.column_dimensions["C"].width = 60
-        rows: list[tuple[Any, Any, Any]] = []
-        report = self.report
-        if report is not None:
-            rows += [
-                ("Labeled posts", report.items, ""),
-                ("Posts with two or more labels", report.items_multi, ""),
-                ("Annotators", len(report.annotators), ", ".join(report.annotators)),
-            ]
-            for name, estimate in (
-                ("Percent agreement", report.percent_agreement),
-                ("Fleiss' kappa", report.fleiss),
-                ("Krippendorff's alpha", report.alpha),
-            ):
-                rows.append((name, estimate.value, estimate.reason or landis_koch(estimate.value)))
-            if report.alpha_ci:
-                rows.append(("alpha 95% CI low", report.alpha_ci[0], "bootstrap, 1,000 resamples"))
-                rows.append(("alpha 95% CI high", report.alpha_ci[1], ""))
-            for question, estimate in report.questions.items():
-                rows.append((f"alpha, {question}", estimate.value, estimate.reason or ""))
-            for (a, b), kappa in report.cohen.items():
-                rows.append((f"Cohen's kappa {a} × {b}", kappa.value, f"n={kappa.n}"))
-            rows.append(("Gold labels", report.gold, ""))
-            rows.append(("", None, "Bands after Landis and Koch (1977) are conventions."))
+        rows = self._agreement_rows()
         sheet.append([_cell(sheet, h, bold=True) for h in ("Measure", "Value", "Note")])
-        for row in rows:
-            sheet.append([_cell(sheet, v) for v in row])
+        for measure, value, note in rows:
+            number = _cell(sheet, value)
+            if isinstance(value, float):
+                number.number_format = STATISTIC_FORMAT
+            sheet.append([_cell(sheet, measure), number, _cell(sheet, note)])
         # The label distribution of this export, with a native Excel bar chart over it.
         sheet.append([])
         start = len(rows) + 3
@@ -269,6 +259,76 @@ class WorkbookWriter:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(names)
         sheet.add_chart(chart, "E2")
+
+    def _agreement_rows(self) -> list[tuple[str, Any, str]]:
+        """(measure, value, note) rows. A Landis and Koch band only for the statistics
+        corrected for chance (kappa, alpha): raw agreement is high by chance alone when one
+        label dominates. Labels by their display names."""
+        report = self.report
+        if report is None:
+            return []
+
+        def value(estimate: Estimate) -> float | None:
+            return None if estimate.value is None else float(estimate.value)
+
+        def banded(estimate: Estimate, *more: str) -> str:
+            words = estimate.reason or landis_koch(estimate.value)
+            return "; ".join(w for w in (words, *more) if w)
+
+        def name(key: str) -> str:
+            label = self.codebook.get(key)
+            return label.display_name if label else key
+
+        rows: list[tuple[str, Any, str]] = [
+            ("Labeled posts", report.items, ""),
+            ("Posts with two or more labels", report.items_multi, ""),
+            ("Annotators", len(report.annotators), ", ".join(report.annotators)),
+            (
+                "Percent agreement",
+                value(report.percent_agreement),
+                report.percent_agreement.reason
+                or "share of agreeing pairs of labels; not corrected for chance",
+            ),
+            ("Fleiss' kappa", value(report.fleiss), banded(report.fleiss)),
+            ("Krippendorff's alpha", value(report.alpha), banded(report.alpha)),
+        ]
+        if report.alpha_ci:
+            rows.append(
+                (
+                    "alpha 95% CI low",
+                    float(report.alpha_ci[0]),
+                    f"bootstrap, {AGREEMENT_RESAMPLES:,} resamples of posts",
+                )
+            )
+            rows.append(("alpha 95% CI high", float(report.alpha_ci[1]), ""))
+        for question, estimate in report.questions.items():
+            rows.append((f"alpha, {question}", value(estimate), banded(estimate)))
+        for (a, b), kappa in report.cohen.items():
+            rows.append((f"Cohen's kappa {a} × {b}", value(kappa), banded(kappa, f"n={kappa.n}")))
+        for key, label in report.labels.items():
+            rare = "rare (under 5% of labels): unstable" if label.rare else ""
+            share = f"{label.share:.1%}" if label.share is not None else "n/a"
+            rows.append(
+                (
+                    f"Specific agreement: {name(key)}",
+                    value(label.specific_agreement),
+                    label.specific_agreement.reason
+                    or f"{label.count:,} label{'' if label.count == 1 else 's'} ({share});"
+                    " not corrected for chance",
+                )
+            )
+            rows.append((f"alpha vs the rest: {name(key)}", value(label.alpha),
+                         banded(label.alpha, rare)))  # fmt: skip
+        rows.append(("Gold labels", report.gold, ""))
+        rows.append(
+            (
+                "",
+                None,
+                "Bands after Landis and Koch (1977), for kappa and alpha only; "
+                "they are conventions, not thresholds of truth.",
+            )
+        )
+        return rows
 
     def _codebook_sheet(self) -> None:
         sheet = self._workbook.create_sheet("Codebook")

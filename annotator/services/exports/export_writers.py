@@ -1,7 +1,9 @@
 """Writing export frames chunk by chunk: CSV, JSON Lines, Parquet (XLSX: export_workbook).
 
 Text cells that a spreadsheet would run as a formula are neutralised in CSV; JSON Lines
-and Parquet keep every value exactly (they are never opened by a spreadsheet).
+and Parquet keep every value exactly (they are never opened by a spreadsheet). A CSV meant
+for a spreadsheet starts with a UTF-8 byte-order mark: without one, Excel on Windows reads
+the file in the system's code page and shows accents and emoji as mojibake.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pyarrow.parquet as pq
 
 from annotator.services.exports.cell_safety import FORMULA_PREFIXES, neutralise_csv_cell
 
+#: The UTF-8 byte-order mark ("utf-8-sig"), the one sign Excel takes for UTF-8.
+UTF8_BOM = b"\xef\xbb\xbf"
 #: Text starting with one of FORMULA_PREFIXES, as a regular expression for Arrow.
 FORMULA_PATTERN = "^[" + "".join(re.escape(p) for p in FORMULA_PREFIXES) + "]"
 
@@ -43,12 +47,22 @@ class CsvWriter(FrameWriter):
     posts. Every text value is quoted, an empty cell is a missing value; text a
     spreadsheet would run as a formula gets a leading quote, in Arrow compute."""
 
-    def __init__(self, path: Path, columns: list[str], list_columns: frozenset[str]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        columns: list[str],
+        list_columns: frozenset[str],
+        *,
+        byte_order_mark: bool = False,
+    ) -> None:
         super().__init__(path, columns)
         self._lists = list_columns
         self._schema = pa.schema([(c, _arrow_type(c)) for c in columns])
+        self._sink = pa.OSFile(str(path), "wb")
+        if byte_order_mark:
+            self._sink.write(UTF8_BOM)
         self._writer = pa_csv.CSVWriter(
-            str(path), self._schema, write_options=pa_csv.WriteOptions(quoting_style="needed")
+            self._sink, self._schema, write_options=pa_csv.WriteOptions(quoting_style="needed")
         )
 
     def write(self, frame: pd.DataFrame | pa.Table) -> None:
@@ -66,6 +80,7 @@ class CsvWriter(FrameWriter):
 
     def close(self) -> None:
         self._writer.close()
+        self._sink.close()
 
 
 def _neutralised(column: pa.ChunkedArray) -> pa.ChunkedArray:

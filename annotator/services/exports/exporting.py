@@ -2,7 +2,9 @@
 with a provenance manifest beside the files.
 
 Every file is written to a temporary name beside its target and renamed at the end,
-so a failed or cancelled export never leaves half a file.
+so a failed or cancelled export never leaves half a file; files get the permissions the
+umask gives any new file. Posts and annotations CSV start with a UTF-8 byte-order mark
+for spreadsheets; training CSV, read by scripts, does not.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.atomic_files import atomic_write, temporary_path_for
 from annotator.services.exports.export_frames import SPLITS, ChunkSource, Filters, count_posts
 from annotator.services.exports.export_tables import arrow_ready, post_tables
-from annotator.services.exports.export_workbook import EXCEL_MAX_ROWS, WorkbookWriter
+from annotator.services.exports.export_workbook import (
+    AGREEMENT_RESAMPLES,
+    EXCEL_MAX_ROWS,
+    WorkbookWriter,
+)
 from annotator.services.exports.export_writers import (
     CsvWriter,
     FrameWriter,
@@ -40,6 +46,9 @@ from annotator.store.queries import annotator_names, list_datasets, load_codeboo
 
 EXPORT_FORMATS = (".csv", ".jsonl", ".parquet", ".xlsx")
 WHAT = ("posts", "annotations", "training")
+#: CSV encodings: with a byte-order mark (the default for posts and annotations, which
+#: people open in Excel) or without (the default for training data, read by scripts).
+CSV_ENCODINGS = ("utf-8-sig", "utf-8")
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ class ExportOptions:
     split: tuple[float, float, float] | None = None
     seed: int = 0
     manifest: bool = True
+    #: CSV only: "utf-8-sig" or "utf-8"; None for the default of ``what`` (``csv_encoding``).
+    encoding: str | None = None
     #: Rows per xlsx sheet, header included (lowered in tests).
     xlsx_max_rows: int = EXCEL_MAX_ROWS
 
@@ -67,10 +78,42 @@ class ExportResult:
     label_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     manifest: Path | None = None
+    #: The CSV files' encoding; None for the other formats.
+    encoding: str | None = None
 
     def summary(self) -> str:
         names = ", ".join(str(f) for f in self.files)
-        return f"Wrote {self.rows:,} rows to {names}."
+        text = f"Wrote {self.rows:,} rows to {names}."
+        if self.encoding == "utf-8-sig":
+            text += (
+                " UTF-8 with a byte-order mark, so Excel shows accents and emoji"
+                " (--encoding utf-8 writes none)."
+            )
+        return text
+
+
+def csv_encoding(out: Path, options: ExportOptions) -> str | None:
+    """The encoding a CSV export is written in (None for other formats): as asked, else
+    with a byte-order mark for the tables people open in a spreadsheet, without one for
+    training data."""
+    if out.suffix.lower() != ".csv":
+        return None
+    if options.encoding is not None:
+        return options.encoding
+    return "utf-8" if options.what == "training" else "utf-8-sig"
+
+
+def check_encoding(out: Path, options: ExportOptions) -> None:
+    """Refuse an encoding we do not write, and a byte-order mark where it does not belong."""
+    if options.encoding is None:
+        return
+    if options.encoding not in CSV_ENCODINGS:
+        raise UserError(f"--encoding {options.encoding!r}: choose {' or '.join(CSV_ENCODINGS)}")
+    if options.encoding == "utf-8-sig" and out.suffix.lower() != ".csv":
+        raise UserError(
+            f"{out}: --encoding utf-8-sig applies to CSV files only; "
+            f"{out.suffix or 'this format'} files carry no byte-order mark"
+        )
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -94,6 +137,7 @@ def _check(project: Project, out: Path, options: ExportOptions, codebook: Codebo
         raise UserError(f"{out}: the folder {out.parent} does not exist")
     if options.what not in WHAT:
         raise UserError(f"--what {options.what!r}: choose {', '.join(WHAT)}")
+    check_encoding(out, options)
     if options.label is not None and codebook.get(options.label) is None:
         raise UserError(
             f"--label {options.label!r} is not in the codebook ({', '.join(codebook.keys)})"
@@ -126,14 +170,15 @@ def _writer(
     suffix = path.suffix.lower()
     lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
     if suffix == ".csv":
-        return CsvWriter(path, columns, lists)
+        bom = csv_encoding(path, options) == "utf-8-sig"
+        return CsvWriter(path, columns, lists, byte_order_mark=bom)
     if suffix == ".jsonl":
         return JsonLinesWriter(path, columns)
     if suffix == ".parquet":
         return ParquetWriter(path, columns, lists)
-    report = agreement_report(
-        project, dataset=options.dataset, resamples=200
-    )  # the workbook's Agreement sheet
+    report = agreement_report(  # the workbook's Agreement sheet
+        project, dataset=options.dataset, resamples=AGREEMENT_RESAMPLES
+    )
     return WorkbookWriter(
         path,
         columns,
@@ -162,7 +207,7 @@ def export_data(
     _check(project, out, options, codebook)
     filters = Filters(options.dataset, options.label, options.annotator)
     targets = _targets(out, options)
-    result = ExportResult(files=[], rows=0, columns=[])
+    result = ExportResult(files=[], rows=0, columns=[], encoding=csv_encoding(out, options))
     # Each file is written to a temporary beside its target; they all replace their targets
     # when the block ends, and none does when it raises (a cancel included).
     with ExitStack() as temporaries:

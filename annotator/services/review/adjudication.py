@@ -233,3 +233,21 @@ class PrefillGoldCommand:
         with self.project.session() as session:
             for post_id, _key in self._posts:
                 _decide(session, post_id, None, self.decided_by, "", "undo")
+
+
+def record_gold(session: Session, decisions: list[GoldDecision]) -> None:
+    """Record many gold decisions in the caller's transaction (a spreadsheet of them lands
+    whole or not at all), each checked against the codebook and written with its history
+    event exactly as the Review tab writes one."""
+    codebook = load_codebook(session)
+    for decision in decisions:
+        if codebook.get(decision.label_key) is None:
+            raise UserError(f"the label {decision.label_key!r} is not in the codebook")
+        _decide(
+            session,
+            decision.post_id,
+            decision.label_key,
+            decision.decided_by,
+            decision.notes,
+            decision.method,
+        )
