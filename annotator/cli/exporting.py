@@ -25,7 +25,7 @@ def add_parser(subparsers: Subparsers) -> None:
         "Studio tasks JSON (+ OUT.label_config.xml); doccano: doccano JSONL",
     )
     export.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
-    export.add_argument("--label", metavar="KEY", help="only posts (annotations) with this label")
+    export.add_argument("--label", metavar="LABEL", help="only posts (annotations) with this label")
     export.add_argument("--annotator", metavar="NAME", help="only this annotator's labels")
     export.add_argument(
         "--split", metavar="TRAIN,DEV,TEST", help="training: e.g. 0.8,0.1,0.1, one file each"

@@ -40,6 +40,21 @@ def add_parser(subparsers: Subparsers) -> None:
         ("url", "--url-col"),
     ):
         imp.add_argument(flag, metavar="C", help=f"the column holding the post {field}")
+    order = imp.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="day_first",
+        action="store_const",
+        const=True,
+        help="read times like 02/03/2025 as day/month (default: decided by the column)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="day_first",
+        action="store_const",
+        const=False,
+        help="read times like 02/03/2025 as month/day",
+    )
     imp.add_argument(
         "--no-clusters",
         action="store_true",
@@ -91,6 +106,7 @@ def run_import(args: argparse.Namespace) -> int:
                 fmt=args.fmt,
                 sheet=args.sheet,
                 header_row=args.header_row,
+                day_first=args.day_first,
             ),
         )
     print(report.summary())

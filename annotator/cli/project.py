@@ -15,8 +15,9 @@ def add_parser(subparsers: Subparsers) -> None:
         "--label",
         action="append",
         default=[],
-        metavar="KEY[=DISPLAY NAME]",
-        help="a codebook label, in order; repeat it. Without it: the default codebook",
+        metavar="LABEL",
+        help="a codebook label as you write it (0, Yes, 'Not sure') or KEY=DISPLAY NAME, in "
+        "order; repeat it (keys 1-9 apply the first nine). Without it: the default codebook",
     )
     init.set_defaults(handler=run_init)
 

@@ -10,7 +10,8 @@ from typing import Any
 from annotator.domain.errors import UserError
 from annotator.resource_files import resource_path
 
-_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A key written the old, identifier way ("not_sure"): its display name is made from it.
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 #: A label keeps at most this many example posts, each at most this many characters:
 #: examples are reminders beside the post being labeled, not a second dataset.
@@ -21,6 +22,9 @@ MAX_EXAMPLE_CHARS = 1000
 @dataclass(frozen=True)
 class Label:
     """One codebook entry. ``key`` is stored; ``display_name`` is shown.
+
+    A key is any text a person gave the label ("0", "Yes", "Not sure", "not_sponsored"):
+    it is what exports write and other tools' files carry, so it stays as written.
 
     ``examples`` are short example posts (plain text) shown with the definition.
     """
@@ -52,20 +56,15 @@ class Codebook:
 
     def __post_init__(self) -> None:
         keys = [label.key for label in self.labels]
-        if len(set(keys)) != len(keys):
-            raise UserError(f"the codebook repeats a label key: {keys}")
+        if any(not key.strip() for key in keys):
+            raise UserError("a label has no text; give every label a name")
+        _refuse_lookalikes(keys)
         for question, answers in self.questions.items():
             unknown = {k for group in answers.values() for k in group} - set(keys)
             if unknown:
                 raise UserError(
                     f"the question {question!r} names labels not in the codebook: "
                     + ", ".join(sorted(unknown))
-                )
-        for key in keys:
-            if not _KEY_PATTERN.match(key):
-                raise UserError(
-                    f"label key {key!r} must start with a letter and use only "
-                    "lower-case letters, digits and underscores"
                 )
 
     @property
@@ -92,6 +91,23 @@ class Codebook:
 
 def _normalise(text: str) -> str:
     return re.sub(r"[\s_\-]+", "_", text.strip().casefold())
+
+
+def _refuse_lookalikes(names: list[str]) -> None:
+    """Refuse two labels a person could not tell apart when typing them ("Positive" and
+    "positive", "Not sure" and "not_sure"): ``resolve`` would always find the first."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.get(_normalise(name))
+        if other is None:
+            seen[_normalise(name)] = name
+            continue
+        if other == name:
+            raise UserError(f"the codebook repeats the label {name!r}; give each label once")
+        raise UserError(
+            f"the labels {other!r} and {name!r} differ only in case or spacing; "
+            "give each label a name of its own"
+        )
 
 
 def codebook_from_json(data: dict[str, Any], guidelines: str = "") -> Codebook:
@@ -154,14 +170,25 @@ def default_codebook() -> Codebook:
 
 
 def codebook_from_specs(specs: list[str]) -> Codebook:
-    """Build a codebook from ``KEY[=DISPLAY NAME]`` strings; shortcuts are 1..9 in order."""
+    """Build a codebook from labels as people write them ("0", "Yes", "Not sure") or as
+    ``KEY=DISPLAY NAME``; shortcuts are 1..9 in order.
+
+    The text (trimmed) is the key, and its display name unless one is given; a key
+    written as an identifier ("not_sure") shows as words ("Not sure"). Two labels a
+    person could not tell apart (case, spaces and underscores aside) are refused.
+    """
     if not specs:
         return default_codebook()
     labels = []
     for position, spec in enumerate(specs):
-        key, _, display = spec.partition("=")
-        key = key.strip()
-        display = display.strip() or key.replace("_", " ").capitalize()
+        key, _, display = (part.strip() for part in spec.partition("="))
+        key = key or display
+        if not key:
+            raise UserError(f"label {position + 1} has no text; give every label a name")
+        if not display:
+            display = key.replace("_", " ").capitalize() if _IDENTIFIER.match(key) else key
         shortcut = str(position + 1) if position < 9 else ""
         labels.append(Label(key=key, display_name=display, shortcut=shortcut))
+    _refuse_lookalikes([label.key for label in labels])
+    _refuse_lookalikes([label.display_name for label in labels])
     return Codebook(tuple(labels))

@@ -127,6 +127,8 @@ class ImportReport:
     empty_text_skipped: list[int] = field(default_factory=list)
     column_mapping: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
+    #: How numeric dates ("02/03/2025") were read, or why they were kept as text.
+    time_note: str | None = None
 
     def summary(self) -> str:
         """One line: read, imported, duplicates skipped, empty skipped."""
@@ -157,6 +159,8 @@ class ImportReport:
             lines.append(f"{self.blank_rows:,} blank rows ignored.")
         if self.encoding and not self.encoding.startswith(("UTF-8", "byte-order")):
             lines.append(f"Read as {self.encoding}.")
+        if self.time_note:
+            lines.append(self.time_note)
         return lines
 
 

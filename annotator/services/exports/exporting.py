@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,7 @@ def _check(project: Project, out: Path, options: ExportOptions, codebook: Codebo
     if options.what not in WHAT:
         raise UserError(f"--what {options.what!r}: choose {', '.join(WHAT)}")
     check_encoding(out, options)
-    if options.label is not None and codebook.get(options.label) is None:
+    if options.label is not None and codebook.resolve(options.label) is None:
         raise UserError(
             f"--label {options.label!r} is not in the codebook ({', '.join(codebook.keys)})"
         )
@@ -205,6 +205,8 @@ def export_data(
     with project.session() as session:
         codebook = load_codebook(session)
     _check(project, out, options, codebook)
+    if options.label is not None:  # as a person wrote it ("not sure"): the label's key
+        options = replace(options, label=codebook.resolve(options.label))
     filters = Filters(options.dataset, options.label, options.annotator)
     targets = _targets(out, options)
     result = ExportResult(files=[], rows=0, columns=[], encoding=csv_encoding(out, options))

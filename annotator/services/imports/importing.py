@@ -19,10 +19,11 @@ from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from annotator.domain.errors import UserError
-from annotator.domain.post_time import iso_time
+from annotator.domain.post_time import DateOrderEvidence, iso_time
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.domain.records import ImportReport
 from annotator.services.imports.column_mapping import detect_mapping
+from annotator.services.imports.numeric_times import ORIGINAL_TIME_COLUMN, settle_numeric_times
 from annotator.services.imports.sources import SourceChunk, SourceTable, cell_text, open_source
 from annotator.services.labeling.post_text import resolve_texts
 from annotator.store.engine import Project
@@ -59,6 +60,9 @@ class ImportOptions:
     fmt: str | None = None
     sheet: str | None = None
     header_row: int | None = None
+    #: How to read numeric dates ("02/03/2025"): True day/month, False month/day, None
+    #: decided by the column.
+    day_first: bool | None = None
 
     def overrides(self) -> dict[str, str | None]:
         return {
@@ -123,6 +127,7 @@ class _ChunkWriter:
         self.mapped = set(mapping.values())
         #: The extra keys of the posts added, first seen first (``Dataset.extra_columns``).
         self.extra_keys: dict[str, None] = {}
+        self.times = DateOrderEvidence(mapping.get("created_at", ""))
 
     def _field(self, chunk: SourceChunk, field: str) -> list[str | None]:
         column = self.mapping.get(field)
@@ -160,7 +165,9 @@ class _ChunkWriter:
             if id_column and _SCIENTIFIC_ID.match(external_id):
                 raise UserError(
                     f"the id {external_id!r} looks like a number a spreadsheet rounded "
-                    "(long ids saved by Excel); export the ids as text and import again",
+                    "(long ids saved by Excel); export the ids as text and import again, "
+                    'or import with --id-col "" to give the posts ids of their own and keep '
+                    "these in an extra column",
                     file=self.source.file,
                     row=number,
                     column=id_column,
@@ -202,6 +209,8 @@ class _ChunkWriter:
                 )
             )
         report.added += len(out)
+        for i in kept:
+            self.times.observe(chunk.row_numbers[i], times[i])
         self.extra_keys.update(dict.fromkeys(chunk.extra_keys(self.mapped, kept)))
         return out
 
@@ -294,6 +303,16 @@ def import_dataset(
                     connection.exec_driver_sql(statement, rows)
                 progress(source.position(), source.size, f"{report.rows_read:,} rows read")
             cancel.raise_if_cancelled()
+            order, rewritten = settle_numeric_times(
+                connection,
+                writer.times,
+                after_id=last_id_before,
+                stated=options.day_first,
+                file=source.file,
+            )
+            report.time_note = order.note
+            if rewritten:
+                writer.extra_keys[ORIGINAL_TIME_COLUMN] = None
             progress(source.size, source.size, "Indexing for search")
             index_new_posts(connection, last_id_before)
         if report.rows_read == 0:

@@ -16,7 +16,8 @@ from annotator.store.queries import load_codebook
 
 
 def init_project(target: str | Path, label_specs: list[str] | None = None) -> Project:
-    """Create a project with the labels given as ``KEY[=DISPLAY NAME]`` or the default codebook."""
+    """Create a project with the labels given as written ("0", "Not sure") or as
+    ``KEY=DISPLAY NAME``, or with the default codebook."""
     return create_project(target, codebook_from_specs(list(label_specs or [])))
 
 
