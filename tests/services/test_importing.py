@@ -89,7 +89,7 @@ def test_rows_without_ids_get_stable_content_ids(project: Project, tmp_path: Pat
     again = import_dataset(project, path)
     assert again.added == 0
     assert len(set(first)) == 2
-    assert all(i.startswith("h") and len(i) == 17 for i in first)
+    assert all(i.startswith("r") and len(i) == 17 for i in first)
 
 
 def test_error_on_a_late_row_leaves_project_unchanged(project: Project, tmp_path: Path) -> None:

@@ -22,8 +22,9 @@ from annotator.domain.errors import UserError
 from annotator.domain.post_time import DateOrderEvidence, iso_time
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.domain.records import ImportReport
-from annotator.services.imports.column_mapping import detect_mapping
+from annotator.services.imports.column_mapping import detect_mapping, platform_of_url
 from annotator.services.imports.numeric_times import ORIGINAL_TIME_COLUMN, settle_numeric_times
+from annotator.services.imports.post_identity import PostIdentity, content_hash
 from annotator.services.imports.sources import SourceChunk, SourceTable, cell_text, open_source
 from annotator.services.labeling.post_text import resolve_texts
 from annotator.store.engine import Project
@@ -75,17 +76,6 @@ class ImportOptions:
         }
 
 
-def content_hash(text: str) -> str:
-    """Hash of the post text; merges and re-imports use it to spot changed posts."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def derived_id(text: str, author: str, created_at: str) -> str:
-    """A stable id for rows that have none: the same content always gets the same id."""
-    digest = hashlib.sha256("\x1f".join((text, author, created_at)).encode("utf-8"))
-    return "h" + digest.hexdigest()[:16]
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -115,14 +105,21 @@ class _ChunkWriter:
         options: ImportOptions,
         existing: dict[str, str],
         report: ImportReport,
-        dataset_id: int,
+        dataset: Dataset,
     ) -> None:
         self.source = source
         self.mapping = mapping
         self.text_detected = options.text_col is None
         self.existing = existing
         self.report = report
-        self.dataset_id = dataset_id
+        assert dataset.id is not None
+        self.dataset_id = dataset.id
+        self.identity = PostIdentity(
+            file=source.file,
+            url_column=mapping.get("url"),
+            existing=existing,
+            first_mapping=dataset.column_mapping or mapping,
+        )
         self.first_row_of: dict[str, tuple[int, str]] = {}
         self.mapped = set(mapping.values())
         #: The extra keys of the posts added, first seen first (``Dataset.extra_columns``).
@@ -143,6 +140,8 @@ class _ChunkWriter:
         times = self._field(chunk, "created_at")
         platforms = self._field(chunk, "platform")
         urls = self._field(chunk, "url")
+        if "platform" not in self.mapping:
+            platforms = [platform_of_url(url) for url in urls]
         id_column = self.mapping.get("id")
         ids = self._field(chunk, "id")
         extras = chunk.extras_json(self.mapped)
@@ -173,7 +172,9 @@ class _ChunkWriter:
                     column=id_column,
                 )
             if not external_id:
-                external_id = derived_id(text, authors[i] or "", times[i] or "")
+                external_id = self.identity.of_row(
+                    chunk, i, number=number, text=text, url=urls[i], first_row_of=self.first_row_of
+                )
             digest = content_hash(text)
             seen = self.first_row_of.get(external_id)
             if seen is not None:
@@ -290,7 +291,7 @@ def import_dataset(
                 )
             ).all()
         }
-        writer = _ChunkWriter(source, mapping, options, existing, report, dataset.id)
+        writer = _ChunkWriter(source, mapping, options, existing, report, dataset)
         connection = session.connection()
         statement = _insert_statement(connection)
         last_id_before = int(

@@ -72,6 +72,10 @@ class SourceChunk(ABC):
     def is_blank(self) -> list[bool]:
         """Rows with no value in any column (blank lines, empty sheet rows)."""
 
+    @abstractmethod
+    def row_cells(self) -> list[dict[str, Any]]:
+        """Each row as column -> value, every column it has (a row's identity without ids)."""
+
 
 class FrameChunk(SourceChunk):
     """Rows of a text table (CSV, sheet) held as a DataFrame of strings."""
@@ -100,6 +104,13 @@ class FrameChunk(SourceChunk):
     def is_blank(self) -> list[bool]:
         filled = self.frame.fillna("").astype(str).apply(lambda col: col.str.strip() != "")
         return [not bool(any_filled) for any_filled in filled.any(axis=1).tolist()]
+
+    def row_cells(self) -> list[dict[str, Any]]:
+        columns = [str(c) for c in self.frame.columns]
+        return [
+            dict(zip(columns, row, strict=True))
+            for row in self.frame.itertuples(index=False, name=None)
+        ]
 
 
 class RecordChunk(SourceChunk):
@@ -130,6 +141,9 @@ class RecordChunk(SourceChunk):
 
     def is_blank(self) -> list[bool]:
         return [not any(cell_text(v).strip() for v in record.values()) for record in self.records]
+
+    def row_cells(self) -> list[dict[str, Any]]:
+        return self.records
 
 
 def _missing(value: Any) -> bool:

@@ -83,6 +83,32 @@ def records_of(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+def json_layout(path: Path, encoding: str, declared: str) -> str:
+    """Whether the file is "jsonl" or "json", told from its content; the suffix breaks a tie.
+
+    Twitter stream files are JSON Lines even when named ``.json``, and some tools save
+    one array as ``.jsonl``. A first line holding a whole JSON object with more lines
+    after it can only be JSON Lines (a JSON document ends with its object); a first line
+    that opens an array, or an object the line does not close, starts one JSON document.
+    """
+    with path.open(encoding=encoding, newline="") as handle:
+        first = next((line for line in handle if line.strip()), "").strip()
+        more = any(line.strip() for line in handle)
+    if first.startswith("["):
+        return "json"
+    if not first.startswith("{"):
+        return declared
+    try:
+        value = json.loads(first)
+    except json.JSONDecodeError as error:
+        # Ran out of line before the value ended: a document spread over many lines.
+        # An error inside the line is a damaged line; the declared reader names it.
+        return "json" if error.pos >= len(first) else declared
+    except RecursionError:
+        return declared
+    return "jsonl" if isinstance(value, dict) and more else declared
+
+
 def parse_json_line(line: str, file: str, number: int) -> Any:
     """One JSON Lines value, or a UserError naming the file and line."""
     try:
@@ -96,10 +122,15 @@ def parse_json_line(line: str, file: str, number: int) -> Any:
 
 
 class JsonSource(TextSource):
-    """JSON Lines (one value per line) or a JSON document (array, object, v2 page)."""
+    """JSON Lines (one value per line) or a JSON document (array, object, v2 page).
+
+    Which of the two is read from the content (``json_layout``), whatever the suffix.
+    """
 
     def __init__(self, path: Path, fmt: str) -> None:
         super().__init__(path, fmt, lambda offset: line_of(path, offset))
+        assert self.encoding is not None
+        self.format = json_layout(path, self.encoding, fmt)
         self._handle: io.TextIOWrapper | None = None
         self._document: list[tuple[int, dict[str, Any]]] | None = None
         columns: dict[str, None] = {}

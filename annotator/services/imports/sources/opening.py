@@ -1,4 +1,8 @@
-"""Choosing a reader from the suffix (or ``--format``) and opening the file with it."""
+"""Choosing a reader from the suffix (or ``--format``) and opening the file with it.
+
+JSON and JSON Lines are one family here: which of the two a file is, the JSON reader
+tells from its content (stream files are JSON Lines named ``.json``).
+"""
 
 from __future__ import annotations
 
