@@ -53,6 +53,8 @@ class ExportOptions:
     split: tuple[float, float, float] | None = None
     seed: int = 0
     manifest: bool = True
+    #: label-studio: the domain of the annotators' addresses (default: annotator.invalid).
+    email_domain: str | None = None
     #: Rows per xlsx sheet, header included (lowered in tests).
     xlsx_max_rows: int = EXCEL_MAX_ROWS
 

@@ -115,19 +115,31 @@ from annotator.services.interop.import_report import InteropImportReport
 from annotator.services.interop.label_studio import (
     GOLD_ANNOTATOR,
     export_label_studio,
-    import_label_studio,
     label_studio_config,
+    label_studio_users,
+)
+from annotator.services.interop.label_studio_import import import_label_studio
+from annotator.services.interop.label_studio_people import (
+    DEFAULT_EMAIL_DOMAIN,
+    LabelStudioUser,
+    users_path,
+    write_users_csv,
 )
 
 MAPPING_DOC: str = __doc__ or ""
 
 __all__ = [
+    "DEFAULT_EMAIL_DOMAIN",
     "GOLD_ANNOTATOR",
     "MAPPING_DOC",
     "InteropImportReport",
+    "LabelStudioUser",
     "export_doccano",
     "export_label_studio",
     "import_doccano",
     "import_label_studio",
     "label_studio_config",
+    "label_studio_users",
+    "users_path",
+    "write_users_csv",
 ]
