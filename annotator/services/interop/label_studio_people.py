@@ -55,20 +55,23 @@ def check_email_domain(domain: str) -> str:
 
 def users_for(names: Iterable[str], *, domain: str) -> list[LabelStudioUser]:
     """An address for every name: NAME@DOMAIN when NAME can stand before the @ as it is,
-    else NAME spelled in plain letters and dots; a clash gets .2, .3 ... (sorted by name)."""
+    else NAME in plain letters and dots, with .2, .3 ... where that is taken (sorted)."""
     domain = check_email_domain(domain)
-    users: list[LabelStudioUser] = []
+    emails: dict[str, str] = {}
     taken: set[str] = set()
-    for name in sorted(set(names)):
+    as_is = sorted(name for name in set(names) if _LOCAL_PART.fullmatch(name))
+    for name in as_is:  # first, so a name that fits keeps its address
+        emails[name] = f"{name}@{domain}"
+        taken.add(emails[name].casefold())
+    for name in sorted(set(names) - set(as_is)):
         local = local_part_for(name)
         candidate, number = local, 1
         while f"{candidate}@{domain}".casefold() in taken:
             number += 1
             candidate = f"{local}.{number}"
-        email = f"{candidate}@{domain}"
-        taken.add(email.casefold())
-        users.append(LabelStudioUser(name=name, email=email))
-    return users
+        emails[name] = f"{candidate}@{domain}"
+        taken.add(emails[name].casefold())
+    return [LabelStudioUser(name=name, email=emails[name]) for name in sorted(emails)]
 
 
 def local_part_for(name: str) -> str:
