@@ -298,7 +298,7 @@ def test_two_addresses_that_would_be_one_annotator_are_refused(
     ("fixture", "says"),
     [
         ("csv_project_min.json", "has no data object, as in Label Studio's JSON-MIN export"),
-        ("csv_project.csv", "is not JSON; Label Studio's CSV export leaves out each task's data"),
+        ("csv_project.csv", "is not JSON, so not Label Studio's JSON export (its CSV and JSON-MIN"),
     ],
 )
 def test_csv_and_json_min_exports_say_which_export_to_use(

@@ -70,8 +70,8 @@ def _read_tasks(path: Path) -> list[Any]:
     """The tasks of a JSON export, or one sentence saying which export to make instead."""
     if not read_text(path).lstrip().startswith(("[", "{")):
         raise UserError(
-            "is not JSON; Label Studio's CSV export leaves out each task's data and the "
-            f"annotators' emails, so {USE_JSON}",
+            "is not JSON, so not Label Studio's JSON export (its CSV and JSON-MIN exports "
+            f"cannot be read back): {USE_JSON}",
             file=path.name,
         )
     return read_json_array(path, items="Label Studio tasks")
@@ -186,8 +186,8 @@ class _TaskReader:
     ) -> list[AnnotationChange]:
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
             raise self.problem(
-                "has no data object, as in Label Studio's JSON-MIN export, which leaves out "
-                f"each task's data and the annotators' emails: {USE_JSON}",
+                "has no data object, as in Label Studio's JSON-MIN export, which cannot be read "
+                f"back: {USE_JSON}",
                 number,
             )
         annotations = task.get("annotations", task.get("completions")) or []
