@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotator.cli.parsing import Subparsers
 from annotator.cli.progress import terminal_progress
+from annotator.domain.errors import UserError
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -22,7 +23,7 @@ def add_parser(subparsers: Subparsers) -> None:
         default="posts",
         help="posts (default): one row per post; annotations: one row per post and "
         "annotator; training: text, label, label_id, evidence, id; label-studio: Label "
-        "Studio tasks JSON (+ OUT.label_config.xml); doccano: doccano JSONL",
+        "Studio tasks JSON (+ OUT.label_config.xml, OUT.users.csv); doccano: doccano JSONL",
     )
     export.add_argument("--dataset", metavar="NAME", help="only posts of this dataset")
     export.add_argument("--label", metavar="LABEL", help="only posts (annotations) with this label")
@@ -38,6 +39,11 @@ def add_parser(subparsers: Subparsers) -> None:
         "the default for posts and annotations) or utf-8 (none; the default for training)",
     )
     export.add_argument(
+        "--email-domain",
+        metavar="DOMAIN",
+        help="label-studio: annotators' addresses are NAME@DOMAIN (default: annotator.invalid)",
+    )
+    export.add_argument(
         "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside it"
     )
     export.set_defaults(handler=run)
@@ -48,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.exports.exporting import ExportOptions, parse_split
     from annotator.services.project.projects import open_project
 
+    if args.email_domain is not None and args.what != "label-studio":
+        raise UserError("--email-domain is for --what label-studio")
     options = ExportOptions(
         what=args.what,
         dataset=args.dataset,
@@ -57,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         manifest=not args.no_manifest,
         encoding=args.encoding,
+        email_domain=args.email_domain,
     )
     with (
         closing(open_project(args.project)) as project,

@@ -79,6 +79,21 @@ def add_parser(subparsers: Subparsers) -> None:
         help="what FILE is: a long-format table (default), Label Studio JSON, doccano JSONL",
     )
     labels.add_argument("--annotator", metavar="NAME", help="doccano: whose labels these are")
+    labels.add_argument(
+        "--users",
+        metavar="FILE",
+        type=Path,
+        action="append",
+        default=[],
+        help="label-studio: who Label Studio's user numbers are (its user list from "
+        "GET /api/users, or CSV number,email / number,name / email,name); may be repeated",
+    )
+    labels.add_argument(
+        "--id-field",
+        metavar="NAME",
+        help="label-studio: the task field holding the post id (data.NAME, or id for Label "
+        "Studio's own task id; default: data.external_id, then data.id, then the exact text)",
+    )
     labels.set_defaults(handler=run_import_labels)
 
 
@@ -126,13 +141,21 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_import_labels(args: argparse.Namespace) -> int:
     from annotator.services.imports.label_import import import_labels
-    from annotator.services.interop import import_doccano, import_label_studio
+    from annotator.services.interop import (
+        InteropImportReport,
+        import_doccano,
+        import_label_studio,
+    )
     from annotator.services.project.projects import open_project
 
+    if args.source != "label-studio" and (args.users or args.id_field):
+        raise UserError("--users and --id-field are for --from label-studio")
     report: LabelImportReport
     with closing(open_project(args.project)) as project:
         if args.source == "label-studio":
-            report = import_label_studio(project, args.file, dataset=args.dataset)
+            report = import_label_studio(
+                project, args.file, dataset=args.dataset, users=args.users, id_field=args.id_field
+            )
         elif args.source == "doccano":
             if not args.annotator:
                 raise UserError("doccano files do not say who labeled: add --annotator NAME")
@@ -142,4 +165,6 @@ def run_import_labels(args: argparse.Namespace) -> int:
         else:
             report = import_labels(project, args.file, dataset=args.dataset)
     print(report.summary())
+    for note in report.notes if isinstance(report, InteropImportReport) else []:
+        print(note)
     return 0

@@ -158,10 +158,18 @@ def test_label_studio_export_has_tasks_choices_spans_notes_and_gold(
         "created_at": "2020-02-15T09:00:00Z",
         "platform": "instagram",
         "url": "https://instagram.com/p/x",
+        "gold_label": "sponsored_disclosed",
+        "gold_by": "lead",
+        "gold_note": "",
+        "gold_at": serum["data"]["gold_at"],
     }
     by_who = {a["completed_by"]["email"]: a for a in serum["annotations"]}
-    assert sorted(by_who) == ["ana", "ben", "gold"]
-    ana = by_who["ana"]
+    assert sorted(by_who) == [
+        "ana@annotator.invalid",
+        "ben@annotator.invalid",
+        "lead@annotator.invalid",
+    ]
+    ana = by_who["ana@annotator.invalid"]
     assert (ana["ground_truth"], ana["was_cancelled"], ana["lead_time"]) == (False, False, 12.5)
     assert "created_at" in ana and "updated_at" in ana
     by_type: dict[str, list[dict[str, Any]]] = {}
@@ -179,8 +187,8 @@ def test_label_studio_export_has_tasks_choices_spans_notes_and_gold(
         "notes": ["says #ad\nand names the brand"],
         "sponsor": ["GlowCo"],
     }
-    assert [r["type"] for r in by_who["ben"]["result"]] == ["choices"]
-    gold = by_who["gold"]
+    assert [r["type"] for r in by_who["ben@annotator.invalid"]["result"]] == ["choices"]
+    gold = by_who["lead@annotator.invalid"]
     assert gold["ground_truth"] is True
     assert gold["result"][0]["value"]["choices"] == ["sponsored_disclosed"]
     assert tasks[3]["annotations"] == []
@@ -259,15 +267,15 @@ def test_reimporting_an_export_changes_nothing(labeled: Project, tmp_path: Path)
     assert _snapshot(labeled) == before
 
 
-def test_label_studio_file_from_elsewhere_matches_by_task_id(
+def test_label_studio_file_from_elsewhere_matches_by_text_not_task_id(
     small_project: Project, tmp_path: Path
 ) -> None:
-    """No data.external_id: the task id is the external id; display names resolve."""
+    """No id in data: the exact text finds the post; emails name people; names resolve."""
     path = _write_json(
         tmp_path / "project-1.json",
         [
             {
-                "id": 42,
+                "id": 1,
                 "data": {"text": "<b>not bold</b> &amp; just my lunch"},
                 "annotations": [
                     _ls_annotation("zoe@example.org", _choice("Not sponsored", "sentiment")),
@@ -280,11 +288,9 @@ def test_label_studio_file_from_elsewhere_matches_by_task_id(
     )
     report = import_label_studio(small_project, path)
     assert (report.added, report.blank_skipped, report.unlabeled_skipped) == (1, 1, 1)
-    assert report.annotators == ["zoe@example.org"]
+    assert report.annotators == ["zoe"]
     with small_project.session() as session:
-        zoe = get_annotation(
-            session, post_id=_post_id(small_project, "42"), annotator="zoe@example.org"
-        )
+        zoe = get_annotation(session, post_id=_post_id(small_project, "42"), annotator="zoe")
     assert zoe is not None
     assert zoe.label_key == "not_sponsored"
 
@@ -362,8 +368,8 @@ def _valid_task() -> dict[str, Any]:
                 "data": {},
                 "annotations": [_ls_annotation("ana", _choice("not_sponsored"))],
             },
-            "id",
-            "no post has the id '31337'",
+            "data.text",
+            "has no data.external_id or data.id",
         ),
         (
             {

@@ -268,11 +268,11 @@ def test_label_studio_writes_tasks_and_the_labeling_config(
     assert len(tasks) == 4
     serum = next(t for t in tasks if t["data"]["external_id"] == "1229871234567890123")
     people = {a["completed_by"]["email"] for a in serum["annotations"]}
-    assert people == {"ana", "ben"}
+    assert people == {"ana@annotator.invalid", "ben@annotator.invalid"}
     config = ET.fromstring((out_dir / "tasks.label_config.xml").read_text(encoding="utf-8"))
     aliases = [choice.get("alias") for choice in config.iter("Choice")]
     assert aliases == ["not_sponsored", "sponsored_disclosed", "sponsored_undisclosed"]
-    assert files_in(out_dir) == {"tasks.json", "tasks.label_config.xml"}
+    assert files_in(out_dir) == {"tasks.json", "tasks.label_config.xml", "tasks.users.csv"}
     assert "4 Label Studio tasks" in window.statusBar().currentMessage()
 
 

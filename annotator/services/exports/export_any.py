@@ -13,7 +13,15 @@ from annotator.services.exports.exporting import (
     check_encoding,
     export_data,
 )
-from annotator.services.interop import export_doccano, export_label_studio, label_studio_config
+from annotator.services.interop import (
+    DEFAULT_EMAIL_DOMAIN,
+    export_doccano,
+    export_label_studio,
+    label_studio_config,
+    label_studio_users,
+    users_path,
+    write_users_csv,
+)
 from annotator.services.project.projects import Project, codebook_of
 
 #: Kinds written by the interop service rather than the table exporter.
@@ -54,8 +62,11 @@ def export_any(
     check_encoding(out, options)
     with temporary_path_for(out) as temporary:
         progress(0, 0, f"Writing {out.name}")
+        domain = options.email_domain or DEFAULT_EMAIL_DOMAIN
         if options.what == "label-studio":
-            rows = export_label_studio(project, temporary, dataset=options.dataset)
+            rows = export_label_studio(
+                project, temporary, dataset=options.dataset, email_domain=domain
+            )
         else:
             rows = export_doccano(
                 project, temporary, dataset=options.dataset, annotator=options.annotator
@@ -67,5 +78,7 @@ def export_any(
         with atomic_write(config) as handle:
             handle.write(label_studio_config(codebook_of(project)))
         files.append(config)
+        write_users_csv(users_path(out), label_studio_users(project, email_domain=domain))
+        files.append(users_path(out))
     progress(1, 1, f"Wrote {out.name}")
     return ToolExportResult(files, rows, options.what)

@@ -64,6 +64,8 @@ class ExportOptions:
     manifest: bool = True
     #: CSV only: "utf-8-sig" or "utf-8"; None for the default of ``what`` (``csv_encoding``).
     encoding: str | None = None
+    #: label-studio: the domain of the annotators' addresses (default: annotator.invalid).
+    email_domain: str | None = None
     #: Rows per xlsx sheet, header included (lowered in tests).
     xlsx_max_rows: int = EXCEL_MAX_ROWS
 

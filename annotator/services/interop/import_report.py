@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -17,6 +17,10 @@ class InteropImportReport(LabelImportReport):
 
     unlabeled_skipped: int = 0
     gold_skipped: int = 0
+    #: Earlier annotations left out where one annotator annotated one task twice.
+    earlier_skipped: int = 0
+    #: One line per choice the import made for the user (which annotation it kept, ...).
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         extra = []
@@ -24,6 +28,11 @@ class InteropImportReport(LabelImportReport):
             extra.append(f"{self.unlabeled_skipped} cancelled or unlabeled annotations skipped")
         if self.gold_skipped:
             extra.append(f"{self.gold_skipped} gold labels not imported")
+        if self.earlier_skipped:
+            extra.append(
+                f"{self.earlier_skipped} earlier annotations by the same annotator of the same "
+                "task skipped, the latest kept"
+            )
         line = super().summary()
         return f"{line[:-1]}; {'; '.join(extra)}." if extra else line
 

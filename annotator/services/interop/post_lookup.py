@@ -42,3 +42,11 @@ def one_post(index: dict[str, list[int]], key: str, file: str, number: int, fiel
             column=field,
         )
     return post_ids[0]
+
+
+def posts_by_text(session: Session, dataset: str | None) -> dict[str, list[PostRecord]]:
+    """Exact post text -> the posts (of ``dataset``) with it, for files that carry no id."""
+    found: dict[str, list[PostRecord]] = {}
+    for post in posts_in(session, dataset):
+        found.setdefault(post.text, []).append(post)
+    return found
