@@ -42,3 +42,12 @@ def one_post(index: dict[str, list[int]], key: str, file: str, number: int, fiel
             column=field,
         )
     return post_ids[0]
+
+
+def posts_by_text(session: Session, dataset: str | None) -> dict[str, list[PostRecord]]:
+    """Exact post text -> the posts (of ``dataset``) with that text, for files that carry
+    the text but no id of ours; two posts can share one text, so callers must check."""
+    by_text: dict[str, list[PostRecord]] = {}
+    for post in posts_in(session, dataset):
+        by_text.setdefault(post.text, []).append(post)
+    return by_text
