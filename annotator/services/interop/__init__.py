@@ -118,6 +118,7 @@ from annotator.services.interop.label_studio import (
     import_label_studio,
     label_studio_config,
 )
+from annotator.services.interop.prodigy import ProdigyImportReport, import_prodigy
 
 MAPPING_DOC: str = __doc__ or ""
 
@@ -125,9 +126,11 @@ __all__ = [
     "GOLD_ANNOTATOR",
     "MAPPING_DOC",
     "InteropImportReport",
+    "ProdigyImportReport",
     "export_doccano",
     "export_label_studio",
     "import_doccano",
     "import_label_studio",
+    "import_prodigy",
     "label_studio_config",
 ]
