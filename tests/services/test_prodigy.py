@@ -170,6 +170,7 @@ def test_a_json_array_of_tasks_is_read_too(posts: Project, tmp_path: Path) -> No
         (["sponsor_ads-ana", "sponsor_ads-ben"], ["ana", "ben"]),
         # the dataset name is what every id shares, hyphens and all
         (["sponsor-ads-ana-maria", "sponsor-ads-ben"], ["ana-maria", "ben"]),
+        (["ads-ana", "ads-ana-maria"], ["ana", "ana-maria"]),
         (["my-sponsor-ads-ana"], ["ana"]),
         (["sponsor-Henry%20K"], ["Henry K"]),  # Prodigy keeps ?session= URL-encoded
         (["ds1-ana", "ds2-ben"], ["ana", "ben"]),

@@ -286,13 +286,13 @@ class _AnnotatorNames:
         ids = {raw[1] for _, task in tasks if (raw := self.raw(task)) is not None}
         named = [tuple(i.split("-")) for i in ids if not _UNNAMED_SESSION.search(i)]
         # The dataset name is the hyphen-separated parts every session id starts with
-        # (the common prefix of all is that of the first and last in sorted order).
+        # (the common prefix of all is that of the first and last in sorted order),
+        # leaving at least one part of each id for its session.
         self.shared = 0
         if named:
             first, last = min(named), max(named)
-            while self.shared < min(len(first), len(last)) and (
-                first[self.shared] == last[self.shared]
-            ):
+            shortest = min(len(parts) for parts in named) - 1
+            while self.shared < shortest and first[self.shared] == last[self.shared]:
                 self.shared += 1
 
     @staticmethod
