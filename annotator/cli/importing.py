@@ -66,7 +66,7 @@ def add_parser(subparsers: Subparsers) -> None:
     labels = subparsers.add_parser(
         "import-labels",
         help="import labels: long format (post_id, annotator, label[, notes, sponsor]), "
-        "a Label Studio JSON export or doccano JSONL",
+        "a Label Studio JSON export, doccano JSONL or Prodigy JSONL (db-out)",
     )
     labels.add_argument("project", metavar="PROJECT")
     labels.add_argument("file", metavar="FILE", type=Path)
@@ -74,11 +74,19 @@ def add_parser(subparsers: Subparsers) -> None:
     labels.add_argument(
         "--from",
         dest="source",
-        choices=["table", "label-studio", "doccano"],
+        choices=["table", "label-studio", "doccano", "prodigy"],
         default="table",
-        help="what FILE is: a long-format table (default), Label Studio JSON, doccano JSONL",
+        help="what FILE is: a long-format table (default), Label Studio JSON, doccano JSONL, "
+        "Prodigy JSONL",
     )
-    labels.add_argument("--annotator", metavar="NAME", help="doccano: whose labels these are")
+    labels.add_argument(
+        "--annotator", metavar="NAME", help="doccano, prodigy: whose labels these are"
+    )
+    labels.add_argument(
+        "--reject-as",
+        metavar="LABEL",
+        help="prodigy: the label a rejected binary answer means (e.g. not_sponsored)",
+    )
     labels.add_argument(
         "--users",
         metavar="FILE",
@@ -145,12 +153,15 @@ def run_import_labels(args: argparse.Namespace) -> int:
         InteropImportReport,
         import_doccano,
         import_label_studio,
+        import_prodigy,
     )
     from annotator.services.project.projects import open_project
 
     if args.source != "label-studio" and (args.users or args.id_field):
         raise UserError("--users and --id-field are for --from label-studio")
     report: LabelImportReport
+    if args.reject_as is not None and args.source != "prodigy":
+        raise UserError("--reject-as is for --from prodigy")
     with closing(open_project(args.project)) as project:
         if args.source == "label-studio":
             report = import_label_studio(
@@ -161,6 +172,14 @@ def run_import_labels(args: argparse.Namespace) -> int:
                 raise UserError("doccano files do not say who labeled: add --annotator NAME")
             report = import_doccano(
                 project, args.file, annotator=args.annotator, dataset=args.dataset
+            )
+        elif args.source == "prodigy":
+            report = import_prodigy(
+                project,
+                args.file,
+                reject_as=args.reject_as,
+                annotator=args.annotator,
+                dataset=args.dataset,
             )
         else:
             report = import_labels(project, args.file, dataset=args.dataset)

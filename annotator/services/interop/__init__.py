@@ -209,6 +209,7 @@ from annotator.services.interop.label_studio_people import (
     users_path,
     write_users_csv,
 )
+from annotator.services.interop.prodigy import ProdigyImportReport, import_prodigy
 
 MAPPING_DOC: str = __doc__ or ""
 
@@ -218,10 +219,12 @@ __all__ = [
     "MAPPING_DOC",
     "InteropImportReport",
     "LabelStudioUser",
+    "ProdigyImportReport",
     "export_doccano",
     "export_label_studio",
     "import_doccano",
     "import_label_studio",
+    "import_prodigy",
     "label_studio_config",
     "label_studio_users",
     "users_path",

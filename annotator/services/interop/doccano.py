@@ -14,12 +14,18 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, PostRecord
 from annotator.services.interop.import_report import InteropImportReport, apply_changes
-from annotator.services.interop.json_io import read_json_objects, write_json_lines
+from annotator.services.interop.json_io import (
+    first_line,
+    read_json_objects,
+    sniff_layout,
+    write_json_lines,
+)
 from annotator.services.interop.post_lookup import (
     POST_FIELDS,
     check_dataset,
     id_index,
     one_post,
+    posts_by_text,
     posts_in,
 )
 from annotator.store.engine import Project
@@ -82,6 +88,7 @@ def import_doccano(
     annotator = annotator.strip()
     if not annotator:
         raise UserError("name the annotator whose labels the doccano file holds")
+    _refuse_other_exports(path)
     lines = list(read_json_objects(path))
     report = InteropImportReport(file=path.name)
     with project.session() as session:
@@ -103,6 +110,47 @@ def import_doccano(
             changes.append((change, number))
         apply_changes(session, changes, report)
     return report
+
+
+#: How to get the one export this importer reads, in doccano 1.8's own words.
+EXPORT_JSONL = (
+    "export JSON Lines instead (in doccano: Dataset > Actions > Export Dataset, "
+    'file format "JSONL")'
+)
+
+
+def _refuse_other_exports(path: Path) -> None:
+    """Name doccano's other exports (JSON, CSV, fastText, the zip itself) before a parser
+    meets them and reports a syntax error instead."""
+    layout = sniff_layout(path)
+    head = first_line(path) if layout == "other" else ""
+    if layout == "zip":
+        raise UserError(
+            "is a zip archive (doccano zips one file per annotator, named after them): "
+            'unzip it and import each ".jsonl" file with --annotator NAME, exported in the '
+            'file format "JSONL"',
+            file=path.name,
+        )
+    if layout == "array":
+        found = 'is doccano\'s "JSON" export (one JSON array)'
+    elif head.startswith("__label__"):
+        found = 'is doccano\'s "fastText" export'
+    elif layout == "other" and (
+        path.suffix.lower() in (".csv", ".tsv")
+        or {"text", "label"} & {cell.strip(' "').lower() for cell in _cells(head)}
+    ):
+        found = 'is doccano\'s "CSV" export (or another table)'
+    else:
+        return
+    raise UserError(f"{found}; {EXPORT_JSONL}", file=path.name)
+
+
+def _cells(header: str) -> list[str]:
+    """The cells of a table's header line, whatever doccano's delimiter option was."""
+    for delimiter in (",", "\t", ";", "|"):
+        if delimiter in header:
+            return header.split(delimiter)
+    return header.split()
 
 
 def _doccano_label(line: dict[str, Any], codebook: Codebook, file: str, number: int) -> str | None:
@@ -161,9 +209,7 @@ class _LineMatcher:
 
     def by_text(self) -> dict[str, list[PostRecord]]:
         if self._by_text is None:
-            self._by_text = defaultdict(list)
-            for post in posts_in(self.session, self.dataset):
-                self._by_text[post.text].append(post)
+            self._by_text = posts_by_text(self.session, self.dataset)
         return self._by_text
 
     def post_id(self, line: dict[str, Any], number: int) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from annotator.domain.errors import UserError
 from annotator.services.atomic_files import atomic_write
@@ -43,6 +43,38 @@ def read_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 f"holds a JSON {type(value).__name__}, not an object", file=path.name, row=number
             )
         yield number, value
+
+
+#: How a file meant as JSON Lines really begins; see ``sniff_layout``.
+Layout = Literal["lines", "array", "zip", "other"]
+_SNIFF_BYTES = 4096
+
+
+def sniff_layout(path: Path) -> Layout:
+    """What a file given as JSON Lines holds, by its first bytes, not its suffix: "lines"
+    (an object per line), "array" (one JSON array), "zip" or "other" (CSV, text, ...)."""
+    head = _head(path)
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    start = first_line(path)
+    if start.startswith("{"):
+        return "lines"
+    return "array" if start.startswith("[") else "other"
+
+
+def first_line(path: Path) -> str:
+    """The first non-blank line of a file's first bytes, stripped ("" when none), to tell
+    what format it is in before parsing it."""
+    text = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_SNIFF_BYTES)
+    except FileNotFoundError as error:
+        raise UserError("does not exist", file=str(path)) from error
 
 
 def read_text(path: Path) -> str:

@@ -45,8 +45,9 @@ def one_post(index: dict[str, list[int]], key: str, file: str, number: int, fiel
 
 
 def posts_by_text(session: Session, dataset: str | None) -> dict[str, list[PostRecord]]:
-    """Exact post text -> the posts (of ``dataset``) with it, for files that carry no id."""
-    found: dict[str, list[PostRecord]] = {}
+    """Exact post text -> the posts (of ``dataset``) with that text, for files that carry
+    the text but no id of ours; two posts can share one text, so callers must check."""
+    by_text: dict[str, list[PostRecord]] = {}
     for post in posts_in(session, dataset):
-        found.setdefault(post.text, []).append(post)
-    return found
+        by_text.setdefault(post.text, []).append(post)
+    return by_text
