@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
 from annotator.cli import clusters, exporting, gold, gui, importing, project, stats, team
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
 from annotator.cli.parsing import Handler, Subparsers
-from annotator.domain.errors import UserError
+from annotator.domain.errors import ProjectBusyError, UserError
 
 EXIT_USER_ERROR = 2
 #: Each command module's ``add_parser``, in the order ``annotator --help`` lists the commands.
@@ -57,6 +59,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: How long a command waits for other programs writing to the same project (a lead's
+#: script running several imports at once): generous, as a person would wait.
+WRITER_WAIT_SECONDS = 600.0
+#: A wait shorter than this goes unmentioned.
+SAY_WAITING_AFTER_SECONDS = 1.0
+#: Pause between attempts while another program writes.
+WRITER_RETRY_SECONDS = 0.25
+
+
+def run_waiting_for_writers(
+    handler: Handler,
+    args: argparse.Namespace,
+    *,
+    limit: float = WRITER_WAIT_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Run the command; while another program holds the project's write lock, wait for
+    it (saying so once on stderr) and run it again, up to ``limit`` seconds.
+
+    Safe to repeat: every command that writes lands whole or not at all (a busy project
+    raises before anything is committed), and merging a package twice changes nothing.
+    SQLite's own busy wait does not cover this: in WAL mode a transaction that read
+    before it writes gets "database is locked" at once when another writer went first.
+    """
+    started = clock()
+    said = False
+    while True:
+        try:
+            return handler(args)
+        except ProjectBusyError:
+            waited = clock() - started
+            if waited >= limit:
+                raise
+            if not said and waited >= SAY_WAITING_AFTER_SECONDS:
+                project = getattr(args, "project", "the project")
+                print(
+                    f"annotator: another program is writing to {project}; waiting for it "
+                    f"(up to {limit / 60:.0f} minutes, Ctrl+C stops)…",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                said = True
+            sleep(WRITER_RETRY_SECONDS * (1 + random.random()))
+
+
 def run_cli(
     argv: Sequence[str],
     *,
@@ -69,7 +117,7 @@ def run_cli(
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:  # no command, `gui` or `self-test`: they need the window
             return gui.run(args, launch_gui=launch_gui, self_test=self_test)
-        return handler(args)
+        return run_waiting_for_writers(handler, args)
     except UserError as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
