@@ -70,8 +70,8 @@ for file in posts.parquet posts.xlsx; do
     app import reread.annotator "$file" --dataset "$file" | grep -q "imported $rows," ||
         fail "importing $file back did not give its $rows posts"
 done
-app clusters sample.annotator | grep -q "groups of 2 or more posts" || fail "clusters failed"
-echo "ok: Parquet and xlsx out and back in, campaign clusters"
+app clusters sample.annotator | grep -q "clusters of 2 or more near-identical posts" || fail "clusters failed"
+echo "ok: Parquet and xlsx out and back in, clusters"
 
 # The window opens and quits by itself. While it is up, no file of a Python outside the
 # bundle may be mapped into the process: everything it runs comes from the bundle.
