@@ -26,6 +26,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.atomic_files import atomic_write, temporary_path_for
+from annotator.services.exports.cell_safety import guards_formulas
 from annotator.services.exports.export_frames import SPLITS, ChunkSource, Filters, count_posts
 from annotator.services.exports.export_tables import arrow_ready, post_tables
 from annotator.services.exports.export_workbook import (
@@ -173,7 +174,9 @@ def _writer(
     lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
     if suffix == ".csv":
         bom = csv_encoding(path, options) == "utf-8-sig"
-        return CsvWriter(path, columns, lists, byte_order_mark=bom)
+        return CsvWriter(
+            path, columns, lists, byte_order_mark=bom, neutralise=guards_formulas(options.what)
+        )
     if suffix == ".jsonl":
         return JsonLinesWriter(path, columns)
     if suffix == ".parquet":
