@@ -83,6 +83,8 @@ class ExportResult:
     manifest: Path | None = None
     #: The CSV files' encoding; None for the other formats.
     encoding: str | None = None
+    #: xlsx only: ids of the posts whose text was cut to Excel's 32,767 characters per cell.
+    truncated: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         names = ", ".join(str(f) for f in self.files)
@@ -258,6 +260,7 @@ def export_data(
                 result.rows += writer.rows
                 if isinstance(writer, WorkbookWriter):
                     result.warnings += writer.warnings
+                    result.truncated += writer.truncated_ids
         cancel.raise_if_cancelled()
     result.files = [target for target, _ in targets]
     if options.split is not None and out.suffix.lower() != ".xlsx":
@@ -328,6 +331,7 @@ def write_manifest(
         "rows_per_label": result.label_counts,
         "files": [{"name": f.name, "sha256": _sha256(f)} for f in result.files],
         "warnings": result.warnings,
+        "truncated": {"count": len(result.truncated), "ids": result.truncated},
     }
     path = out.with_name(out.name + ".manifest.json")
     with atomic_write(path) as handle:
