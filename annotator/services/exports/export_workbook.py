@@ -3,7 +3,9 @@ Training) with frozen header, filter, widths, wrapped text and coloured labels, 
 Agreement, Codebook and a native bar chart of the label distribution.
 
 openpyxl in write-only mode, so a million rows stream through; every text cell is
-written as a string, never as a formula or hyperlink.
+written as a string, never as a formula or hyperlink. Excel holds at most 32,767 characters
+in a cell and openpyxl cuts longer text without a word: the writer names the posts it cut
+(``truncated_ids``) so the summary and the manifest can say so.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from annotator.services.review.agreement_report import AgreementReport, landis_k
 
 #: Excel's limit: rows per sheet, header included.
 EXCEL_MAX_ROWS = 1_048_576
+#: Excel's limit: characters per cell (openpyxl cuts longer text to this).
+EXCEL_MAX_CHARS = 32_767
+#: How many cut posts a warning names before "and N more".
+NAMED_CUTS = 10
 PALETTE = ("C6EFCE", "BDD7EE", "F8CBAD", "FFE699", "D9D2E9", "E2EFDA", "FCE4D6", "DDEBF7")
 WIDTHS = {"text": 70, "id": 22, "dataset": 14, "author": 18, "url": 28, "notes": 40,
           "gold_note": 40}  # fmt: skip
@@ -83,10 +89,22 @@ def _plain(value: Any) -> bool:
         return value == value
     return (
         isinstance(value, str)
+        and len(value) <= EXCEL_MAX_CHARS
         and not value.startswith("=")
         and "_x" not in value
         and "\r" not in value
         and ILLEGAL_CHARACTERS_RE.search(value) is None
+    )
+
+
+def truncation_warning(ids: list[str]) -> str:
+    """One sentence naming the posts cut to Excel's cell limit (the first few by id)."""
+    named = ", ".join(ids[:NAMED_CUTS])
+    more = f" and {len(ids) - NAMED_CUTS:,} more" if len(ids) > NAMED_CUTS else ""
+    posts = "1 post is" if len(ids) == 1 else f"{len(ids):,} posts are"
+    return (
+        f"{posts} longer than an Excel cell holds ({EXCEL_MAX_CHARS:,} characters) and "
+        f"cut in the xlsx: {named}{more}; export to CSV, JSON Lines or Parquet for the whole text"
     )
 
 
@@ -124,6 +142,9 @@ class WorkbookWriter:
         self._counting = True
         self._label_counts = dict.fromkeys(codebook.keys, 0)
         self._styles: dict[tuple[str | None, bool], Any] = {}
+        #: Posts with a cell cut to EXCEL_MAX_CHARS, by (dataset, id), in order met.
+        self._cut: dict[tuple[str, str], None] = {}
+        self._row_cut = False
         self._set_columns(columns)
 
     def _styled(self, value: Any, fill_key: str | None, wrap: bool) -> Cell:
@@ -143,7 +164,10 @@ class WorkbookWriter:
             value = " | ".join(str(v) for v in value)
         if value is None or isinstance(value, bool | int | float):
             return Cell(self._sheet, row=1, column=1, value=value, style_array=style)
-        cell = Cell(self._sheet, row=1, column=1, value=xlsx_text(str(value)), style_array=style)
+        stored = xlsx_text(str(value))
+        if len(stored) > EXCEL_MAX_CHARS:
+            self._row_cut = True
+        cell = Cell(self._sheet, row=1, column=1, value=stored, style_array=style)
         cell.data_type = "s"
         return cell
 
@@ -153,6 +177,21 @@ class WorkbookWriter:
             i for i, c in enumerate(columns) if c.startswith("label") or c.endswith("_label")
         }
         self._wrap_columns = {i for i, c in enumerate(columns) if c in WRAPPED}
+        self._id_column = columns.index("id") if "id" in columns else None
+        self._dataset_column = columns.index("dataset") if "dataset" in columns else None
+
+    @property
+    def truncated_ids(self) -> list[str]:
+        """The ids of the posts whose text (or another cell) was cut to fit Excel."""
+        return [external_id for _, external_id in self._cut]
+
+    def _note_cut(self, row: tuple[Any, ...]) -> None:
+        """Remember the post of a row that had a cell cut."""
+        self._row_cut = False
+        if self._id_column is None:
+            return
+        dataset = "" if self._dataset_column is None else str(row[self._dataset_column])
+        self._cut[(dataset, str(row[self._id_column]))] = None
 
     def begin_table(self, sheet_name: str, columns: list[str]) -> None:
         """Further frames go to a new sheet (e.g. Annotations after Posts)."""
@@ -211,6 +250,8 @@ class WorkbookWriter:
                     cells.append(value)
                 else:
                     cells.append(self._styled(value, fill_key, wrap))
+            if self._row_cut:
+                self._note_cut(row)
             self._sheet.append(cells)
             self._sheet_rows += 1
             if self._counting:
@@ -226,6 +267,8 @@ class WorkbookWriter:
                 "more rows than one Excel sheet holds (1,048,576); they continue on "
                 + ", ".join(overflow)
             )
+        if self._cut:
+            self.warnings.append(truncation_warning(self.truncated_ids))
         self._agreement_sheet()
         self._codebook_sheet()
         self._workbook.save(self.path)

@@ -1,7 +1,8 @@
 """Writing export frames chunk by chunk: CSV, JSON Lines, Parquet (XLSX: export_workbook).
 
-Text cells that a spreadsheet would run as a formula are neutralised in CSV; JSON Lines
-and Parquet keep every value exactly (they are never opened by a spreadsheet). A CSV meant
+Text cells that a spreadsheet would run as a formula are neutralised in posts and
+annotations CSV (``cell_safety``); training CSV, JSON Lines and Parquet keep every value
+exactly (scripts read them, and a model would learn the quote). A CSV meant
 for a spreadsheet starts with a UTF-8 byte-order mark: without one, Excel on Windows reads
 the file in the system's code page and shows accents and emoji as mojibake.
 """
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from annotator.services.exports.cell_safety import FORMULA_PREFIXES, neutralise_csv_cell
+from annotator.services.exports.cell_safety import FORMULA_PREFIXES
 
 #: The UTF-8 byte-order mark ("utf-8-sig"), the one sign Excel takes for UTF-8.
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -44,8 +45,9 @@ class FrameWriter:
 
 class CsvWriter(FrameWriter):
     """CSV through Arrow's writer (C++), several times pandas' ``to_csv`` on a million
-    posts. Every text value is quoted, an empty cell is a missing value; text a
-    spreadsheet would run as a formula gets a leading quote, in Arrow compute."""
+    posts. Every text value is quoted, an empty cell is a missing value; with
+    ``neutralise`` (files for spreadsheets), text a spreadsheet would run as a formula
+    gets a leading quote, in Arrow compute."""
 
     def __init__(
         self,
@@ -54,9 +56,11 @@ class CsvWriter(FrameWriter):
         list_columns: frozenset[str],
         *,
         byte_order_mark: bool = False,
+        neutralise: bool = True,
     ) -> None:
         super().__init__(path, columns)
         self._lists = list_columns
+        self._neutralise = neutralise
         self._schema = pa.schema([(c, _arrow_type(c)) for c in columns])
         self._sink = pa.OSFile(str(path), "wb")
         if byte_order_mark:
@@ -69,8 +73,12 @@ class CsvWriter(FrameWriter):
         if isinstance(frame, pd.DataFrame):
             frame = frame.copy()
             for column in self._lists & set(frame.columns):
-                frame[column] = frame[column].map(_csv_cell)
+                frame[column] = frame[column].map(_json_cell)
             frame = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        if not self._neutralise:
+            self._writer.write_table(frame.cast(self._schema))
+            self.rows += frame.num_rows
+            return
         columns = [
             _neutralised(column) if pa.types.is_string(column.type) else column
             for column in frame.columns
@@ -90,10 +98,11 @@ def _neutralised(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
-def _csv_cell(value: Any) -> Any:
+def _json_cell(value: Any) -> Any:
+    """A list (training evidence) as JSON text; JSON starts with ``[``, never a formula."""
     if isinstance(value, list):
-        value = json.dumps(value, ensure_ascii=False)
-    return neutralise_csv_cell(value)
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 class JsonLinesWriter(FrameWriter):

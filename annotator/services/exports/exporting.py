@@ -26,6 +26,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.atomic_files import atomic_write, temporary_path_for
+from annotator.services.exports.cell_safety import guards_formulas
 from annotator.services.exports.export_frames import SPLITS, ChunkSource, Filters, count_posts
 from annotator.services.exports.export_tables import arrow_ready, post_tables
 from annotator.services.exports.export_workbook import (
@@ -82,6 +83,8 @@ class ExportResult:
     manifest: Path | None = None
     #: The CSV files' encoding; None for the other formats.
     encoding: str | None = None
+    #: xlsx only: ids of the posts whose text was cut to Excel's 32,767 characters per cell.
+    truncated: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         names = ", ".join(str(f) for f in self.files)
@@ -173,7 +176,9 @@ def _writer(
     lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
     if suffix == ".csv":
         bom = csv_encoding(path, options) == "utf-8-sig"
-        return CsvWriter(path, columns, lists, byte_order_mark=bom)
+        return CsvWriter(
+            path, columns, lists, byte_order_mark=bom, neutralise=guards_formulas(options.what)
+        )
     if suffix == ".jsonl":
         return JsonLinesWriter(path, columns)
     if suffix == ".parquet":
@@ -255,6 +260,7 @@ def export_data(
                 result.rows += writer.rows
                 if isinstance(writer, WorkbookWriter):
                     result.warnings += writer.warnings
+                    result.truncated += writer.truncated_ids
         cancel.raise_if_cancelled()
     result.files = [target for target, _ in targets]
     if options.split is not None and out.suffix.lower() != ".xlsx":
@@ -325,6 +331,7 @@ def write_manifest(
         "rows_per_label": result.label_counts,
         "files": [{"name": f.name, "sha256": _sha256(f)} for f in result.files],
         "warnings": result.warnings,
+        "truncated": {"count": len(result.truncated), "ids": result.truncated},
     }
     path = out.with_name(out.name + ".manifest.json")
     with atomic_write(path) as handle:
