@@ -42,5 +42,7 @@ def run(
             raise UserError("self-test needs the app's window: run it as 'annotator'")
         return self_test(args.project, args.out)
     if args.command == "gui":
-        return launch_gui(args.project, args.annotator)
+        from annotator.domain.people import clean_name
+
+        return launch_gui(args.project, clean_name(args.annotator) if args.annotator else None)
     return launch_gui(None, None)

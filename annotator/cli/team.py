@@ -58,13 +58,19 @@ def add_parser(subparsers: Subparsers) -> None:
 
 
 def run_assign(args: argparse.Namespace) -> int:
+    from annotator.domain.people import clean_name, name_key
     from annotator.services.project.projects import open_project
     from annotator.services.team.assignment import assign_posts
 
+    team: dict[str, str] = {}
+    for raw in args.annotators.split(","):
+        if raw.strip():
+            name = clean_name(raw)
+            team.setdefault(name_key(name), name)
     with closing(open_project(args.project)) as project:
         report = assign_posts(
             project,
-            args.annotators.split(","),
+            list(team.values()),
             per_post=args.per_post,
             overlap=args.overlap,
             dataset=args.dataset,
@@ -99,8 +105,8 @@ def run_rename_annotator(args: argparse.Namespace) -> int:
     from annotator.services.team.annotators import rename_annotator
 
     with closing(open_project(args.project)) as project:
-        rename_annotator(project, args.old, args.new)
-    print(f"Renamed {args.old} to {args.new}; their labels moved with them.")
+        new = rename_annotator(project, args.old, args.new)
+    print(f"Renamed {args.old} to {new}; their labels moved with them.")
     return 0
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from annotator.domain.codebook import Codebook, Label, default_codebook, parse_questions
+from annotator.domain.errors import UserError
+from annotator.domain.people import clean_name, name_key
 from annotator.domain.records import (
     AnnotationChange,
     AnnotationRecord,
@@ -66,18 +68,53 @@ def load_codebook(session: Session) -> Codebook:
 
 def annotator_id(session: Session, name: str, *, create: bool = True) -> int | None:
     """The id of the annotator called ``name``, created on first use when ``create``; a
-    spelling merged into another annotator gives that annotator's id."""
+    spelling merged into another annotator gives that annotator's id.
+
+    A name as stored matches exactly (old projects may hold spellings that today's rules
+    refuse); otherwise names are compared cleaned and case-folded, so ``ANA`` finds
+    ``Ana`` and the first spelling stays the one shown. A new name is cleaned first
+    (``clean_name``), which refuses invisible characters and mixed scripts."""
     row = session.exec(select(Annotator).where(Annotator.name == name)).first()
     if row is None:
-        if not create:
-            return None
-        row = Annotator(name=name)
-        session.add(row)
-        session.flush()
+        keys = _annotator_keys(session)
+        if create:
+            cleaned = clean_name(name)
+        else:
+            try:
+                cleaned = clean_name(name)
+            except UserError:
+                return None
+        known = keys.get(name_key(cleaned))
+        if known is not None:
+            row = session.get(Annotator, known)
+        if row is None:
+            if not create:
+                return None
+            row = Annotator(name=cleaned)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            keys[name_key(cleaned)] = row.id
     if row.merged_into is not None:
         return row.merged_into
     assert row.id is not None
     return row.id
+
+
+def _annotator_keys(session: Session) -> dict[str, int]:
+    """Case-folded name to annotator id, the first spelling winning; read once per
+    session, so a bulk import does not rescan the table for every new name."""
+    cached = session.info.get("annotator_keys")
+    if isinstance(cached, dict):
+        return cached
+    keys: dict[str, int] = {}
+    for row_id, stored in session.exec(
+        select(Annotator.id, Annotator.name).order_by(col(Annotator.id))
+    ).all():
+        if row_id is not None:
+            keys.setdefault(name_key(stored), row_id)
+    session.info["annotator_keys"] = keys
+    return keys
 
 
 def annotator_names(session: Session) -> list[str]:

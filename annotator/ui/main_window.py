@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
+from annotator.domain.people import clean_name
 from annotator.domain.queue_modes import QueueMode
 from annotator.services.project.projects import Project
 from annotator.services.team.assignment import has_assignments
@@ -320,17 +321,23 @@ class MainWindow(QMainWindow):
         self.workspace.close()
 
     def _ask_annotator(self) -> str | None:
-        name, ok = QInputDialog.getText(
-            self,
-            "Who is labeling?",
-            "Your annotator name (saved with every label you give):",
-            text=self.preferences.annotator_name or getpass.getuser(),
-        )
-        name = name.strip()
-        if not (ok and name):
-            return None
-        self.preferences.annotator_name = name
-        return name
+        typed = self.preferences.annotator_name or getpass.getuser()
+        while True:
+            typed, ok = QInputDialog.getText(
+                self,
+                "Who is labeling?",
+                "Your annotator name (saved with every label you give):",
+                text=typed,
+            )
+            if not (ok and typed.strip()):
+                return None
+            try:
+                name = clean_name(typed)
+            except UserError as error:  # an invisible character or mixed scripts: ask again
+                report_error(self, error)
+                continue
+            self.preferences.annotator_name = name
+            return name
 
     def switch_annotator(self) -> None:
         name = self._ask_annotator()

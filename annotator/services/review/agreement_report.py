@@ -27,6 +27,7 @@ from annotator.domain.agreement import (
 )
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
+from annotator.domain.people import look_alike_groups, name_key, visible
 from annotator.store.engine import Project
 from annotator.store.queries import load_codebook
 from annotator.store.tables import Annotation, Annotator, Dataset, GoldLabel, Post
@@ -82,6 +83,8 @@ class AgreementReport:
     confusion: dict[tuple[str, str], list[list[int]]]
     gold: int
     people: list[AnnotatorSummary] = field(default_factory=list)
+    #: Stored spellings a reader would take for one person (an old project's duplicates).
+    look_alike: list[list[str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         alpha: dict[str, Any] = {
@@ -123,6 +126,8 @@ class AgreementReport:
             },
             "gold": self.gold,
         }
+        if self.look_alike:  # only an old project's duplicates add this key
+            data["look_alike_names"] = self.look_alike
         if self.percent_agreement.value is None:
             data["reason"] = self.percent_agreement.reason
         return data
@@ -154,7 +159,7 @@ def format_report(report: AgreementReport) -> str:
         lines.append(f"  alpha, {question:<12} {_fmt(estimate)}")
     lines += ["", "Cohen's kappa by pair (posts both labeled)"]
     for (a, b), kappa in report.cohen.items():
-        lines.append(f"  {a} × {b}: {_fmt(kappa)}  (n={kappa.n or 0})")
+        lines.append(f"  {visible(a)} × {visible(b)}: {_fmt(kappa)}  (n={kappa.n or 0})")
     lines += ["", "Per label: count, share, specific agreement, alpha vs the rest"]
     for key, label in report.labels.items():
         share = f"{label.share:.1%}" if label.share is not None else "n/a"
@@ -168,12 +173,33 @@ def format_report(report: AgreementReport) -> str:
         given = ", ".join(f"{k} {v}" for k, v in person.distribution.items())
         median = f"{person.median_seconds:.1f}s" if person.median_seconds is not None else "n/a"
         rate = f"{person.posts_per_hour:.0f}/h" if person.posts_per_hour is not None else "n/a"
-        lines.append(f"  {person.name}: {given}; {median}; {rate}")
+        lines.append(f"  {visible(person.name)}: {given}; {median}; {rate}")
     lines += [
         "",
         "Bands after Landis and Koch (1977); they are conventions, not thresholds of truth.",
     ]
+    lines += [look_alike_line(group) for group in report.look_alike]
     return "\n".join(lines)
+
+
+def look_alike_line(names: list[str]) -> str:
+    """The advice for one group of look-alike spellings, with invisible characters shown."""
+    shown = " / ".join(visible(name) for name in names)
+    return (
+        f"names that look like one person: {shown} — merge them with "
+        "annotator merge-annotators PROJECT FROM INTO"
+    )
+
+
+def look_alike_names(project: Project) -> list[list[str]]:
+    """Groups of annotators (not yet merged) whose names a reader would take for one."""
+    with project.session() as session:
+        names = session.execute(
+            select(col(Annotator.name))
+            .where(col(Annotator.merged_into).is_(None))
+            .order_by(col(Annotator.id))
+        ).scalars()
+        return look_alike_groups([str(name) for name in names])
 
 
 def _load(
@@ -207,6 +233,10 @@ def _load(
             )
         known = [str(n) for n in session.execute(select(col(Annotator.name))).scalars()]
         if annotators:
+            by_key = {name_key(name): name for name in reversed(known)}
+            annotators = [
+                name if name in known else by_key.get(name_key(name), name) for name in annotators
+            ]
             missing = sorted(set(annotators) - set(known))
             if missing:
                 raise UserError(
@@ -283,4 +313,5 @@ def agreement_report(
         },
         gold=gold,
         people=people,
+        look_alike=look_alike_names(project),
     )

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from annotator.domain.errors import UserError
+from annotator.domain.people import clean_name, name_key, visible
 from annotator.store.engine import Project
 from annotator.store.tables import (
     Annotation,
@@ -20,24 +21,41 @@ from annotator.store.tables import (
 )
 
 
-def rename_annotator(project: Project, old: str, new: str) -> None:
+def rename_annotator(project: Project, old: str, new: str) -> str:
     """Give an annotator a new name; every label, history entry, mark and draft follows
-    (they point at the annotator, not the name)."""
-    new = new.strip()
-    if not new:
-        raise UserError("the new name is empty")
+    (they point at the annotator, not the name). A change of case alone is allowed; a name
+    that is another person's (in any case) is refused: that is ``merge_annotators``.
+    Returns the new name as stored."""
+    new = clean_name(new)
     with project.session() as session:
-        row = session.exec(select(Annotator).where(col(Annotator.name) == old)).first()
+        row = _find(session, old)
         if row is None:
-            raise UserError(f"the project has no annotator {old!r}")
-        taken = session.exec(select(Annotator).where(col(Annotator.name) == new)).first()
-        if taken is not None and taken.id != row.id:
-            raise UserError(
-                f"{new!r} already exists: two spellings of one person cannot be merged by "
-                "renaming yet"
-            )
+            raise UserError(f"the project has no annotator {visible(old)!r}")
+        for other in session.exec(select(Annotator).where(col(Annotator.id) != row.id)).all():
+            if name_key(other.name) == name_key(new):
+                raise UserError(
+                    f"{other.name!r} already exists: to make {visible(old)!r} the same "
+                    f"person, use annotator merge-annotators PROJECT FROM INTO"
+                )
         row.name = new
         session.add(row)
+    return new
+
+
+def _find(session: Session, name: str) -> Annotator | None:
+    """The annotator stored under exactly ``name`` (old projects may hold spellings that
+    today's rules refuse), else the one whose cleaned name matches regardless of case."""
+    row = session.exec(select(Annotator).where(col(Annotator.name) == name)).first()
+    if row is not None:
+        return row
+    try:
+        key = name_key(clean_name(name))
+    except UserError:
+        return None
+    for candidate in session.exec(select(Annotator).order_by(col(Annotator.id))).all():
+        if name_key(candidate.name) == key:
+            return candidate
+    return None
 
 
 @dataclass
@@ -63,17 +81,19 @@ def merge_annotators(project: Project, source: str, into: str) -> AnnotatorMerge
         raise UserError("name two different annotators")
     report = AnnotatorMergeReport()
     with project.session() as session:
-        rows = {
-            name: session.exec(select(Annotator).where(col(Annotator.name) == name)).first()
-            for name in (source, into)
-        }
+        rows = {name: _find(session, name) for name in (source, into)}
         for name, row in rows.items():
             if row is None:
-                raise UserError(f"the project has no annotator {name!r}")
+                raise UserError(f"the project has no annotator {visible(name)!r}")
             if row.merged_into is not None:
-                raise UserError(f"{name!r} is already merged into another annotator")
+                raise UserError(f"{visible(name)!r} is already merged into another annotator")
         old, new = rows[source], rows[into]
         assert old is not None and new is not None and old.id and new.id
+        if old.id == new.id:
+            raise UserError(
+                f"{visible(source)!r} and {visible(into)!r} are one annotator already; name "
+                "FROM exactly as stats shows it"
+            )
         theirs = session.exec(select(Annotation).where(col(Annotation.annotator_id) == old.id))
         for annotation in theirs.all():
             mine = session.exec(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QStatusBar, QW
 
 from annotator.domain.changes import Change, changes
 from annotator.domain.errors import UserError
+from annotator.domain.people import clean_name, name_key
 from annotator.domain.queue_modes import QueueMode
 from annotator.services.labeling.browsing import annotator_list, dataset_names, post_by_id
 from annotator.services.project.codebook_editing import set_label_shortcuts
@@ -196,12 +197,21 @@ class ProjectMenu(QObject):
             f"New name for {name} (an existing annotator's name merges {name} into them):",
             text=name,
         )
-        new = new.strip()
-        if not ok or not new or new == name:
+        if not ok or not new.strip():
             return
+        try:
+            new = clean_name(new)
+        except UserError as error:
+            report_error(self.window, error)
+            return
+        if new == name:
+            return
+        # A name that is another annotator's in any case merges into that annotator.
+        same = [other for other in names if other != name and name_key(other) == name_key(new)]
+        new = next((other for other in same if other == new), same[0] if same else new)
         self.workspace.closing.emit()  # typed text lands under the old name first
         try:
-            if new in names:
+            if same:
                 summary = merge_annotators(project, name, new).summary(name, new)
             else:
                 rename_annotator(project, name, new)
