@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from annotator.domain.errors import UserError
 from annotator.domain.markers import DEFAULT_MARKERS
 from annotator.resource_files import resource_path
+from annotator.services.atomic_files import temporary_path_for
 from annotator.services.imports.post_identity import content_hash
 from annotator.services.project.project_settings import project_id
 from annotator.services.team.package_checks import (
@@ -123,36 +124,70 @@ def pack(project: Project, out: Path, *, annotator: str) -> int:
                 )
             ).scalars()
         ]
-    package = create_project(out, codebook)
-    try:
-        with package.session() as target:
-            target.add(ProjectMeta(key="package_of", value=source_id))
-            target.add(ProjectMeta(key="package_annotator", value=annotator))
-            target.add(ProjectMeta(key="markers", value=markers_text))
-            new_who = annotator_id(target, annotator)
-            datasets: dict[str, int] = {}
-            post_map: dict[int, int] = {}
-            for post, dataset in rows:
-                if dataset["name"] not in datasets:
-                    copy = Dataset(**{k: v for k, v in dataset.items() if k != "id"})
-                    target.add(copy)
-                    target.flush()
-                    datasets[dataset["name"]] = int(copy.id or 0)
-                new_post = Post(
-                    **{k: v for k, v in post.items() if k not in ("id", "dataset_id")},
-                    dataset_id=datasets[dataset["name"]],
+    if out.exists():
+        raise UserError(f"{out}: already exists; choose a new file name")
+    with temporary_path_for(out) as temporary:
+        package = create_project(temporary, codebook)
+        try:
+            with package.session() as target:
+                _fill_package(
+                    target,
+                    source_id=source_id,
+                    annotator=annotator,
+                    markers_text=markers_text,
+                    rows=rows,
+                    history=history,
+                    marks=marks,
+                    who=who,
                 )
-                target.add(new_post)
-                target.flush()
-                post_map[post["id"]] = int(new_post.id or 0)
-                target.add(Assignment(post_id=new_post.id or 0, annotator_id=new_who or 0))
-            _copy_events(target, history, post_map, {annotator: new_who or 0})
-            _copy_marks(target, marks, post_map, {who: new_who or 0})
-            for key in {(post_map[e["post_id"]], new_who or 0) for e in history}:
-                _rebuild(target, *key)
-    finally:
-        package.close()
+            _checkpoint(package)
+        finally:
+            package.close()
     return len(rows)
+
+
+def _fill_package(
+    target: Session,
+    *,
+    source_id: str,
+    annotator: str,
+    markers_text: str,
+    rows: list[tuple[dict[str, Any], dict[str, Any]]],
+    history: list[dict[str, Any]],
+    marks: list[dict[str, Any]],
+    who: int,
+) -> None:
+    """Write the package's rows: its origin, whose it is, posts, history and marks."""
+    target.add(ProjectMeta(key="package_of", value=source_id))
+    target.add(ProjectMeta(key="package_annotator", value=annotator))
+    target.add(ProjectMeta(key="markers", value=markers_text))
+    new_who = annotator_id(target, annotator)
+    datasets: dict[str, int] = {}
+    post_map: dict[int, int] = {}
+    for post, dataset in rows:
+        if dataset["name"] not in datasets:
+            copy = Dataset(**{k: v for k, v in dataset.items() if k != "id"})
+            target.add(copy)
+            target.flush()
+            datasets[dataset["name"]] = int(copy.id or 0)
+        new_post = Post(
+            **{k: v for k, v in post.items() if k not in ("id", "dataset_id")},
+            dataset_id=datasets[dataset["name"]],
+        )
+        target.add(new_post)
+        target.flush()
+        post_map[post["id"]] = int(new_post.id or 0)
+        target.add(Assignment(post_id=new_post.id or 0, annotator_id=new_who or 0))
+    _copy_events(target, history, post_map, {annotator: new_who or 0})
+    _copy_marks(target, marks, post_map, {who: new_who or 0})
+    for key in {(post_map[e["post_id"]], new_who or 0) for e in history}:
+        _rebuild(target, *key)
+
+
+def _checkpoint(package: Project) -> None:
+    """Fold the write-ahead log into the file so the renamed file alone holds everything."""
+    with package.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _markers_text(project: Project) -> str:
