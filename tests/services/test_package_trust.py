@@ -244,3 +244,9 @@ def test_a_killed_pack_leaves_no_package_and_the_retry_works(team: Project, tmp_
     package.close()
     with pytest.raises(UserError, match="already exists"):
         pack(team, target, annotator="ana")
+
+
+def test_a_package_missing_its_history_table_is_refused(team: Project, tmp_path: Path) -> None:
+    package = _packed(team, tmp_path)
+    _forge(package, ("DROP TABLE annotation_event", ()))
+    _refused(team, package, "ana.annotator: is damaged or not an annotator package")

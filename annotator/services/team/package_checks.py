@@ -75,6 +75,8 @@ def check_event(
     for field in ("notes", "sponsor"):
         if not isinstance(event[field], str):
             raise bad(f"has {field} {event[field]!r}, not text")
+    if event["previous_label_key"] is not None and not isinstance(event["previous_label_key"], str):
+        raise bad(f"has the previous label {event['previous_label_key']!r}, not text")
     if not isinstance(event["uid"], str) or not event["uid"].strip():
         raise bad("has no change id (uid)")
     seconds = event["seconds_spent"]

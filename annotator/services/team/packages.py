@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from annotator.domain.errors import UserError
@@ -178,7 +179,7 @@ def _fill_package(
         target.flush()
         post_map[post["id"]] = int(new_post.id or 0)
         target.add(Assignment(post_id=new_post.id or 0, annotator_id=new_who or 0))
-    _copy_events(target, history, post_map, {annotator: new_who or 0})
+    _copy_history(target, history, post_map, new_who or 0)
     _copy_marks(target, marks, post_map, {who: new_who or 0})
     for key in {(post_map[e["post_id"]], new_who or 0) for e in history}:
         _rebuild(target, *key)
@@ -197,32 +198,15 @@ def _markers_text(project: Project) -> str:
     return own if own else resource_path(DEFAULT_MARKERS).read_text(encoding="utf-8")
 
 
-def _copy_events(
-    session: Session,
-    events: list[dict[str, Any]],
-    post_map: dict[int, int],
-    annotator_ids: dict[str, int],
-    names: dict[int, str] | None = None,
-) -> int:
-    """Insert the events whose uid the session's project lacks; returns how many."""
-    uids = [e["uid"] for e in events]
-    known = set(
-        session.execute(
-            select(col(AnnotationEvent.uid)).where(col(AnnotationEvent.uid).in_(uids))
-        ).scalars()
-    )
-    added = 0
+def _copy_history(
+    session: Session, events: list[dict[str, Any]], post_map: dict[int, int], who: int
+) -> None:
+    """Copy one annotator's history into a new package, in the order it was made."""
     for event in events:
-        if event["uid"] in known:
-            continue
-        name = names[event["annotator_id"]] if names else next(iter(annotator_ids))
         data = {k: v for k, v in event.items() if k != "id"}
-        data["post_id"] = post_map[event["post_id"]]
-        data["annotator_id"] = annotator_ids[name]
+        data.update(post_id=post_map[event["post_id"]], annotator_id=who)
         session.add(AnnotationEvent(**data))
-        added += 1
     session.flush()
-    return added
 
 
 def _copy_marks(
@@ -339,6 +323,11 @@ def _read_package(package_path: Path) -> _PackageContent:
                 marks=rows("SELECT * FROM post_mark ORDER BY id"),
                 names={int(r["id"]): r["name"] for r in rows("SELECT id, name FROM annotator")},
             )
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        raise UserError(
+            f"{package_path.name}: is damaged or not an annotator package ({reason})"
+        ) from None
     finally:
         package.close()
 
