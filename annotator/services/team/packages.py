@@ -71,8 +71,8 @@ class MergeReport:
             f"{self.marks_added:,} skip or flag marks added "
             f"({', '.join(self.annotators) or 'nobody'})."
         ) + (
-            f" {self.events_future:,} changes were dated more than a day ahead of this "
-            "computer's clock; they count as made when merged."
+            f" Changes dated more than a day ahead of this computer's clock: "
+            f"{self.events_future:,} (counted as made when merged)."
             if self.events_future
             else ""
         )
@@ -345,26 +345,11 @@ def merge(project: Project, package_path: Path) -> MergeReport:
             f"{name}: was packed from another project; merge it into the project it came from"
         )
     annotator = check_name(name, content.annotator)
+    with project.session() as session:
+        who, post_map = _check_package(session, content, annotator, package=name)
     project.backup("before-merge")
     with project.session() as session:
-        who = annotator_id(session, annotator, create=False)
-        if who is None:
-            raise UserError(
-                f"{name}: the project has no annotator {annotator!r}; nothing was merged"
-            )
-        post_map, texts = _match_posts(session, content.posts, name)
-        allowed = _posts_handed_to(session, who, post_map)
-        keys = set(load_codebook(session).keys)
-        for event in content.events:
-            _check_row("annotation_event", event, content.names, annotator, allowed, name)
-            event["evidence"] = check_event(
-                event, package=name, text=texts[event["post_id"]], label_keys=keys
-            )
-        for mark in content.marks:
-            _check_row("post_mark", mark, content.names, annotator, allowed, name)
-            check_mark(mark, package=name)
-            mark["at"] = moment(mark["at"], package=name, table="post_mark", row=mark["id"])
-        added = _add_events(session, content.events, post_map, who, report, package=name)
+        added = _add_events(session, content.events, post_map, who, report)
         report.marks_added = _copy_marks(
             session, content.marks, post_map, {k: who for k in content.names}
         )
@@ -378,6 +363,35 @@ def merge(project: Project, package_path: Path) -> MergeReport:
                 report.annotations_removed += 1
         report.annotators = [annotator] if content.events else []
     return report
+
+
+def _check_package(
+    session: Session, content: _PackageContent, annotator: str, *, package: str
+) -> tuple[int, dict[int, int]]:
+    """Refuse the package at its first row that is not its annotator's to give; returns
+    the annotator's id and package post id -> project post id. Values are normalised in
+    place (evidence as checked spans, times as aware UTC)."""
+    who = annotator_id(session, annotator, create=False)
+    if who is None:
+        raise UserError(
+            f"{package}: the project has no annotator {annotator!r}; nothing was merged"
+        )
+    post_map, texts = _match_posts(session, content.posts, package)
+    allowed = _posts_handed_to(session, who, post_map)
+    keys = set(load_codebook(session).keys)
+    for event in content.events:
+        _check_row("annotation_event", event, content.names, annotator, allowed, package)
+        event["evidence"] = check_event(
+            event, package=package, text=texts[event["post_id"]], label_keys=keys
+        )
+        event["at"] = moment(
+            event["at"], package=package, table="annotation_event", row=event["id"]
+        )
+    for mark in content.marks:
+        _check_row("post_mark", mark, content.names, annotator, allowed, package)
+        check_mark(mark, package=package)
+        mark["at"] = moment(mark["at"], package=package, table="post_mark", row=mark["id"])
+    return who, post_map
 
 
 def _match_posts(
@@ -447,8 +461,6 @@ def _add_events(
     post_map: dict[int, int],
     who: int,
     report: MergeReport,
-    *,
-    package: str,
 ) -> set[int]:
     """Insert the events the project lacks (by uid), in the order the annotator made them
     (the package's event ids); returns the project posts they touch.
@@ -466,7 +478,7 @@ def _add_events(
     touched: set[int] = set()
     previous = datetime.min.replace(tzinfo=UTC)
     for event in events:
-        at = moment(event["at"], package=package, table="annotation_event", row=event["id"])
+        at: datetime = event["at"]
         future = in_future(at, now)
         at = max(min(at, now), previous)
         previous = at
