@@ -112,7 +112,8 @@ def test_foreign_and_altered_packages_are_refused(team: Project, tmp_path: Path)
     altered = tmp_path / "altered.annotator"
     shutil.copy(tmp_path / "ana.annotator", altered)
     raw = sqlite3.connect(altered)
-    raw.execute("UPDATE post SET content_hash = 'x' WHERE id = (SELECT min(id) FROM post)")
+    raw.execute("DROP TRIGGER post_search_update")  # a forger would
+    raw.execute("UPDATE post SET text = text || '!' WHERE id = (SELECT min(id) FROM post)")
     raw.commit()
     raw.close()
     before = _state(team)
