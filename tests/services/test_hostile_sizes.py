@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,10 +11,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from annotator.domain.errors import UserError
+from annotator.services.imports.importing import import_dataset
 from annotator.services.imports.sources import sheet_extent, spreadsheet
 from annotator.services.imports.sources.opening import open_source
+from annotator.services.interop import import_label_studio
+from annotator.services.project.projects import Project
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -194,3 +199,106 @@ def test_opening_the_stray_cell_file_stays_within_two_gigabytes(tmp_path: Path) 
     )
     assert result.returncode == 2, result.stderr
     assert "has a cell at XFD1048576" in result.stdout
+
+
+# ---------------------------------------------------------------- Label Studio values
+
+LS_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "label_studio"
+
+
+@pytest.fixture
+def ls_posts(project: Project) -> Project:
+    import_dataset(project, LS_FIXTURES / "posts.csv")
+    return project
+
+
+def _task(lead_time: str = "4.5", email: str = "ana@uni.example") -> str:
+    """One Label Studio task as raw JSON text, so values json.dumps never writes fit in."""
+    return (
+        '{"id": 1, "data": {"id": 1, "text": "Echo post weekend hike with the kids"}, '
+        f'"annotations": [{{"completed_by": {{"email": "{email}"}}, "lead_time": {lead_time}, '
+        '"result": [{"from_name": "label", "to_name": "text", "type": "choices", '
+        '"value": {"choices": ["not_sponsored"]}}]}]}'
+    )
+
+
+def _annotations(project: Project) -> int:
+    with project.engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM annotation")).scalar_one())
+
+
+def test_an_ordinary_task_still_imports(ls_posts: Project, tmp_path: Path) -> None:
+    path = tmp_path / "ls.json"
+    path.write_text(f"[{_task()}]", encoding="utf-8")
+    assert import_label_studio(ls_posts, path).added == 1
+
+
+@pytest.mark.parametrize(
+    ("lead_time", "said"),
+    [
+        ("NaN", "lead_time is nan, not a number of seconds of zero or more"),
+        ("Infinity", "lead_time is inf, not a number of seconds of zero or more"),
+        ("-12.5", "lead_time is -12.5, not a number of seconds of zero or more"),
+    ],
+)
+def test_a_lead_time_that_is_no_duration_is_refused_by_its_row(
+    ls_posts: Project, tmp_path: Path, lead_time: str, said: str
+) -> None:
+    path = tmp_path / "ls.json"
+    path.write_text(f"[{_task(lead_time=lead_time)}]", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        import_label_studio(ls_posts, path)
+    assert str(caught.value) == f"ls.json, row 1, column 'annotations[0].lead_time': {said}"
+    assert _annotations(ls_posts) == 0
+
+
+def test_a_number_of_five_thousand_digits_is_refused_in_a_sentence(
+    ls_posts: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "ls.json"
+    path.write_text(f"[{_task(lead_time='1' + '0' * 5_000)}]", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        import_label_studio(ls_posts, path)
+    message = str(caught.value)
+    assert message.startswith("ls.json: holds a number too long to read")
+    assert len(message) < 300
+    assert _annotations(ls_posts) == 0
+
+
+def test_a_lone_surrogate_is_refused_naming_the_task(ls_posts: Project, tmp_path: Path) -> None:
+    path = tmp_path / "ls.json"
+    cut = _task(email="b\\ud800n@uni.example")  # JSON's own escape for half a character
+    path.write_text(f"[{_task()}, {cut}]", encoding="utf-8")
+    assert "\\ud800" in path.read_text(encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        import_label_studio(ls_posts, path)
+    assert str(caught.value) == (
+        "ls.json: Label Studio tasks item 2 holds a lone UTF-16 surrogate ('\\ud800'), half of "
+        "a character that was cut in two; fix or remove that text and import again"
+    )
+    assert _annotations(ls_posts) == 0
+
+
+def test_the_summary_names_twenty_annotators_then_counts_the_rest(
+    ls_posts: Project, tmp_path: Path
+) -> None:
+    annotations = [
+        {
+            "completed_by": {"email": f"user{n:02d}@uni.example"},
+            "result": [
+                {
+                    "from_name": "label",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": ["not_sponsored"]},
+                }
+            ],
+        }
+        for n in range(50)
+    ]
+    task = {"id": 1, "data": {"id": 1, "text": "Echo post weekend hike with the kids"}}
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{**task, "annotations": annotations}]), encoding="utf-8")
+    summary = import_label_studio(ls_posts, path).summary()
+    names = ", ".join(f"user{n:02d}" for n in range(20))
+    assert summary.endswith(f"(annotators: {names} and 30 more).")
