@@ -188,8 +188,22 @@ class LabelImportReport:
         return (
             f"{self.added} labels added, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.blank_skipped} rows without a label skipped, from {self.file} "
-            f"(annotators: {', '.join(self.annotators) or 'none'})."
+            f"(annotators: {_some_names(self.annotators)})."
         )
+
+
+#: Names a summary lists before it says how many more there are.
+SUMMARY_NAMES = 20
+
+
+def _some_names(names: list[str]) -> str:
+    """The first ``SUMMARY_NAMES`` names, then "and N more": a file by 100,000 people
+    must not print them all on one line."""
+    if not names:
+        return "none"
+    shown = ", ".join(names[:SUMMARY_NAMES])
+    rest = len(names) - SUMMARY_NAMES
+    return f"{shown} and {rest:,} more" if rest > 0 else shown
 
 
 @dataclass(frozen=True)

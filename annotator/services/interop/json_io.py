@@ -25,11 +25,33 @@ def read_json_array(path: Path, *, items: str) -> list[Any]:
             f"is not valid JSON ({error.msg}, line {error.lineno} column {error.colno})",
             file=path.name,
         ) from error
+    except ValueError as error:
+        # Python refuses integers of more than 4,300 digits (a guard against slow parsing).
+        raise UserError(
+            f"holds a number too long to read ({error}); no real value has that many digits",
+            file=path.name,
+        ) from error
     if isinstance(value, dict):
-        return [value]
+        value = [value]
     if not isinstance(value, list):
         raise UserError(f"is not a JSON array of {items}", file=path.name)
+    for number, item in enumerate(value, start=1):
+        _refuse_lone_surrogates(item, path.name, f"{items} item {number}")
     return value
+
+
+def _refuse_lone_surrogates(item: Any, file: str, where: str) -> None:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``) alone; Python keeps it as a
+    character no database or file can store, so it is refused here, naming the item."""
+    try:
+        json.dumps(item, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        raise UserError(
+            f"{where} holds a lone UTF-16 surrogate ({bad!a}), half of a character that "
+            "was cut in two; fix or remove that text and import again",
+            file=file,
+        ) from error
 
 
 def read_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

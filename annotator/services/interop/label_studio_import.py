@@ -4,6 +4,7 @@ annotations written at once (the mapping: the package docstring)."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -310,6 +311,12 @@ class _TaskReader:
         lead_time = annotation.get("lead_time") or 0.0
         if not isinstance(lead_time, int | float) or isinstance(lead_time, bool):
             raise self.problem("lead_time is not a number", number, f"{where}.lead_time")
+        if not math.isfinite(lead_time) or lead_time < 0:
+            raise self.problem(
+                f"lead_time is {lead_time}, not a number of seconds of zero or more",
+                number,
+                f"{where}.lead_time",
+            )
         return AnnotationChange(
             post_id=post.id,
             annotator=annotator,

@@ -37,7 +37,7 @@ from annotator.ui.clusters.cluster_dialog import ClusterDialog
 from annotator.ui.labeling.active_timer import ActiveTimer
 from annotator.ui.labeling.author_panel import AuthorPanel
 from annotator.ui.labeling.label_panel import LabelPanel
-from annotator.ui.labeling.post_panel import PostPanel
+from annotator.ui.labeling.post_panel import SHOWN_LIMIT, PostPanel
 from annotator.ui.settings import Positions
 from annotator.ui.workspace import Workspace
 
@@ -212,7 +212,9 @@ class LabelingView(QWidget):
                 total=len(queue),
                 blind=workspace.blind,
                 extra_columns=workspace.extra_columns,
-                markers=find_markers(post.text, workspace.markers),
+                # Markers are looked for where a person reads first: scanning a 5 MB
+                # post with every marker took 15 s on each visit.
+                markers=find_markers(post.text[:SHOWN_LIMIT], workspace.markers),
             )
             self.label_panel.show_marks(flagged=FLAG in state.marks, skipped=SKIP in state.marks)
             self._show_author(post.author, post.id)

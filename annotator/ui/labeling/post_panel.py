@@ -1,7 +1,18 @@
 """Shows one post: plain text (never HTML) with markers and evidence highlighted, metadata,
-the marker suggestion, and the list of evidence spans."""
+the marker suggestion, and the list of evidence spans.
+
+Long posts must not freeze the window: Qt lays out one paragraph as a whole, and a 5 MB
+post on one line took minutes (a line without spaces grows quadratically: 400,000
+characters took 11 s). So a post shows its first ``SHOWN_LIMIT`` characters until the user
+asks for the whole text, and any line longer than ``BLOCK_LIMIT`` is shown as several
+paragraphs (broken at a space where one is near); QPlainTextEdit then lays out only what
+is on screen, and 5 MB shows in a tenth of a second. Offsets stay those of the post's own
+text: the breaks added for display are mapped out of every position.
+"""
 
 from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
@@ -23,6 +34,33 @@ from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
 from annotator.ui.look import EVIDENCE_COLOUR
 
 MARKER_COLOUR = QColor("#ffe08a")
+
+#: Characters of a post shown until "Show whole text" is pressed.
+SHOWN_LIMIT = 20_000
+#: Longest line shown as one paragraph; longer ones are broken for display only.
+BLOCK_LIMIT = 10_000
+#: How far back from BLOCK_LIMIT a space is looked for to break at.
+_BREAK_SEARCH = 200
+
+
+def display_breaks(text: str) -> list[int]:
+    """Indexes of ``text`` before which a line break is shown (never stored): every line
+    longer than ``BLOCK_LIMIT`` is cut, after a space when one is near the limit."""
+    breaks: list[int] = []
+    line_start = 0
+    length = len(text)
+    while line_start < length:
+        newline = text.find("\n", line_start)
+        line_end = length if newline < 0 else newline
+        position = line_start
+        while line_end - position > BLOCK_LIMIT:
+            cut = position + BLOCK_LIMIT
+            space = text.rfind(" ", cut - _BREAK_SEARCH, cut)
+            cut = space + 1 if space > position else cut
+            breaks.append(cut)
+            position = cut
+        line_start = line_end + 1
+    return breaks
 
 
 def _plain_label(name: str) -> QLabel:
@@ -61,6 +99,11 @@ class PostPanel(QWidget):
         # still selects text for evidence.
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.more_button = QPushButton()
+        self.more_button.setObjectName("showWholeText")
+        self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.more_button.clicked.connect(self.show_whole_text)
+        self.more_button.hide()
         self.suggestion = _plain_label("markerSuggestion")
         self.empty = _plain_label("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -87,10 +130,15 @@ class PostPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.meta)
         layout.addWidget(self.text, stretch=1)
+        layout.addWidget(self.more_button)
         layout.addWidget(self.suggestion)
         layout.addWidget(self.evidence_box)
         layout.addWidget(self.empty, stretch=1)
         self._post_text = ""
+        self._shown_end = 0
+        self._shown = ""
+        self._breaks: list[int] = []
+        self._break_positions: list[int] = []
         self._markers: list[MarkerMatch] = []
         self._evidence: tuple[EvidenceSpan, ...] = ()
         self.show_message("Open or create a project from the File menu.")
@@ -128,7 +176,7 @@ class PostPanel(QWidget):
         self.meta.setText("\n".join(lines))
         self._post_text = post.text
         self._markers = markers
-        self.text.setPlainText(post.text)
+        self._show_text(min(len(post.text), SHOWN_LIMIT))
         if markers:
             found = ", ".join(dict.fromkeys(m.text for m in markers))
             self.suggestion.setText(
@@ -141,11 +189,48 @@ class PostPanel(QWidget):
         for widget in (self.meta, self.text, self.evidence_box):
             widget.show()
 
+    def show_whole_text(self) -> None:
+        """Show the rest of a long post, with its highlights."""
+        if self._shown_end < len(self._post_text):
+            self._show_text(len(self._post_text))
+            self.set_evidence(self._evidence)
+
+    def _show_text(self, end: int) -> None:
+        """Show the post's first ``end`` characters, long lines broken for display."""
+        part = self._post_text[:end]
+        self._shown_end = end
+        self._breaks = display_breaks(part)
+        self._break_positions = [index + count for count, index in enumerate(self._breaks)]
+        pieces = []
+        previous = 0
+        for index in self._breaks:
+            pieces.append(part[previous:index])
+            previous = index
+        pieces.append(part[previous:])
+        self._shown = "\n".join(pieces)
+        self.text.setPlainText(self._shown)
+        rest = len(self._post_text) - end
+        self.more_button.setText(f"… {rest:,} more characters — Show whole text")
+        self.more_button.setVisible(rest > 0)
+
+    def _to_shown(self, index: int) -> int:
+        """UTF-16 position in the view of code point ``index`` of the post."""
+        return index_to_utf16(self._shown, index + bisect_right(self._breaks, index))
+
+    def _from_shown(self, position: int) -> int:
+        """Code point of the post at UTF-16 ``position`` of the view."""
+        shown = utf16_to_index(self._shown, position)
+        return shown - bisect_left(self._break_positions, shown)
+
     def show_message(self, message: str) -> None:
-        for widget in (self.meta, self.text, self.suggestion, self.evidence_box):
+        for widget in (self.meta, self.text, self.more_button, self.suggestion, self.evidence_box):
             widget.hide()
         self.text.clear()
         self._post_text = ""
+        self._shown = ""
+        self._shown_end = 0
+        self._breaks = []
+        self._break_positions = []
         self.empty.setText(message)
         self.empty.show()
 
@@ -154,7 +239,8 @@ class PostPanel(QWidget):
         self._evidence = spans
         self.evidence_list.clear()
         for span in spans:
-            item = QListWidgetItem(f"“{span.quote}”  [{span.start}–{span.end}]")
+            beyond = "  (in the text not shown yet)" if span.start >= self._shown_end else ""
+            item = QListWidgetItem(f"“{span.quote}”  [{span.start}–{span.end}]{beyond}")
             item.setToolTip(span.quote)
             self.evidence_list.addItem(item)
         self.remove_button.setEnabled(bool(spans))
@@ -166,11 +252,12 @@ class PostPanel(QWidget):
             *((m.start, m.end, MARKER_COLOUR, True) for m in self._markers),
             *((s.start, s.end, EVIDENCE_COLOUR, False) for s in self._evidence),
         ]:
+            if start >= self._shown_end:
+                continue  # listed, highlighted once the whole text is shown
+            end = min(end, self._shown_end)
             cursor = QTextCursor(self.text.document())
-            cursor.setPosition(index_to_utf16(self._post_text, start))
-            cursor.setPosition(
-                index_to_utf16(self._post_text, end), QTextCursor.MoveMode.KeepAnchor
-            )
+            cursor.setPosition(self._to_shown(start))
+            cursor.setPosition(self._to_shown(end), QTextCursor.MoveMode.KeepAnchor)
             fmt = QTextCharFormat()
             fmt.setBackground(colour)
             if bold:
@@ -189,11 +276,15 @@ class PostPanel(QWidget):
         if not cursor.hasSelection() or not self._post_text:
             return None
         shown = self.text.toPlainText()
-        start = utf16_to_index(shown, cursor.selectionStart())
-        end = utf16_to_index(shown, cursor.selectionEnd())
-        quote = shown[start:end]
-        if shown != self._post_text:
+        if shown == self._shown:
+            start = self._from_shown(cursor.selectionStart())
+            end = self._from_shown(cursor.selectionEnd())
+            quote = self._post_text[start:end]
+        else:
             # Line endings differ (\r\n shown as one break): find the quote in the post.
+            start = utf16_to_index(shown, cursor.selectionStart())
+            end = utf16_to_index(shown, cursor.selectionEnd())
+            quote = shown[start:end]
             found = self._post_text.find(quote, max(0, start - 8))
             found = found if found >= 0 else self._post_text.find(quote)
             if found < 0:
@@ -208,9 +299,11 @@ class PostPanel(QWidget):
 
     def select(self, start: int, end: int) -> None:
         """Select code points [start, end) of the post (for keyboard users and tests)."""
+        if end > self._shown_end:
+            self.show_whole_text()
         cursor = QTextCursor(self.text.document())
-        cursor.setPosition(index_to_utf16(self._post_text, start))
-        cursor.setPosition(index_to_utf16(self._post_text, end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self._to_shown(start))
+        cursor.setPosition(self._to_shown(end), QTextCursor.MoveMode.KeepAnchor)
         self.text.setTextCursor(cursor)
 
     def clear_selection(self) -> None:

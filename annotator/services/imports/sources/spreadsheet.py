@@ -17,6 +17,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken
 from annotator.services.imports.column_mapping import CANDIDATES, normalise_column_name
 from annotator.services.imports.sources.base import FrameChunk, SourceChunk, SourceTable, cell_text
+from annotator.services.imports.sources.sheet_extent import check_sheet_extent, check_workbook_size
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_NAMES = {normalise_column_name(n) for names in CANDIDATES.values() for n in names}
@@ -51,6 +52,7 @@ class SpreadsheetSource(SourceTable):
         self.file = path.name
         self.format = "xlsx"
         self.encoding = None
+        check_workbook_size(path)
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as error:
@@ -67,6 +69,7 @@ class SpreadsheetSource(SourceTable):
             )
         self.sheet = sheet or names[0]
         self.sheet_names = names
+        check_sheet_extent(path, self.sheet)
         try:
             raw = workbook.get_sheet_by_name(self.sheet).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as error:
