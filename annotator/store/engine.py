@@ -20,6 +20,7 @@ from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import ProjectBusyError, ProjectError
 from annotator.store.backup import backups_dir, list_backups, make_backup
+from annotator.store.regular_files import require_regular_file
 from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
 
@@ -220,6 +221,7 @@ def _read_sqlite_meta(path: Path) -> dict[str, str]:
         )
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not an annotator project file")
+    require_regular_file(path, error=ProjectError)
     with path.open("rb") as handle:
         header = handle.read(100)
     if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
@@ -325,6 +327,7 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
     location = _safe(target)
     path = _sqlite_path(target)
     if path is not None:
+        require_regular_file(path, error=ProjectError)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; choose a new file name")
         if not path.parent.exists():
