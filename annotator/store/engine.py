@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
-from annotator.domain.errors import ProjectBusyError, ProjectError
+from annotator.domain.errors import ProjectBusyError, ProjectError, machine_error
 from annotator.store.backup import backups_dir, list_backups, make_backup
 from annotator.store.regular_files import require_regular_file
 from annotator.store.schema import create_schema, migrate
@@ -76,6 +76,9 @@ class Project:
                         f"{self.location}: another program is writing to the project; "
                         "nothing was saved, try again in a moment"
                     ) from error
+                found = machine_error(error, where=self.location)
+                if found is not None:
+                    raise found from error
                 raise
             except BaseException:
                 session.rollback()

@@ -3,14 +3,18 @@ never a traceback and never a hang."""
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from annotator.cli.main import run_cli
+from annotator.services.exports.export_writers import CsvWriter
 from annotator.services.project.projects import Project
 
 SECONDS = 10
@@ -104,3 +108,60 @@ def test_a_fifo_as_package_is_refused(
 ) -> None:
     fifo = fifos("ana.pkg")
     _refused_as_fifo(*_cli(capsys, "merge", small_project.location, fifo), fifo)
+
+
+def _full_disk(*_args: object, **_kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_during_export_is_one_sentence(
+    small_project: Project,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(CsvWriter, "write", _full_disk)
+    out = tmp_path / "posts.csv"
+    code, err = _cli(capsys, "export", small_project.location, out)
+    assert code == 2
+    assert err.startswith("annotator: error: the disk is full: ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_full_disk_inside_sqlite_during_import_is_one_sentence(
+    small_project: Project,
+    small_csv: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    location = small_project.location
+    small_project.close()
+
+    def full(connection: object, *_args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    import sqlalchemy
+
+    monkeypatch.setattr(sqlalchemy.engine.default.DefaultDialect, "do_commit", full)
+    code, err = _cli(capsys, "import", location, small_csv, "--dataset", "again")
+    assert code == 2
+    assert err == (
+        f"annotator: error: the disk is full: {location}: nothing was saved; free some "
+        "space and try again\n"
+    )
+
+
+def test_a_full_disk_in_the_window_is_the_same_sentence(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.ui.errors import report_error
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    report_error(None, OSError(errno.ENOSPC, "No space left on device", "/media/usb/out.csv"))
+    assert shown == [
+        "the disk is full: /media/usb/out.csv: nothing was saved; free some space and try again"
+    ]
