@@ -20,7 +20,7 @@ from annotator import __version__
 from annotator.cli import clusters, exporting, gold, gui, importing, project, stats, team
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
 from annotator.cli.parsing import Handler, Subparsers
-from annotator.domain.errors import ProjectBusyError, UserError
+from annotator.domain.errors import ProjectBusyError, UserError, machine_error
 
 EXIT_USER_ERROR = 2
 #: Each command module's ``add_parser``, in the order ``annotator --help`` lists the commands.
@@ -125,6 +125,12 @@ def run_cli(
         # The reader went away (`annotator clusters ... | head`): stop quietly.
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - open until the exit
         return 0
+    except OSError as error:
+        found = machine_error(error)
+        if found is None:
+            raise
+        print(f"annotator: error: {found}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("annotator: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         return 130

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -44,3 +45,32 @@ class ProjectBusyError(UserError):
 
 class CancelledError(Exception):
     """A long job was cancelled by the user; nothing it did remains."""
+
+
+class MachineError(UserError):
+    """The machine, not the input, stopped the work (disk full, read-only, no permission);
+    nothing was changed, and the sentence says what to do."""
+
+
+def machine_error(error: BaseException, *, where: str | None = None) -> MachineError | None:
+    """The one sentence for an environment failure, or None when ``error`` is not one.
+    Kept in one place so the CLI (exit 2), the window and a project's session say the
+    same thing: an ``OSError`` by its errno, SQLite's own texts by their words."""
+    text = str(getattr(error, "orig", None) or error)
+    number = error.errno if isinstance(error, OSError) else None
+    name = where or (getattr(error, "filename", None) if isinstance(error, OSError) else None)
+    place = f"{name}: " if name else ""
+    if number == errno.ENOSPC or "database or disk is full" in text:
+        return MachineError(
+            f"the disk is full: {place}nothing was saved; free some space and try again"
+        )
+    if number == errno.EROFS or "readonly database" in text:
+        return MachineError(
+            f"the project is read-only (permissions): {place}nothing was saved; make it "
+            "writable (or copy it to a writable folder) to change it"
+        )
+    if number in (errno.EACCES, errno.EPERM):
+        return MachineError(
+            f"permission denied: {place}nothing was saved; choose a place you may write to"
+        )
+    return None

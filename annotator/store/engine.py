@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
-from annotator.domain.errors import ProjectBusyError, ProjectError
-from annotator.store.backup import make_backup
+from annotator.domain.errors import ProjectBusyError, ProjectError, machine_error
+from annotator.store.backup import backups_dir, list_backups, make_backup
+from annotator.store.regular_files import require_regular_file
 from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
 
@@ -75,6 +76,9 @@ class Project:
                         f"{self.location}: another program is writing to the project; "
                         "nothing was saved, try again in a moment"
                     ) from error
+                found = machine_error(error, where=self.location)
+                if found is not None:
+                    raise found from error
                 raise
             except BaseException:
                 session.rollback()
@@ -169,8 +173,50 @@ def _safe(target: str | Path) -> str:
     return text_target
 
 
+def damaged_project_error(path: Path, detail: str) -> ProjectError:
+    """The one sentence for a damaged project file: what is wrong and how to put the
+    newest backup back. The restore is given as shell commands, not File > Restore
+    backup, because that menu needs the project open and a damaged one does not open."""
+    backups = list_backups(path)
+    if not backups:
+        return ProjectError(
+            f"{path}: the project file is damaged ({detail}) and no backup of it is in "
+            f"{backups_dir(path)}; nothing was changed, keep the file for recovery tools"
+        )
+    newest = backups[0]
+    return ProjectError(
+        f"{path}: the project file is damaged ({detail}); the newest backup is {newest}: "
+        f"move the damaged file (and any {path.name}-wal and {path.name}-shm beside it) "
+        f"away, then restore the backup with: cp '{newest}' '{path}'"
+    )
+
+
+def _truncation(header: bytes, size: int, *, settled: bool) -> str | None:
+    """Why an SQLite file is shorter than its header says (cut off by a full disk or a
+    failed copy), or None. SQLite itself reads a short last page as zeros, and
+    quick_check passes such a file."""
+    if len(header) < 100:
+        return f"truncated to {size} bytes"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or size % page_size:
+        return f"truncated: {size} bytes is not a whole number of {page_size}-byte pages"
+    pages = int.from_bytes(header[28:32], "big")
+    header_is_current = header[24:28] == header[92:96]
+    if settled and header_is_current and size < pages * page_size:
+        return f"truncated: {size // page_size} of its {pages} pages are left"
+    return None
+
+
 def _read_sqlite_meta(path: Path) -> dict[str, str]:
-    """Read project facts without changing a byte of the file (read-only, no WAL switch)."""
+    """Read project facts without changing a byte of the file (read-only, no WAL switch),
+    and check the file's structure (``PRAGMA quick_check``) so a damaged project is
+    refused on open, naming its newest backup, rather than failing later mid-work.
+
+    quick_check reads every page once: about 0.17 s for a 200,000-post project (72 MB)
+    with the file in the page cache, so a fast open and the check go together; it skips
+    only the index-versus-table comparison of ``integrity_check``.
+    """
     if not path.exists():
         raise ProjectError(
             f"{path}: no project here; create one with 'annotator init {path}' "
@@ -178,20 +224,39 @@ def _read_sqlite_meta(path: Path) -> dict[str, str]:
         )
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not an annotator project file")
+    require_regular_file(path, error=ProjectError)
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+        header = handle.read(100)
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+        if list_backups(path):
+            raise damaged_project_error(path, "its SQLite header is gone")
         raise ProjectError(f"{path}: is not an annotator project (not an SQLite database)")
+    wal = Path(f"{path}-wal")
+    # A checkpoint in another program may be growing the file right now: the page count
+    # is compared only when no write-ahead log is in use.
+    settled = not wal.exists() or wal.stat().st_size == 0
+    cut = _truncation(header, path.stat().st_size, settled=settled)
+    if cut:
+        raise damaged_project_error(path, cut)
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = connection.execute("SELECT key, value FROM project_meta").fetchall()
+            problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise ProjectError(
-            f"{path}: is an SQLite database but not an annotator project ({error})"
-        ) from error
+        message = str(error)
+        if any(sign in message for sign in ("malformed", "not a database", "corrupt")):
+            raise damaged_project_error(path, message) from error
+        if "no such table" in message:
+            raise ProjectError(
+                f"{path}: is an SQLite database but not an annotator project ({message})"
+            ) from error
+        raise ProjectError(f"{path}: cannot read the project ({message})") from error
+    if problems != ["ok"]:
+        first = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
+        raise damaged_project_error(path, f"quick_check: {first[:200]}")
     return dict(rows)
 
 
@@ -265,6 +330,7 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
     location = _safe(target)
     path = _sqlite_path(target)
     if path is not None:
+        require_regular_file(path, error=ProjectError)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; choose a new file name")
         if not path.parent.exists():

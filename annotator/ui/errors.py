@@ -10,7 +10,7 @@ from types import TracebackType
 from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from annotator.domain.errors import UserError
+from annotator.domain.errors import UserError, machine_error
 
 log = logging.getLogger("annotator")
 
@@ -41,8 +41,11 @@ def show_bug(parent: QWidget | None, error: BaseException) -> None:
 
 
 def report_error(parent: QWidget | None, error: BaseException) -> None:
+    found = None if isinstance(error, UserError) else machine_error(error)
     if isinstance(error, UserError):
         show_user_error(parent, error)
+    elif found is not None:
+        show_user_error(parent, found)
     else:
         show_bug(parent, error)
 

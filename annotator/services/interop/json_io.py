@@ -11,6 +11,7 @@ from typing import Any, Literal
 from annotator.domain.errors import UserError
 from annotator.services.atomic_files import atomic_write
 from annotator.services.imports.sources.json_records import TOO_DEEP, parse_json_line
+from annotator.store.regular_files import require_regular_file
 
 
 def read_json_array(path: Path, *, items: str) -> list[Any]:
@@ -92,6 +93,7 @@ def first_line(path: Path) -> str:
 
 
 def _head(path: Path) -> bytes:
+    require_regular_file(path)
     try:
         with path.open("rb") as handle:
             return handle.read(_SNIFF_BYTES)
@@ -100,6 +102,7 @@ def _head(path: Path) -> bytes:
 
 
 def read_text(path: Path) -> str:
+    require_regular_file(path)
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as error:

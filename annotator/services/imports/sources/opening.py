@@ -15,6 +15,7 @@ from annotator.services.imports.sources.delimited import DelimitedSource
 from annotator.services.imports.sources.json_records import JsonSource
 from annotator.services.imports.sources.parquet import ParquetSource
 from annotator.services.imports.sources.spreadsheet import SpreadsheetSource
+from annotator.store.regular_files import require_regular_file
 
 _SUFFIXES = {
     ".csv": "csv",
@@ -60,6 +61,7 @@ def open_source(
         raise UserError(f"{path}: no such file")
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a file")
+    require_regular_file(path)
     kind = detect_format(path, fmt)
     if kind in ("csv", "tsv"):
         return DelimitedSource(path, kind)
