@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from annotator.domain.codebook import Codebook, Label, default_codebook, parse_questions
@@ -27,6 +33,7 @@ from annotator.store.tables import (
     Post,
     PostMark,
     ProjectMeta,
+    new_uid,
     utc_now,
 )
 
@@ -259,6 +266,193 @@ def apply_annotation_change(session: Session, change: AnnotationChange) -> str:
     )
     session.flush()
     return outcome
+
+
+#: Posts per ``IN`` list when reading annotations: under SQLite's oldest variable limit.
+_IN_CHUNK = 900
+
+
+@dataclass
+class AnnotationOutcomes:
+    """How many changes of a bulk write added, updated, removed or left an annotation."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    #: One outcome per change, in the order given ("added", "updated", ...).
+    each: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Current:
+    """One annotation as the bulk write sees it while replaying changes in order."""
+
+    row_id: int | None  # the stored row, None once removed or when never stored
+    fields: dict[str, Any] | None  # None: no annotation now
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    dirty: bool = False  # fields differ from the stored row's
+
+
+def _annotation_fields(change: AnnotationChange, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "label_key": change.label_key,
+        "notes": change.notes,
+        "sponsor": change.sponsor,
+        "evidence": evidence,
+        "seconds_spent": change.seconds_spent,
+    }
+
+
+def _stored_annotations(
+    session: Session, keys: set[tuple[int, int]]
+) -> dict[tuple[int, int], _Current]:
+    """The stored annotations of the touched (post, annotator) pairs, read once in chunks."""
+    table = Annotation.__table__  # type: ignore[attr-defined]
+    posts = sorted({post_id for post_id, _ in keys})
+    who = sorted({annotator for _, annotator in keys})
+    found: dict[tuple[int, int], _Current] = {}
+    for start in range(0, len(posts), _IN_CHUNK):
+        statement = sa_select(
+            table.c.id,
+            table.c.post_id,
+            table.c.annotator_id,
+            table.c.label_key,
+            table.c.notes,
+            table.c.sponsor,
+            table.c.evidence,
+            table.c.seconds_spent,
+        ).where(
+            table.c.post_id.in_(posts[start : start + _IN_CHUNK]),
+            table.c.annotator_id.in_(who),
+        )
+        for row in session.connection().execute(statement):
+            key = (row.post_id, row.annotator_id)
+            if key in keys:
+                found[key] = _Current(
+                    row_id=row.id,
+                    fields={
+                        "label_key": row.label_key,
+                        "notes": row.notes,
+                        "sponsor": row.sponsor,
+                        "evidence": list(row.evidence or []),
+                        "seconds_spent": row.seconds_spent,
+                    },
+                )
+    return found
+
+
+def apply_annotation_changes(
+    session: Session, changes: Sequence[AnnotationChange]
+) -> AnnotationOutcomes:
+    """Apply ``changes`` in order with the outcomes and history of one
+    ``apply_annotation_change`` per change, but in a few statements: the stored annotations
+    of the touched posts are read once and every write is one executemany. Runs in the
+    caller's transaction, so the whole batch lands or none of it does."""
+    outcomes = AnnotationOutcomes()
+    if not changes:
+        return outcomes
+    session.flush()
+    ids = {
+        name: annotator_id(session, name) for name in dict.fromkeys(c.annotator for c in changes)
+    }
+    keyed: list[tuple[tuple[int, int], AnnotationChange]] = []
+    for change in changes:
+        who = ids[change.annotator]
+        assert who is not None
+        keyed.append(((change.post_id, who), change))
+    state = _stored_annotations(session, {key for key, _ in keyed})
+    removed: list[int] = []
+    events: list[dict[str, Any]] = []
+    for key, change in keyed:
+        current = state.setdefault(key, _Current(row_id=None, fields=None))
+        evidence = [span.to_json() for span in change.evidence]
+        fields = _annotation_fields(change, evidence)
+        previous = current.fields["label_key"] if current.fields is not None else None
+        if change.label_key is None:
+            if current.fields is None:
+                outcome = "unchanged"
+            else:
+                if current.row_id is not None:
+                    removed.append(current.row_id)
+                    current.row_id = None
+                current.fields = None
+                current.dirty = False
+                outcome = "removed"
+        elif current.fields is None:
+            now = utc_now()
+            current.fields, current.created_at, current.updated_at = fields, now, now
+            current.dirty = True
+            outcome = "added"
+        elif current.fields == fields:
+            outcome = "unchanged"
+        else:
+            current.fields, current.updated_at, current.dirty = fields, utc_now(), True
+            outcome = "updated"
+        outcomes.each.append(outcome)
+        setattr(outcomes, outcome, getattr(outcomes, outcome) + 1)
+        if outcome != "unchanged":
+            events.append(
+                {
+                    **fields,
+                    "post_id": key[0],
+                    "annotator_id": key[1],
+                    "action": "remove" if change.label_key is None else "set",
+                    "previous_label_key": previous,
+                    "at": utc_now(),
+                    "uid": new_uid(),
+                }
+            )
+    _write_annotations(session, state, removed)
+    if events:
+        event_table = AnnotationEvent.__table__  # type: ignore[attr-defined]
+        session.connection().execute(sa_insert(event_table), events)
+    return outcomes
+
+
+def _write_annotations(
+    session: Session, state: dict[tuple[int, int], _Current], removed: list[int]
+) -> None:
+    """Deletes first (a pair removed and added again gets a new row, as one by one), then
+    updates of kept rows, then inserts, each as one executemany."""
+    table = Annotation.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for (post_id, who), current in state.items():
+        if not current.dirty or current.fields is None:
+            continue
+        if current.row_id is None:
+            inserts.append(
+                {
+                    **current.fields,
+                    "post_id": post_id,
+                    "annotator_id": who,
+                    "created_at": current.created_at,
+                    "updated_at": current.updated_at,
+                }
+            )
+        else:
+            updates.append(
+                {f"new_{name}": value for name, value in current.fields.items()}
+                | {"row_id": current.row_id, "new_updated_at": current.updated_at}
+            )
+    if removed:
+        connection.execute(
+            sa_delete(table).where(table.c.id == bindparam("row_id")),
+            [{"row_id": row_id} for row_id in removed],
+        )
+    if updates:
+        names = ("label_key", "notes", "sponsor", "evidence", "seconds_spent", "updated_at")
+        statement = (
+            sa_update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in names})
+        )
+        connection.execute(statement, updates)
+    if inserts:
+        connection.execute(sa_insert(table), inserts)
 
 
 def annotation_history(session: Session, *, post_id: int) -> list[tuple[str, str, str | None]]:

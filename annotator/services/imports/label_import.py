@@ -11,7 +11,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, LabelImportReport
 from annotator.services.imports.sources import cell_text, open_source
 from annotator.store.engine import Project
-from annotator.store.queries import apply_annotation_change, external_id_index, load_codebook
+from annotator.store.queries import apply_annotation_changes, external_id_index, load_codebook
 
 REQUIRED = ("post_id", "annotator", "label")
 OPTIONAL = ("notes", "sponsor")
@@ -106,8 +106,8 @@ def import_labels(
                 else:
                     changes.append(change)
         _check_no_conflicts(changes, table.file)
-        for change in changes:
-            report.record(apply_annotation_change(session, change))
+        for outcome in apply_annotation_changes(session, changes).each:
+            report.record(outcome)
         report.annotators = sorted({change.annotator for change in changes})
     return report
 
