@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Table, bindparam, func
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
@@ -33,7 +34,6 @@ from annotator.store.tables import (
     Post,
     PostMark,
     ProjectMeta,
-    new_uid,
     utc_now,
 )
 
@@ -268,6 +268,8 @@ def apply_annotation_change(session: Session, change: AnnotationChange) -> str:
     return outcome
 
 
+_TICK = timedelta(microseconds=1)
+
 #: Posts per ``IN`` list when reading annotations: under SQLite's oldest variable limit.
 _IN_CHUNK = 900
 
@@ -293,6 +295,66 @@ class _Current:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     dirty: bool = False  # fields differ from the stored row's
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` every row (all with the same keys) in one driver ``executemany``.
+
+    The statement is compiled once for the session's dialect and each column's bind
+    processor is applied here, memoised for values that repeat (empty notes, empty
+    evidence, label keys): the same values SQLAlchemy would send, at a third of its
+    per-row cost (200,000 labels spent 6 s in its parameter processing).
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    compiled = (
+        sa_insert(table).values({name: bindparam(name) for name in names}).compile(dialect=dialect)
+    )
+    processors = {
+        name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    }
+
+    def column(name: str) -> list[Any]:
+        process = processors[name]
+        values = [row[name] for row in rows]
+        if process is None:
+            return values
+        memo: dict[Any, Any] = {}
+        out = []
+        for value in values:
+            if isinstance(value, datetime | list) and value:  # unique or unhashable
+                out.append(process(value))
+                continue
+            key = () if isinstance(value, list) else value
+            if key not in memo:
+                memo[key] = process(value)
+            out.append(memo[key])
+        return out
+
+    columns = {name: column(name) for name in names}
+    if compiled.positiontup is not None:
+        order = [columns[name] for name in compiled.positiontup]
+        params: list[Any] = list(zip(*order, strict=True))
+    else:
+        params = [
+            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+        ]
+    connection.exec_driver_sql(compiled.string, params)
+
+
+def _new_uids(count: int) -> list[str]:
+    """``count`` version-4 uuids as 32 hex digits, like ``new_uid`` but from one read of
+    randomness: ``uuid4()`` per event was a tenth of a 200,000-label import."""
+    raw = os.urandom(16 * count).hex()
+    uids = []
+    for start in range(0, 32 * count, 32):
+        uid = raw[start : start + 32]
+        variant = "89ab"[int(uid[16], 16) & 3]
+        uids.append(f"{uid[:12]}4{uid[13:16]}{variant}{uid[17:]}")
+    return uids
 
 
 def _annotation_fields(change: AnnotationChange, evidence: list[dict[str, Any]]) -> dict[str, Any]:
@@ -365,7 +427,11 @@ def apply_annotation_changes(
     state = _stored_annotations(session, {key for key, _ in keyed})
     removed: list[int] = []
     events: list[dict[str, Any]] = []
+    # Strictly increasing times: merges order one pair's events by time, and two changes
+    # of a pair in one batch can fall in the same microsecond.
+    now = utc_now() - _TICK
     for key, change in keyed:
+        now = max(utc_now(), now + _TICK)
         current = state.setdefault(key, _Current(row_id=None, fields=None))
         evidence = [span.to_json() for span in change.evidence]
         fields = _annotation_fields(change, evidence)
@@ -381,14 +447,13 @@ def apply_annotation_changes(
                 current.dirty = False
                 outcome = "removed"
         elif current.fields is None:
-            now = utc_now()
             current.fields, current.created_at, current.updated_at = fields, now, now
             current.dirty = True
             outcome = "added"
         elif current.fields == fields:
             outcome = "unchanged"
         else:
-            current.fields, current.updated_at, current.dirty = fields, utc_now(), True
+            current.fields, current.updated_at, current.dirty = fields, now, True
             outcome = "updated"
         outcomes.each.append(outcome)
         setattr(outcomes, outcome, getattr(outcomes, outcome) + 1)
@@ -400,14 +465,15 @@ def apply_annotation_changes(
                     "annotator_id": key[1],
                     "action": "remove" if change.label_key is None else "set",
                     "previous_label_key": previous,
-                    "at": utc_now(),
-                    "uid": new_uid(),
+                    "at": now,
                 }
             )
     _write_annotations(session, state, removed)
     if events:
         event_table = AnnotationEvent.__table__  # type: ignore[attr-defined]
-        session.connection().execute(sa_insert(event_table), events)
+        for event, uid in zip(events, _new_uids(len(events)), strict=True):
+            event["uid"] = uid
+        _insert_many(session, event_table, events)
     return outcomes
 
 
@@ -452,7 +518,7 @@ def _write_annotations(
         )
         connection.execute(statement, updates)
     if inserts:
-        connection.execute(sa_insert(table), inserts)
+        _insert_many(session, table, inserts)
 
 
 def annotation_history(session: Session, *, post_id: int) -> list[tuple[str, str, str | None]]:
