@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, LabelImportReport
 from annotator.services.imports.sources import cell_text, open_source
 from annotator.store.engine import Project
-from annotator.store.queries import apply_annotation_change, external_id_index, load_codebook
+from annotator.store.queries import apply_annotation_changes, external_id_index, load_codebook
 
 REQUIRED = ("post_id", "annotator", "label")
 OPTIONAL = ("notes", "sponsor")
@@ -25,6 +25,13 @@ class _RowReader:
     columns: dict[str, str]
     codebook: Codebook
     index: dict[str, list[int]]
+    #: Label text as written -> key; a file repeats a handful of texts many times.
+    resolved: dict[str, str | None] = field(default_factory=dict)
+
+    def resolve(self, label_text: str) -> str | None:
+        if label_text not in self.resolved:
+            self.resolved[label_text] = self.codebook.resolve(label_text)
+        return self.resolved[label_text]
 
     def cell(self, row: dict[str, Any], field: str) -> str:
         column = self.columns.get(field)
@@ -44,7 +51,7 @@ class _RowReader:
             raise self.problem("the post id is empty", number, "post_id")
         if not annotator:
             raise self.problem("the annotator is empty", number, "annotator")
-        key = self.codebook.resolve(label_text)
+        key = self.resolve(label_text)
         if key is None:
             raise self.problem(
                 f"the label {label_text!r} is not in the codebook "
@@ -106,8 +113,8 @@ def import_labels(
                 else:
                     changes.append(change)
         _check_no_conflicts(changes, table.file)
-        for change in changes:
-            report.record(apply_annotation_change(session, change))
+        for outcome in apply_annotation_changes(session, changes).each:
+            report.record(outcome)
         report.annotators = sorted({change.annotator for change in changes})
     return report
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, LabelImportReport
-from annotator.store.queries import apply_annotation_change
+from annotator.store.queries import apply_annotation_changes
 
 
 @dataclass
@@ -50,6 +50,7 @@ def apply_changes(
                 file=report.file,
                 row=number,
             )
-    for change, _ in first.values():
-        report.record(apply_annotation_change(session, change))
+    outcomes = apply_annotation_changes(session, [change for change, _ in first.values()])
+    for outcome in outcomes.each:
+        report.record(outcome)
     report.annotators = sorted({annotator for _, annotator in first})
