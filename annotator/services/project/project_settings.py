@@ -17,7 +17,7 @@ BLIND_MODE = "blind_mode"
 CLUSTER_THRESHOLD = "cluster_threshold"
 #: Estimated Jaccard similarity from which two texts count as the same talking point:
 #: 0.7 keeps a 25-word message with one word changed together (tests/services).
-DEFAULT_CLUSTER_THRESHOLD = 0.7
+DEFAULT_CLUSTER_THRESHOLD = 0.55
 GUIDELINES = "guidelines"
 MARKERS = "markers"
 SHOWN_EXTRA_COLUMNS = "shown_extra_columns"
