@@ -179,8 +179,8 @@ def _similar_pairs(
     index keeps Python objects per band per text, about 2.5 KB a text, which put a
     million posts over 3 GiB. In a band, texts sharing a bucket of up to ``ALL_PAIRS``
     are compared all against all, every bucket of one size at once (most buckets hold
-    two texts that met by chance, and a loop per bucket was the cost); bigger buckets
-    go through ``_leader_pairs``.
+    two texts that met by chance: a Python loop per bucket would cost more than the
+    comparisons); bigger buckets go through ``_leader_pairs``.
     """
     bands, rows = _bands(threshold)
     needed = threshold * NUM_PERM
