@@ -22,7 +22,7 @@ def add_parser(subparsers: Subparsers) -> None:
         type=float,
         metavar="J",
         help="near-duplicate similarity, above 0 and at most 1 (default: the project's, "
-        "set in the Clusters tab, else 0.7)",
+        "set in the Clusters tab, else 0.55)",
     )
     clusters.add_argument("--json", action="store_true", help="print JSON instead of a table")
     clusters.set_defaults(handler=run)

@@ -260,11 +260,14 @@ def test_smallest_size_filters_the_list(qtbot: QtBot, window: MainWindow) -> Non
 def test_similarity_typed_in_the_tab_is_kept_in_the_project(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    from annotator.services.project.project_settings import cluster_threshold
+    from annotator.services.project.project_settings import (
+        DEFAULT_CLUSTER_THRESHOLD,
+        cluster_threshold,
+    )
 
     panel = show_clusters(qtbot, window, rows=3)
     box = panel.threshold
-    assert box.value() == pytest.approx(0.7)
+    assert box.value() == pytest.approx(DEFAULT_CLUSTER_THRESHOLD)
     box.setFocus()
     box.selectAll()
     qtbot.keyClicks(box.lineEdit(), "0.85")

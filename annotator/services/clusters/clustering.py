@@ -4,7 +4,8 @@ Exact copies are grouped by their normalised text (``domain.text_similarity``); 
 of each group then gets a MinHash signature over character 5-grams (datasketch), and
 the signatures are banded as in LSH so a talking point with a word changed still lands
 with the others. Candidate pairs are checked against the threshold on their estimated
-Jaccard similarity before they join.
+Jaccard similarity before they join. ``benchmarks/cluster_quality.py`` measures the
+result: pairwise precision and recall against generated campaigns, per threshold.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,17 @@ NUM_PERM = 64
 BATCH = 10_000
 #: Texts shorter than this (in normalised characters) are too generic to cluster.
 MIN_CHARS = 20
+#: How datasketch's band choice weighs a candidate pair below the threshold against a
+#: pair above it that never becomes a candidate (its own default is 0.5 and 0.5, which
+#: missed a third of the pairs just above the threshold: benchmarks/cluster_quality.py).
+FALSE_CANDIDATE_WEIGHT = 0.2
+MISSED_PAIR_WEIGHT = 0.8
+#: Buckets up to this size are compared all against all (8,128 pairs at most).
+ALL_PAIRS = 128
+#: Candidate pairs compared at once: two 64 x 4-byte rows each, 64 MiB.
+_CHUNK = 131_072
+#: Similar pairs gathered before they are folded into components.
+_FOLD = 2_000_000
 #: Odd 64-bit multipliers that fold one LSH band's rows into a single bucket key; one per
 #: permutation, as a threshold of 1.0 puts all of them in a single band. Fixed seed, so
 #: the same posts always group the same way.
@@ -122,19 +134,56 @@ def _group_exact(
     return found, len(group_by_digest)
 
 
+def _bands(threshold: float) -> tuple[int, int]:
+    """Bands and rows per band for the threshold: datasketch's choice, weighted so that a
+    pair at the threshold is rarely missed (every candidate is checked afterwards, so an
+    extra candidate costs a comparison while a missed one splits a campaign)."""
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(threshold, NUM_PERM, FALSE_CANDIDATE_WEIGHT, MISSED_PAIR_WEIGHT)
+    return int(bands), int(rows)
+
+
+def _close_pairs(
+    signatures: np.ndarray, left: np.ndarray, right: np.ndarray, needed: float
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The candidate pairs whose signatures agree in ``needed`` rows or more, compared a
+    chunk at a time (two gathered rows per pair)."""
+    for start in range(0, len(left), _CHUNK):
+        a, b = left[start : start + _CHUNK], right[start : start + _CHUNK]
+        close = np.count_nonzero(signatures[a] == signatures[b], axis=1) >= needed
+        if close.any():
+            yield a[close], b[close]
+
+
+def _leader_pairs(
+    signatures: np.ndarray, bucket: np.ndarray, needed: float
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs in a big bucket: the first text leads, texts similar enough to the leader
+    pair with it and the rest form the bucket again, so one big campaign costs a pass
+    per variant, not the square of its size."""
+    while len(bucket) > 1:
+        leader, rest = bucket[0], bucket[1:]
+        close = np.count_nonzero(signatures[rest] == signatures[leader], axis=1) >= needed
+        if close.any():
+            yield np.full(int(close.sum()), leader), rest[close]
+        bucket = rest[~close]
+
+
 def _similar_pairs(
     signatures: np.ndarray, threshold: float, cancel: CancelToken
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Pairs of texts whose estimated Jaccard similarity reaches the threshold.
 
-    The banding is LSH as datasketch's ``MinHashLSH`` does it (same band count), but on
-    numpy arrays: its index keeps Python objects per band per text, about 2.5 KB a text,
-    which put a million posts over 3 GiB. In each bucket the first text leads; texts
-    similar enough to the leader pair with it, the rest form the bucket again.
+    The banding is LSH as datasketch's ``MinHashLSH`` does it, but on numpy arrays: its
+    index keeps Python objects per band per text, about 2.5 KB a text, which put a
+    million posts over 3 GiB. In a band, texts sharing a bucket of up to ``ALL_PAIRS``
+    are compared all against all, every bucket of one size at once (most buckets hold
+    two texts that met by chance: a Python loop per bucket would cost more than the
+    comparisons); bigger buckets go through ``_leader_pairs``.
     """
-    from datasketch.lsh import _optimal_param
-
-    bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    bands, rows = _bands(threshold)
+    needed = threshold * NUM_PERM
     for band in range(bands):
         cancel.raise_if_cancelled()
         part = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
@@ -142,30 +191,50 @@ def _similar_pairs(
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        ends = np.r_[starts[1:], len(ordered)]
-        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            bucket = order[start:end]
-            while len(bucket) > 1:
-                leader, rest = bucket[0], bucket[1:]
-                same = np.count_nonzero(signatures[rest] == signatures[leader], axis=1)
-                close = same >= threshold * NUM_PERM
-                if close.any():
-                    yield np.full(int(close.sum()), leader), rest[close]
-                bucket = rest[~close]
+        sizes = np.diff(np.r_[starts, len(ordered)])
+        for size in np.unique(sizes[(sizes > 1) & (sizes <= ALL_PAIRS)]):
+            members = order[starts[sizes == size][:, None] + np.arange(size)]
+            first, second = np.triu_indices(int(size), k=1)
+            yield from _close_pairs(
+                signatures, members[:, first].ravel(), members[:, second].ravel(), needed
+            )
+        big = sizes > ALL_PAIRS
+        for start, size in zip(starts[big], sizes[big], strict=True):
+            yield from _leader_pairs(signatures, order[start : start + size], needed)
 
 
-def _components(count: int, pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Connected components of the groups under the similar pairs (a label per group)."""
+def _connect(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected components of ``count`` texts under the pairs (a label per text)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    if not pairs:
-        return np.arange(count)
-    left = np.concatenate([a for a, _ in pairs])
-    right = np.concatenate([b for _, b in pairs])
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
     labels: np.ndarray = connected_components(graph, directed=False)[1]
     return labels
+
+
+def _components(count: int, pairs: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Connected components of the groups under the similar pairs (a label per group).
+
+    One campaign's copies meet again in band after band, so whenever ``_FOLD`` pairs have
+    gathered they are folded into the components so far, kept as one pair per member
+    (member, first member): memory follows the texts in clusters, not the pairs found."""
+    lefts: list[np.ndarray] = []
+    rights: list[np.ndarray] = []
+    gathered = 0
+    for left, right in pairs:
+        lefts.append(left)
+        rights.append(right)
+        gathered += len(left)
+        if gathered >= _FOLD:
+            labels = _connect(count, np.concatenate(lefts), np.concatenate(rights))
+            first = np.full(int(labels.max()) + 1, count)
+            np.minimum.at(first, labels, np.arange(count))
+            joined = np.flatnonzero(first[labels] != np.arange(count))
+            lefts, rights, gathered = [joined], [first[labels[joined]]], len(joined)
+    if not gathered:
+        return np.arange(count)
+    return _connect(count, np.concatenate(lefts), np.concatenate(rights))
 
 
 #: First and last times come from ISO dates only: text order is time order for them, not
@@ -250,7 +319,7 @@ def find_clusters(
     )
     exact.signatures.clear()
     progress(total, total, "Comparing similar texts")
-    component = _components(count, list(_similar_pairs(signatures, threshold, cancel)))
+    component = _components(count, _similar_pairs(signatures, threshold, cancel))
     del signatures
     group_of_post = np.frombuffer(exact.group_of_post, dtype=np.int64)
     posts_per_component = np.bincount(component[group_of_post], minlength=count)
