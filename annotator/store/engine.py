@@ -27,6 +27,8 @@ from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How long an SQLite connection waits for another's write lock before "busy".
 BUSY_TIMEOUT_MS = 10_000
+#: Seconds to wait for a database server to answer a new connection (URL projects).
+CONNECT_TIMEOUT_S = 10
 
 #: This thread's (this context's) wait for a write lock, when ``busy_timeout`` set one.
 _busy_timeout_ms: ContextVar[int | None] = ContextVar("busy_timeout_ms", default=None)
@@ -144,7 +146,20 @@ def _make_engine(target: str | Path) -> Engine:
         event.listen(engine, "checkout", _on_sqlite_checkout)
         return engine
     try:
-        return create_engine(str(target), pool_pre_ping=True)
+        url = make_url(str(target))
+        connect_args: dict[str, Any] = {}
+        if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+            # A server that accepts the connection and never answers must not freeze the
+            # app (it reopens the last project at start); keepalives notice one that dies
+            # mid-statement. No statement timeout: a large import is one long statement.
+            connect_args = {
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+            }
+        return create_engine(str(target), pool_pre_ping=True, connect_args=connect_args)
     except (ArgumentError, ImportError) as error:
         raise ProjectError(f"cannot use database URL {_safe(target)}: {error}") from error
 
