@@ -13,7 +13,9 @@ are not worth a dependency for thirty lines.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
@@ -95,9 +97,38 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
         raise
 
 
+#: A temporary this old was left by a write that was killed (a live one is being written).
+STALE_AFTER_SECONDS = 600
+
+
+def _temporary_pattern(target: Path) -> re.Pattern[str]:
+    """The names ``_create`` gives temporaries of ``target``, with SQLite's side files."""
+    stem, suffix = re.escape(target.stem), re.escape(target.suffix)
+    return re.compile(rf"\.{stem}\.[0-9a-f]{{8}}{suffix}(-wal|-shm|-journal)?")
+
+
+def remove_stale_temporaries(target: Path, *, now: float | None = None) -> list[Path]:
+    """Remove what killed writes of ``target`` left beside it: only regular files with the
+    names this module gives, older than ``STALE_AFTER_SECONDS``, never through a link."""
+    pattern, removed = _temporary_pattern(target), []
+    moment = time.time() if now is None else now
+    with suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not pattern.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            with suppress(OSError):
+                if moment - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS:
+                    stale = Path(entry.path)
+                    stale.unlink()
+                    removed.append(stale)
+    return removed
+
+
 def _create(target: Path) -> Path:
     """A hidden, unique name that keeps the target's suffix; created with the permissions
-    an ordinary ``open`` would give (``mkstemp`` would make it readable by its owner only)."""
+    an ordinary ``open`` would give (``mkstemp`` would make it readable by its owner only).
+    Temporaries that killed writes of the same target left behind go first."""
+    remove_stale_temporaries(target)
     while True:
         temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}{target.suffix}")
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,30 @@ def test_a_new_file_gets_the_permissions_an_ordinary_write_gives(tmp_path: Path)
     with atomic_write(atomic) as handle:
         handle.write("x")
     assert stat.S_IMODE(atomic.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode)
+
+
+def test_what_killed_writes_left_is_cleaned_up_and_nothing_else(tmp_path: Path) -> None:
+
+    from annotator.services.atomic_files import STALE_AFTER_SECONDS, atomic_write
+
+    target = tmp_path / "posts.csv"
+    old = time.time() - STALE_AFTER_SECONDS - 60
+    stale = [tmp_path / ".posts.0a1b2c3d.csv", tmp_path / ".ana.deadbeef.annotator-wal"]
+    fresh = tmp_path / ".posts.11223344.csv"  # a write still under way elsewhere
+    foreign = [tmp_path / ".posts.notmine.csv", tmp_path / "posts.0a1b2c3d.csv"]
+    for path in [*stale, fresh, *foreign]:
+        path.write_text("x")
+    for path in [*stale, *foreign]:
+        os.utime(path, (old, old))
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("keep")
+    os.utime(elsewhere, (old, old))
+    link = tmp_path / ".posts.99887766.csv"
+    link.symlink_to(elsewhere)
+    with atomic_write(target) as handle:
+        handle.write("id\n1\n")
+    assert not stale[0].exists()
+    assert stale[1].exists()  # another target's (the package's): not this write's to clean
+    assert fresh.exists() and all(path.exists() for path in foreign)
+    assert link.is_symlink() and elsewhere.read_text() == "keep"
+    assert target.read_text() == "id\n1\n"
