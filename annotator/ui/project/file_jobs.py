@@ -146,15 +146,7 @@ class FileJobs(QObject):
         def done(path: Any) -> None:
             self.open_project(Path(path))
 
-        return self.tasks.run(
-            Operation(
-                job=job,
-                on_success=done,
-                on_cancel=self.task_cancelled,
-                title="Building the sample project",
-                writes=True,
-            )
-        )
+        return self._titled_job("Building the sample project", job, done, writes=True)
 
     def new_project_from_file(self) -> ImportDialog | None:
         """Pick a dataset, name the project (beside the file by default), then import it."""
@@ -216,15 +208,7 @@ class FileJobs(QObject):
             )
             self.start_clustering()
 
-        return self.tasks.run(
-            Operation(
-                job=job,
-                on_success=done,
-                on_cancel=self.task_cancelled,
-                title=f"Importing {path.name}",
-                writes=True,
-            )
-        )
+        return self._titled_job(f"Importing {path.name}", job, done, writes=True)
 
     def timed_backup(self) -> None:
         """Every few minutes of an open SQLite project: a rolling backup."""
@@ -296,15 +280,7 @@ class FileJobs(QObject):
                     self.window, "Merge finished", "\n\n".join(outcome.summaries)
                 )
 
-        return self.tasks.run(
-            Operation(
-                job=job,
-                on_success=done,
-                on_cancel=self.task_cancelled,
-                title="Merging packages",
-                writes=True,
-            )
-        )
+        return self._titled_job("Merging packages", job, done, writes=True)
 
     def start_clustering(self) -> CancelToken | None:
         """Find clusters of near-identical posts in the background (after every import)."""
@@ -391,12 +367,21 @@ class FileJobs(QObject):
                     "\n\n".join([result.summary(), *result.warnings]),
                 )
 
+        return self._titled_job(f"Exporting to {path.name}", job, done)
+
+    def _titled_job(
+        self,
+        title: str,
+        job: Callable[[ProgressCallback, CancelToken], Any],
+        done: Callable[[Any], None],
+        *,
+        writes: bool = False,
+    ) -> CancelToken:
+        """A File menu job with a progress dialog and Cancel (a cancel is said in the
+        status bar); ``writes`` puts it on the one writer thread."""
         return self.tasks.run(
             Operation(
-                job=job,
-                on_success=done,
-                on_cancel=self.task_cancelled,
-                title=f"Exporting to {path.name}",
+                job=job, on_success=done, on_cancel=self.task_cancelled, title=title, writes=writes
             )
         )
 
