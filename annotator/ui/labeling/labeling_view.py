@@ -312,11 +312,11 @@ class LabelingView(QWidget):
         shown, typed = self.shown, self._typed_draft()
         if shown is None or typed is None:
             return
-        same_as_saved = (typed.notes, typed.sponsor) == (
-            self._saved_state().notes,
-            self._saved_state().sponsor,
-        )
-        if self.annotation is not None and same_as_saved:
+        saved = self._saved_state()
+        if self.annotation is not None and (typed.notes, typed.sponsor) == (
+            saved.notes,
+            saved.sponsor,
+        ):
             typed = Draft(post_id=typed.post_id, annotator=typed.annotator)
         before = self._draft or Draft(post_id=typed.post_id, annotator=typed.annotator)
         if (typed.notes, typed.sponsor, typed.evidence) == (
