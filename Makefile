@@ -9,7 +9,7 @@ BUNDLE_STAMP := $(VENV)/.installed-bundle
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels screenshot screenshots wheel bundle bundle-smoke clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team screenshot screenshots wheel bundle bundle-smoke clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -70,6 +70,9 @@ bench-clusters: $(STAMP)
 
 bench-labels: $(STAMP)
 	$(PY) benchmarks/label_import.py --posts 100000
+
+bench-team: $(STAMP)
+	$(PY) benchmarks/team_flows.py --posts 100000 --changes 10000
 
 bench-cluster-quality: $(STAMP)
 	$(PY) benchmarks/cluster_quality.py

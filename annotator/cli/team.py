@@ -82,7 +82,7 @@ def run_assign(args: argparse.Namespace) -> int:
 
 def run_pack(args: argparse.Namespace) -> int:
     from annotator.services.project.projects import open_project
-    from annotator.services.team.packages import pack
+    from annotator.services.team.packing import pack
 
     with closing(open_project(args.project)) as project:
         count = pack(project, args.out, annotator=args.annotator)

@@ -77,8 +77,11 @@ def _remove_stale_partials(folder: Path) -> None:
             continue
 
 
-def make_backup(project_file: Path, reason: str, keep: int = KEEP) -> Path | None:
-    """Copy the project file now; keep the newest ``keep`` backups. None if no file yet.
+def make_backup(
+    project_file: Path, reason: str, keep: int = KEEP, *, prune: bool = True
+) -> Path | None:
+    """Copy the project file now; keep the newest ``keep`` backups (unless ``prune`` is
+    False: the caller prunes once its write has landed). None if no file yet.
 
     The copy is written under a temporary name and renamed when complete, so a backup
     cut short (killed, disk full) is never counted among the ``keep``.
@@ -105,9 +108,15 @@ def make_backup(project_file: Path, reason: str, keep: int = KEEP) -> Path | Non
         raise
     finally:
         source.close()
+    if prune:
+        prune_backups(project_file, keep)
+    return target
+
+
+def prune_backups(project_file: Path, keep: int = KEEP) -> None:
+    """Delete all but the newest ``keep`` of the app's own backups of the project."""
     for old in list_backups(project_file)[keep:]:
         old.unlink(missing_ok=True)
-    return target
 
 
 def list_backups(project_file: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from sqlmodel import Session, select
 from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import ProjectBusyError, ProjectError, machine_error
-from annotator.store.backup import backups_dir, list_backups, make_backup
+from annotator.store.backup import backups_dir, list_backups, make_backup, prune_backups
 from annotator.store.regular_files import require_regular_file
 from annotator.store.schema import create_schema, migrate
 from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel, ProjectMeta
@@ -27,6 +28,9 @@ from annotator.store.tables import PROJECT_FORMAT, SCHEMA_VERSION, CodebookLabel
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How long an SQLite connection waits for another's write lock before "busy".
 BUSY_TIMEOUT_MS = 10_000
+#: The oldest schema this version reads as it is (later versions only added indexes), so
+#: such a project on a read-only disk opens without the upgrade it cannot write.
+READS_UNCHANGED_FROM = 10
 #: Seconds to wait for a database server to answer a new connection (URL projects).
 CONNECT_TIMEOUT_S = 10
 
@@ -55,10 +59,13 @@ def busy_timeout(msecs: int) -> Iterator[None]:
 
 @dataclass
 class Project:
-    """An open project store. ``location`` is the file path or the URL without password."""
+    """An open project store. ``location`` is the file path or the URL without password.
+    ``read_only``: an SQLite file on a read-only disk or without write permission, opened
+    for reading (statistics, exports, browsing); every write is refused in a sentence."""
 
     engine: Engine
     location: str
+    read_only: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,7 +100,35 @@ class Project:
         """A rolling backup of an SQLite project (None for a database server)."""
         if not self.is_sqlite:
             return None
+        self.refuse_if_read_only()
         return make_backup(Path(self.location), reason)
+
+    def refuse_if_read_only(self) -> None:
+        """Before a write: one sentence for a project opened read-only."""
+        if self.read_only:
+            raise ProjectError(
+                f"{self.location}: the project is open read-only (its file or folder cannot "
+                "be written: a read-only disk or missing permission); nothing was changed. "
+                "Copy it to a folder you can write to, or ask for write permission"
+            )
+
+    @contextmanager
+    def backed_up(self, reason: str) -> Iterator[Path | None]:
+        """A backup for the write done inside the block. When the write fails the backup
+        is deleted again (it equals the project as it still is) and no older backup was
+        pruned for it, so a failed write never pushes a real backup out of the kept ten."""
+        if not self.is_sqlite:
+            yield None
+            return
+        self.refuse_if_read_only()
+        made = make_backup(Path(self.location), reason, prune=False)
+        try:
+            yield made
+        except BaseException:
+            if made is not None:
+                made.unlink(missing_ok=True)
+            raise
+        prune_backups(Path(self.location))
 
 
 def _sqlite_path(target: str | Path) -> Path | None:
@@ -135,8 +170,39 @@ def _on_sqlite_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None
         record.info["busy_timeout"] = msecs
 
 
-def _make_engine(target: str | Path) -> Engine:
+def is_read_only_file(path: Path) -> bool:
+    """Whether SQLite could not write the project: the file or its folder (where the
+    write-ahead log and journal go) is not writable. ``os.access`` answers for the user
+    running the app, read-only mounts and immutable files included."""
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _read_only_engine(path: Path) -> Engine:
+    """An engine that only reads ``path``. With an unfinished write-ahead log beside it
+    SQLite must read the log too (``mode=ro``); without one the file is read as
+    immutable, which needs no lock or shared-memory file in the unwritable folder."""
+    wal = Path(f"{path}-wal")
+    flags = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=connect)
+    event.listen(engine, "connect", _on_read_only_connect)
+    return engine
+
+
+def _on_read_only_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
     path = _sqlite_path(target)
+    if path is not None and read_only:
+        return _read_only_engine(path)
     if path is not None:
         engine = create_engine(
             f"sqlite:///{path}",
@@ -223,7 +289,7 @@ def _truncation(header: bytes, size: int, *, settled: bool) -> str | None:
     return None
 
 
-def _read_sqlite_meta(path: Path) -> dict[str, str]:
+def _read_sqlite_meta(path: Path, *, check_structure: bool = True) -> dict[str, str]:
     """Read project facts without changing a byte of the file (read-only, no WAL switch),
     and check the file's structure (``PRAGMA quick_check``) so a damaged project is
     refused on open, naming its newest backup, rather than failing later mid-work.
@@ -257,7 +323,9 @@ def _read_sqlite_meta(path: Path) -> dict[str, str]:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = connection.execute("SELECT key, value FROM project_meta").fetchall()
-            problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
+            problems = ["ok"]
+            if check_structure:
+                problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
@@ -312,6 +380,15 @@ def _upgrade(project: Project, meta: dict[str, str]) -> None:
     """Bring an older project up to this version's schema, in one transaction, after a
     backup of the file as it was."""
     version = int(meta["schema_version"])
+    if version < SCHEMA_VERSION and project.read_only:
+        if version >= READS_UNCHANGED_FROM:
+            return
+        project.close()
+        raise ProjectError(
+            f"{project.location}: was written by an older annotator (schema {version}) and "
+            "cannot be written here to upgrade it (a read-only disk or missing permission); "
+            "copy it to a folder you can write to and open the copy"
+        )
     if version < SCHEMA_VERSION:
         if project.is_sqlite:
             make_backup(Path(project.location), f"before-schema-{SCHEMA_VERSION}")
@@ -319,14 +396,18 @@ def _upgrade(project: Project, meta: dict[str, str]) -> None:
             migrate(connection, version, SCHEMA_VERSION)
 
 
-def open_project(target: str | Path) -> Project:
-    """Open an existing project, refusing anything that is not one, untouched."""
+def open_project(target: str | Path, *, check_structure: bool = True) -> Project:
+    """Open an existing project, refusing anything that is not one, untouched. A file
+    that cannot be written opens read-only. ``check_structure=False`` skips the
+    ``quick_check`` (merge reads a package that way: it checks every value it takes,
+    and a damaged page fails the read in a sentence)."""
     location = _safe(target)
     path = _sqlite_path(target)
     if path is not None:
-        meta = _read_sqlite_meta(path)
+        meta = _read_sqlite_meta(path, check_structure=check_structure)
         _check_meta(meta, location)
-        project = Project(_make_engine(path), str(path))
+        read_only = is_read_only_file(path)
+        project = Project(_make_engine(path, read_only=read_only), str(path), read_only)
     else:
         engine = _make_engine(target)
         try:

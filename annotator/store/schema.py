@@ -15,7 +15,7 @@ from sqlalchemy import Connection, inspect, text, update
 from sqlmodel import SQLModel
 
 from annotator.domain.codebook import default_codebook
-from annotator.store.tables import CodebookLabel, Dataset
+from annotator.store.tables import AnnotationEvent, CodebookLabel, Dataset
 
 _APPEND_ONLY_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb}
@@ -204,6 +204,12 @@ def _migrate_9_to_10(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
 
 
+def _migrate_10_to_11(connection: Connection) -> None:
+    """Version 11 indexes the history by post and annotator (merges read it per pair)."""
+    for index in AnnotationEvent.__table__.indexes:  # type: ignore[attr-defined]
+        index.create(connection, checkfirst=True)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -215,6 +221,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
     9: _migrate_9_to_10,
+    10: _migrate_10_to_11,
 }
 
 

@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -137,6 +137,9 @@ class AnnotationEvent(SQLModel, table=True):
     """Append-only history: one row per change of an annotation, including removals."""
 
     __tablename__ = "annotation_event"
+    #: One pair's history is read by merges (rebuilding an annotation) and the post's
+    #: history view; without it each read scanned the whole history.
+    __table_args__ = (Index("ix_annotation_event_post_annotator", "post_id", "annotator_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(

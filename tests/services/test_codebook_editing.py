@@ -12,7 +12,7 @@ from annotator.services.project.codebook_editing import set_label_definition, se
 from annotator.services.project.project_settings import guidelines, set_guidelines
 from annotator.services.project.projects import Project, codebook_of, open_project
 from annotator.services.team.assignment import assign_posts
-from annotator.services.team.packages import pack
+from annotator.services.team.packing import pack
 
 
 def test_shortcuts_change_and_persist(project: Project) -> None:

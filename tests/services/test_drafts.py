@@ -24,7 +24,8 @@ from annotator.services.project.projects import Project, init_project, open_proj
 from annotator.services.review.agreement_report import agreement_report
 from annotator.services.team.annotators import merge_annotators, rename_annotator
 from annotator.services.team.assignment import assign_posts
-from annotator.services.team.packages import merge, pack
+from annotator.services.team.packages import merge
+from annotator.services.team.packing import pack
 from annotator.store.backup import list_backups
 from annotator.store.engine import schema_version
 from annotator.store.tables import SCHEMA_VERSION
@@ -253,7 +254,7 @@ def test_version_9_project_gets_drafts_after_a_backup(tmp_path: Path) -> None:
     _as_version_9(project)
     before = set(list_backups(path))
     upgraded = open_project(path)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 10
+    assert schema_version(upgraded) == SCHEMA_VERSION == 11
     with upgraded.engine.connect() as connection:
         assert inspect(connection).has_table("draft")
     assert LabelingQueue(upgraded, "ana").labeled_count == 1

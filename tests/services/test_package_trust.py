@@ -20,7 +20,8 @@ from annotator.domain.records import AnnotationChange
 from annotator.services.labeling.annotating import current_annotation, save_annotation
 from annotator.services.project.projects import Project, open_project
 from annotator.services.team.assignment import assign_posts
-from annotator.services.team.packages import merge, pack
+from annotator.services.team.packages import merge
+from annotator.services.team.packing import pack
 from annotator.store.queries import iter_annotations
 
 
@@ -168,8 +169,11 @@ def test_a_blank_package_annotator_is_refused(team: Project, tmp_path: Path) -> 
 
 def test_changed_text_with_the_kept_hash_is_refused(team: Project, tmp_path: Path) -> None:
     package = _packed(team, tmp_path)
-    _forge(package, ("UPDATE post SET text = 'Paid by nobody' WHERE id = 1", ()))
-    _refused(team, package, "post row 1: the text of post .* differs")
+    _forge(
+        package,
+        ("UPDATE post SET text = 'Paid by nobody' WHERE id = (SELECT min(id) FROM post)", ()),
+    )
+    _refused(team, package, r"post row \d+: the text of post .* differs")
 
 
 def test_a_future_clock_never_wins_and_a_second_merge_changes_nothing(
@@ -177,7 +181,7 @@ def test_a_future_clock_never_wins_and_a_second_merge_changes_nothing(
 ) -> None:
     package = _packed(team, tmp_path)
     raw = sqlite3.connect(package)
-    external = raw.execute("SELECT external_id FROM post WHERE id = 1").fetchone()[0]
+    external = raw.execute("SELECT external_id FROM post ORDER BY id LIMIT 1").fetchone()[0]
     raw.close()
     _add_event(package, who="ana", at="2099-01-01 00:00:00.000000", label_key="not_sponsored")
     report = merge(team, package)
@@ -202,7 +206,7 @@ def test_a_future_clock_never_wins_and_a_second_merge_changes_nothing(
 def test_an_honest_package_still_merges(team: Project, tmp_path: Path) -> None:
     package = _packed(team, tmp_path)
     raw = sqlite3.connect(package)
-    text = raw.execute("SELECT text FROM post WHERE id = 1").fetchone()[0]
+    text = raw.execute("SELECT text FROM post ORDER BY id LIMIT 1").fetchone()[0]
     raw.close()
     span = [{"start": 0, "end": 3, "quote": text[:3]}]
     _add_event(package, who="ana", evidence=json.dumps(span), seconds_spent=4)
@@ -214,7 +218,7 @@ _PACK = """
 import sys
 from pathlib import Path
 from annotator.services.project.projects import open_project
-from annotator.services.team.packages import pack
+from annotator.services.team.packing import pack
 project = open_project(Path(sys.argv[1]))
 print("ready", flush=True)
 pack(project, Path(sys.argv[2]), annotator="ana")

@@ -16,7 +16,8 @@ from annotator.services.labeling.annotating import current_annotation, save_anno
 from annotator.services.labeling.labeling_queue import LabelingQueue
 from annotator.services.project.projects import Project, init_project, open_project
 from annotator.services.team.assignment import assign_posts
-from annotator.services.team.packages import merge, pack
+from annotator.services.team.packages import merge
+from annotator.services.team.packing import pack
 from annotator.store.navigation import QueueMode
 from annotator.store.queries import annotation_history, iter_annotations
 

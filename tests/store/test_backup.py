@@ -72,7 +72,8 @@ def test_migration_is_preceded_by_a_backup(tmp_path: Path) -> None:
 
 def test_merge_is_preceded_by_a_backup(tmp_path: Path, small_project: Project) -> None:
     from annotator.services.team.assignment import assign_posts
-    from annotator.services.team.packages import merge, pack
+    from annotator.services.team.packages import merge
+    from annotator.services.team.packing import pack
 
     assign_posts(small_project, ["ana"], per_post=1)
     pack(small_project, tmp_path / "ana.annotator", annotator="ana")

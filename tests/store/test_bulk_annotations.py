@@ -15,12 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from annotator.domain.records import AnnotationChange, EvidenceSpan
 from annotator.services.imports.importing import import_dataset
 from annotator.services.project.projects import Project, init_project
-from annotator.store.queries import (
-    annotator_id,
-    apply_annotation_change,
-    apply_annotation_changes,
-    load_codebook,
-)
+from annotator.store.bulk_annotations import apply_annotation_changes
+from annotator.store.queries import annotator_id, apply_annotation_change, load_codebook
 from tests.conftest import needs_server, write_csv
 
 POSTS = 8

@@ -88,7 +88,8 @@ def test_reimport_is_idempotent_on_the_server(sample: Project) -> None:
 
 def test_pack_from_the_server_and_merge_back(sample: Project, tmp_path: Path) -> None:
     from annotator.services.team.assignment import assign_posts
-    from annotator.services.team.packages import merge, pack
+    from annotator.services.team.packages import merge
+    from annotator.services.team.packing import pack
 
     assign_posts(sample, ["dana", "eli"], per_post=1, seed=2)
     package = tmp_path / "dana.annotator"

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from annotator.services.labeling.annotating import current_annotation
 from annotator.services.project.projects import Project, open_project
 from annotator.services.team.assignment import assign_posts
-from annotator.services.team.packages import pack
+from annotator.services.team.packing import pack
 from annotator.ui.main_window import MainWindow
 from tests.ui.keys import press
 

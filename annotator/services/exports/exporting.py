@@ -20,10 +20,12 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlmodel import Session
 
 from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
+from annotator.domain.people import name_key
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.atomic_files import atomic_write, temporary_path_for
 from annotator.services.exports.cell_safety import guards_formulas
@@ -154,8 +156,14 @@ def _check(project: Project, out: Path, options: ExportOptions, codebook: Codebo
             d.name for d in list_datasets(session)
         }:
             raise UserError(f"the project has no dataset {options.dataset!r}")
-        if options.annotator is not None and options.annotator not in annotator_names(session):
+        if options.annotator is not None and _stored_name(session, options.annotator) is None:
             raise UserError(f"the project has no annotator {options.annotator!r}")
+
+
+def _stored_name(session: Session, typed: str) -> str | None:
+    """The project's spelling of a typed name (``ANA`` or ``ana `` finds ``ana``)."""
+    wanted = name_key(typed)
+    return next((n for n in annotator_names(session) if name_key(n) == wanted), None)
 
 
 def _targets(out: Path, options: ExportOptions) -> list[tuple[Path, str | None]]:
@@ -214,6 +222,9 @@ def export_data(
     _check(project, out, options, codebook)
     if options.label is not None:  # as a person wrote it ("not sure"): the label's key
         options = replace(options, label=codebook.resolve(options.label))
+    if options.annotator is not None:  # as a person typed it: the stored spelling
+        with project.session() as session:
+            options = replace(options, annotator=_stored_name(session, options.annotator))
     filters = Filters(options.dataset, options.label, options.annotator)
     targets = _targets(out, options)
     result = ExportResult(files=[], rows=0, columns=[], encoding=csv_encoding(out, options))

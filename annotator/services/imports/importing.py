@@ -278,9 +278,8 @@ def import_dataset(
     if not name:
         raise UserError("the dataset name is empty")
     report = ImportReport(dataset=name, file=source.file, column_mapping=mapping)
-    project.backup("before-import")
     report.encoding = getattr(source, "encoding_note", None)
-    with project.session() as session:
+    with project.backed_up("before-import"), project.session() as session:
         dataset = _dataset(session, name, path, mapping)
         assert dataset.id is not None
         existing = {

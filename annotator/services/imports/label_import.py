@@ -8,10 +8,12 @@ from typing import Any
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
+from annotator.domain.people import clean_name, name_key
 from annotator.domain.records import AnnotationChange, LabelImportReport
 from annotator.services.imports.sources import cell_text, open_source
+from annotator.store.bulk_annotations import apply_annotation_changes
 from annotator.store.engine import Project
-from annotator.store.queries import apply_annotation_changes, external_id_index, load_codebook
+from annotator.store.queries import external_id_index, load_codebook
 
 REQUIRED = ("post_id", "annotator", "label")
 OPTIONAL = ("notes", "sponsor")
@@ -51,6 +53,10 @@ class _RowReader:
             raise self.problem("the post id is empty", number, "post_id")
         if not annotator:
             raise self.problem("the annotator is empty", number, "annotator")
+        try:
+            annotator = clean_name(annotator)
+        except UserError as error:
+            raise self.problem(error.message, number, "annotator") from None
         key = self.resolve(label_text)
         if key is None:
             raise self.problem(
@@ -115,15 +121,17 @@ def import_labels(
         _check_no_conflicts(changes, table.file)
         for outcome in apply_annotation_changes(session, changes).each:
             report.record(outcome)
-        report.annotators = sorted({change.annotator for change in changes})
+        people = {name_key(change.annotator): change.annotator for change in changes}
+        report.annotators = sorted(people.values())
     return report
 
 
 def _check_no_conflicts(changes: list[AnnotationChange], file: str) -> None:
-    """One annotator labeling one post twice with different labels is a mistake, not a change."""
+    """One annotator labeling one post twice with different labels is a mistake, not a
+    change; ``Ana`` and ``ana`` are one annotator."""
     seen: dict[tuple[int, str], str | None] = {}
     for change in changes:
-        key = (change.post_id, change.annotator)
+        key = (change.post_id, name_key(change.annotator))
         if key in seen and seen[key] != change.label_key:
             raise UserError(
                 f"{change.annotator} labels the same post twice with different labels "

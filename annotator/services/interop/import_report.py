@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationChange, LabelImportReport
-from annotator.store.queries import apply_annotation_changes
+from annotator.store.bulk_annotations import apply_annotation_changes
 
 
 @dataclass

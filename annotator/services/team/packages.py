@@ -1,5 +1,5 @@
-"""Offline annotation packages: what one annotator needs, in a project file of its own,
-and merging their work back without losing or double-counting anything.
+"""Offline annotation packages: merging an annotator's work back without losing or
+double-counting anything (``packing`` writes the package).
 
 A package is an ordinary project (the app opens it directly) holding the codebook, the
 posts assigned to the annotator and their labels so far, and ``package_of``: the id of
@@ -13,19 +13,18 @@ were typed: neither ``pack`` nor ``merge`` carries them.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from annotator.domain.errors import UserError
-from annotator.domain.markers import DEFAULT_MARKERS
-from annotator.resource_files import resource_path
-from annotator.services.atomic_files import temporary_path_for
 from annotator.services.imports.post_identity import content_hash
 from annotator.services.project.project_settings import project_id
 from annotator.services.team.package_checks import (
@@ -36,17 +35,10 @@ from annotator.services.team.package_checks import (
     moment,
     refuse,
 )
-from annotator.store.engine import Project, create_project, open_project
+from annotator.store.bulk_annotations import IN_CHUNK, insert_many, rebuild_annotations
+from annotator.store.engine import Project, open_project
 from annotator.store.queries import annotator_id, load_codebook
-from annotator.store.tables import (
-    Annotation,
-    AnnotationEvent,
-    Assignment,
-    Dataset,
-    Post,
-    PostMark,
-    ProjectMeta,
-)
+from annotator.store.tables import AnnotationEvent, Assignment, PostMark
 
 
 @dataclass
@@ -78,216 +70,34 @@ class MergeReport:
         )
 
 
-def _meta(session: Session, key: str) -> str | None:
-    row = session.get(ProjectMeta, key)
-    return row.value if row is not None else None
-
-
-def pack(project: Project, out: Path, *, annotator: str) -> int:
-    """Write ``annotator``'s package to ``out`` (a new project file); returns its posts."""
-    source_id = project_id(project)
-    markers_text = _markers_text(project)
-    with project.session() as session:
-        who = annotator_id(session, annotator, create=False)
-        if who is None:
-            raise UserError(f"the project has no annotator {annotator!r}")
-        post_ids = [
-            int(p)
-            for p in session.execute(
-                select(col(Assignment.post_id)).where(col(Assignment.annotator_id) == who)
-            ).scalars()
-        ]
-        if not post_ids:
-            raise UserError(f"nothing is assigned to {annotator}; run 'annotator assign' first")
-        codebook = load_codebook(session)
-        posts = session.execute(
-            select(Post, Dataset).join(Dataset).where(col(Post.id).in_(post_ids))
-        ).all()
-        events = (
-            session.execute(
-                select(AnnotationEvent)
-                .where(
-                    col(AnnotationEvent.post_id).in_(post_ids),
-                    col(AnnotationEvent.annotator_id) == who,
-                )
-                .order_by(col(AnnotationEvent.id))
-            )
-            .scalars()
-            .all()
-        )
-        rows = [(p.model_dump(), d.model_dump()) for p, d in posts]
-        history = [e.model_dump() for e in events]
-        marks = [
-            m.model_dump()
-            for m in session.execute(
-                select(PostMark).where(
-                    col(PostMark.post_id).in_(post_ids), col(PostMark.annotator_id) == who
-                )
-            ).scalars()
-        ]
-    if out.exists():
-        raise UserError(f"{out}: already exists; choose a new file name")
-    with temporary_path_for(out) as temporary:
-        package = create_project(temporary, codebook)
-        try:
-            with package.session() as target:
-                _fill_package(
-                    target,
-                    source_id=source_id,
-                    annotator=annotator,
-                    markers_text=markers_text,
-                    rows=rows,
-                    history=history,
-                    marks=marks,
-                    who=who,
-                )
-            _checkpoint(package)
-        finally:
-            package.close()
-    return len(rows)
-
-
-def _fill_package(
-    target: Session,
-    *,
-    source_id: str,
-    annotator: str,
-    markers_text: str,
-    rows: list[tuple[dict[str, Any], dict[str, Any]]],
-    history: list[dict[str, Any]],
-    marks: list[dict[str, Any]],
-    who: int,
-) -> None:
-    """Write the package's rows: its origin, whose it is, posts, history and marks."""
-    target.add(ProjectMeta(key="package_of", value=source_id))
-    target.add(ProjectMeta(key="package_annotator", value=annotator))
-    target.add(ProjectMeta(key="markers", value=markers_text))
-    new_who = annotator_id(target, annotator)
-    datasets: dict[str, int] = {}
-    post_map: dict[int, int] = {}
-    for post, dataset in rows:
-        if dataset["name"] not in datasets:
-            copy = Dataset(**{k: v for k, v in dataset.items() if k != "id"})
-            target.add(copy)
-            target.flush()
-            datasets[dataset["name"]] = int(copy.id or 0)
-        new_post = Post(
-            **{k: v for k, v in post.items() if k not in ("id", "dataset_id")},
-            dataset_id=datasets[dataset["name"]],
-        )
-        target.add(new_post)
-        target.flush()
-        post_map[post["id"]] = int(new_post.id or 0)
-        target.add(Assignment(post_id=new_post.id or 0, annotator_id=new_who or 0))
-    _copy_history(target, history, post_map, new_who or 0)
-    _copy_marks(target, marks, post_map, {who: new_who or 0})
-    for key in {(post_map[e["post_id"]], new_who or 0) for e in history}:
-        _rebuild(target, *key)
-
-
-def _checkpoint(package: Project) -> None:
-    """Fold the write-ahead log into the file so the renamed file alone holds everything."""
-    with package.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _markers_text(project: Project) -> str:
-    """The marker list the annotator should see: the project's own, else the shipped one."""
-    with project.session() as session:
-        own = _meta(session, "markers")
-    return own if own else resource_path(DEFAULT_MARKERS).read_text(encoding="utf-8")
-
-
-def _copy_history(
-    session: Session, events: list[dict[str, Any]], post_map: dict[int, int], who: int
-) -> None:
-    """Copy one annotator's history into a new package, in the order it was made."""
-    for event in events:
-        data = {k: v for k, v in event.items() if k != "id"}
-        data.update(post_id=post_map[event["post_id"]], annotator_id=who)
-        session.add(AnnotationEvent(**data))
-    session.flush()
-
-
 def _copy_marks(
-    session: Session,
-    marks: list[dict[str, Any]],
-    post_map: dict[int, int],
-    annotator_ids: dict[int, int],
+    session: Session, marks: list[dict[str, Any]], post_map: dict[int, int], who: int
 ) -> int:
-    """Skip and flag marks the target lacks (a mark removed on one side is not removed on
-    the other: marks only add up)."""
-    added = 0
-    for mark in marks:
-        post_id, who = post_map[mark["post_id"]], annotator_ids[mark["annotator_id"]]
-        exists = session.execute(
-            select(col(PostMark.id)).where(
-                col(PostMark.post_id) == post_id,
-                col(PostMark.annotator_id) == who,
-                col(PostMark.kind) == mark["kind"],
-            )
-        ).first()
-        if exists is None:
-            session.add(PostMark(post_id=post_id, annotator_id=who, kind=mark["kind"],
-                                 note=mark["note"], at=mark["at"]))  # fmt: skip
-            added += 1
-    session.flush()
-    return added
-
-
-def _rebuild(session: Session, post_id: int, who: int) -> str:
-    """Set the annotation from its latest event; returns "added", "updated", "removed"
-    or "unchanged"."""
-    events = (
-        session.execute(
-            select(AnnotationEvent)
-            .where(
-                col(AnnotationEvent.post_id) == post_id, col(AnnotationEvent.annotator_id) == who
-            )
-            .order_by(col(AnnotationEvent.at), col(AnnotationEvent.id))
+    """Skip and flag marks the project lacks, in one executemany (a mark removed on one
+    side is not removed on the other: marks only add up)."""
+    table = _table(PostMark)
+    connection = session.connection()
+    have = {
+        (row.post_id, row.kind)
+        for row in connection.execute(
+            select(table.c.post_id, table.c.kind).where(table.c.annotator_id == who)
         )
-        .scalars()
-        .all()
-    )
-    current = session.execute(
-        select(Annotation).where(
-            col(Annotation.post_id) == post_id, col(Annotation.annotator_id) == who
-        )
-    ).scalar()
-    if not events:
-        return "unchanged"
-    last = events[-1]
-    if last.action == "remove" or last.label_key is None:
-        if current is None:
-            return "unchanged"
-        session.delete(current)
-        return "removed"
-    state = {
-        "label_key": last.label_key,
-        "notes": last.notes,
-        "sponsor": last.sponsor,
-        "evidence": list(last.evidence or []),
-        "seconds_spent": last.seconds_spent,
     }
-    if current is None:
-        session.add(
-            Annotation(
-                post_id=post_id,
-                annotator_id=who,
-                created_at=events[0].at,
-                updated_at=last.at,
-                **state,
-            )
-        )
-        return "added"
-    same = all(getattr(current, k) == v for k, v in state.items())
-    if same:
-        return "unchanged"
-    for key, value in state.items():
-        setattr(current, key, value)
-    current.updated_at = last.at
-    session.add(current)
-    return "updated"
+    new = []
+    for mark in marks:
+        key = (post_map[mark["post_id"]], mark["kind"])
+        if key not in have:
+            have.add(key)
+            new.append({"post_id": key[0], "annotator_id": who, "kind": key[1],
+                        "note": mark["note"], "at": mark["at"]})  # fmt: skip
+    if new:
+        connection.execute(table.insert(), new)
+    return len(new)
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 @dataclass
@@ -296,38 +106,89 @@ class _PackageContent:
 
     origin: str | None
     annotator: Any
-    posts: list[dict[str, Any]]
-    events: list[dict[str, Any]]
+    #: package post id -> (dataset name, external id)
+    posts: dict[int, tuple[Any, Any]]
+    #: (id, uid, time as stored) of every event, in the order they were made
+    history: list[tuple[Any, Any, Any]]
+    #: the events the project does not hold yet, whole, by id
+    fresh: dict[Any, dict[str, Any]]
     marks: list[dict[str, Any]]
     names: dict[int, str]
+    texts: dict[int, Any] = field(default_factory=dict)
+    #: every event's time, checked (filled by the checks, in ``history`` order)
+    times: list[datetime] = field(default_factory=list)
 
 
-def _read_package(package_path: Path) -> _PackageContent:
-    """Every row a merge needs, read as raw values (the checks decide what they mean)."""
-    package = open_project(package_path)
+class _PackageReader:
+    """Reads an open package through its own SQLite connection, as raw tuples (no ORM
+    objects nor SQLAlchemy rows: 50,000 posts read in a few statements); every database
+    error is the package's fault."""
+
+    def __init__(self, connection: sqlite3.Connection, name: str) -> None:
+        self.connection, self.name = connection, name
+
+    def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        keys, values = self.tuples(sql, parameters)
+        return [dict(zip(keys, row, strict=True)) for row in values]
+
+    def tuples(self, sql: str, parameters: Sequence[Any] = ()) -> tuple[list[str], list[Any]]:
+        try:
+            cursor = self.connection.execute(sql, tuple(parameters))
+            return [column[0] for column in cursor.description], cursor.fetchall()
+        except sqlite3.Error as error:
+            raise _damaged(self.name, error) from None
+
+    def meta(self, key: str) -> Any:
+        found = self.rows("SELECT value FROM project_meta WHERE key = ?", (key,))
+        return found[0]["value"] if found else None
+
+    def content(self, known_uids: Callable[[list[Any]], set[Any]]) -> _PackageContent:
+        _, history = self.tuples("SELECT id, uid, at FROM annotation_event ORDER BY id")
+        known = known_uids([uid for _, uid, _ in history])
+        fresh = [event_id for event_id, uid, _ in history if uid not in known]
+        _, posts = self.tuples(
+            "SELECT post.id, dataset.name, post.external_id, post.text "
+            "FROM post JOIN dataset ON dataset.id = post.dataset_id ORDER BY post.id"
+        )
+        return _PackageContent(
+            origin=self.meta("package_of"),
+            annotator=self.meta("package_annotator"),
+            posts={int(post_id): (name, external) for post_id, name, external, _ in posts},
+            history=history,
+            fresh={row["id"]: row for row in self._by_ids("annotation_event", "id", fresh)},
+            marks=self.rows("SELECT * FROM post_mark ORDER BY id"),
+            names={int(r["id"]): r["name"] for r in self.rows("SELECT id, name FROM annotator")},
+            texts={int(post_id): text for post_id, _, _, text in posts},
+        )
+
+    def _by_ids(self, table: str, key: str, ids: Sequence[Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            found += self.rows(f"SELECT * FROM {table} WHERE {key} IN ({marks})", chunk)
+        return found
+
+
+def _damaged(name: str, error: SQLAlchemyError | sqlite3.Error) -> UserError:
+    reason = getattr(error, "orig", None) or error
+    return UserError(f"{name}: is damaged or not an annotator package ({reason})")
+
+
+def _read_package(project: Project, package_path: Path) -> _PackageContent:
+    """Every package row a merge needs, read as raw values (the checks decide what they
+    mean), with the project's known change ids deciding which events are read whole."""
+    name = package_path.name
     try:
-        with package.session() as source:
-            raw = source.connection()
-
-            def rows(sql: str) -> list[dict[str, Any]]:
-                return [dict(r) for r in raw.exec_driver_sql(sql).mappings()]
-
-            return _PackageContent(
-                origin=_meta(source, "package_of"),
-                annotator=_meta(source, "package_annotator"),
-                posts=rows(
-                    "SELECT post.id, post.external_id, post.text, dataset.name AS dataset "
-                    "FROM post JOIN dataset ON dataset.id = post.dataset_id ORDER BY post.id"
-                ),
-                events=rows("SELECT * FROM annotation_event ORDER BY id"),
-                marks=rows("SELECT * FROM post_mark ORDER BY id"),
-                names={int(r["id"]): r["name"] for r in rows("SELECT id, name FROM annotator")},
-            )
+        package = open_project(package_path, check_structure=False)
     except SQLAlchemyError as error:
-        reason = getattr(error, "orig", None) or error
-        raise UserError(
-            f"{package_path.name}: is damaged or not an annotator package ({reason})"
-        ) from None
+        raise _damaged(name, error) from None
+    try:
+        with package.engine.connect() as connection, project.session() as session:
+            raw = connection.connection.driver_connection
+            assert isinstance(raw, sqlite3.Connection)  # a package is always a file
+            reader = _PackageReader(raw, name)
+            return reader.content(lambda uids: _known_uids(session, uids))
     finally:
         package.close()
 
@@ -337,7 +198,7 @@ def merge(project: Project, package_path: Path) -> MergeReport:
     events on posts handed to them, each value checked, each event applied once."""
     report = MergeReport(package=package_path.name)
     name = package_path.name
-    content = _read_package(package_path)
+    content = _read_package(project, package_path)
     if content.origin is None:
         raise UserError(f"{name}: is a project, not an annotator package")
     if content.origin != project_id(project):
@@ -347,46 +208,55 @@ def merge(project: Project, package_path: Path) -> MergeReport:
     annotator = check_name(name, content.annotator)
     with project.session() as session:
         who, post_map = _check_package(session, content, annotator, package=name)
-    project.backup("before-merge")
-    with project.session() as session:
-        added = _add_events(session, content.events, post_map, who, report)
-        report.marks_added = _copy_marks(
-            session, content.marks, post_map, {k: who for k in content.names}
-        )
-        for post_id in sorted(added):
-            outcome = _rebuild(session, post_id, who)
-            if outcome == "added":
-                report.annotations_added += 1
-            elif outcome == "updated":
-                report.annotations_updated += 1
-            elif outcome == "removed":
-                report.annotations_removed += 1
-        report.annotators = [annotator] if content.events else []
+    with project.backed_up("before-merge"), project.session() as session:
+        newest = _add_events(session, content, post_map, who, report)
+        report.marks_added = _copy_marks(session, content.marks, post_map, who)
+        outcomes = rebuild_annotations(session, who, newest)
+        report.annotations_added = outcomes.added
+        report.annotations_updated = outcomes.updated
+        report.annotations_removed = outcomes.removed
+        report.annotators = [annotator] if content.history else []
     return report
+
+
+def _known_uids(session: Session, uids: list[Any]) -> set[Any]:
+    """The change ids the project already holds (a merge applies each change once)."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    known: set[Any] = set()
+    for start in range(0, len(uids), IN_CHUNK):
+        # Driver SQL: SQLAlchemy's expanding IN doubled the time of this lookup.
+        chunk = tuple(uids[start : start + IN_CHUNK])
+        sql = f"SELECT uid FROM annotation_event WHERE uid IN ({', '.join([mark] * len(chunk))})"
+        known.update(connection.exec_driver_sql(sql, chunk).scalars().all())
+    return known
 
 
 def _check_package(
     session: Session, content: _PackageContent, annotator: str, *, package: str
 ) -> tuple[int, dict[int, int]]:
     """Refuse the package at its first row that is not its annotator's to give; returns
-    the annotator's id and package post id -> project post id. Values are normalised in
-    place (evidence as checked spans, times as aware UTC)."""
+    the annotator's id and package post id -> project post id. Values are normalised
+    in place (evidence as checked spans, times as UTC).
+
+    Events the project already holds (by uid) are ignored by the merge, so only their
+    times are read (they order the new ones); every new event and mark is checked."""
     who = annotator_id(session, annotator, create=False)
     if who is None:
         raise UserError(
             f"{package}: the project has no annotator {annotator!r}; nothing was merged"
         )
-    post_map, texts = _match_posts(session, content.posts, package)
-    allowed = _posts_handed_to(session, who, post_map)
+    post_map, allowed = _match_posts(session, content, who, package)
     keys = set(load_codebook(session).keys)
-    for event in content.events:
+    for event in content.fresh.values():
         _check_row("annotation_event", event, content.names, annotator, allowed, package)
         event["evidence"] = check_event(
-            event, package=package, text=texts[event["post_id"]], label_keys=keys
+            event, package=package, text=content.texts[event["post_id"]], label_keys=keys
         )
-        event["at"] = moment(
-            event["at"], package=package, table="annotation_event", row=event["id"]
-        )
+    content.times = [
+        moment(at, package=package, table="annotation_event", row=event_id)
+        for event_id, _, at in content.history
+    ]
     for mark in content.marks:
         _check_row("post_mark", mark, content.names, annotator, allowed, package)
         check_mark(mark, package=package)
@@ -395,47 +265,79 @@ def _check_package(
 
 
 def _match_posts(
-    session: Session, posts: list[dict[str, Any]], package: str
-) -> tuple[dict[int, int], dict[int, str]]:
-    """Package post id -> project post id, and package post id -> its text; a post whose
-    text (hashed here, never taken from the package's hash column) differs is refused."""
-    index = {
-        (d.name, p.external_id): (int(p.id or 0), p.content_hash)
-        for p, d in session.execute(select(Post, Dataset).join(Dataset)).all()
-    }
+    session: Session, content: _PackageContent, who: int, package: str
+) -> tuple[dict[int, int], set[int]]:
+    """Package post id -> project post id (matched by dataset and external id), and the
+    package posts the annotator may label. A post missing from the project, or whose
+    text (hashed here, never taken from the package's hash column) differs from the
+    project's, refuses the package.
+
+    The package's posts go into a temporary table and one join answers for all of them
+    (a lookup per post, or an index of the whole project in Python, cost seconds)."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    rows = [
+        (package_id, dataset_name, external_id, _digest(content.texts[package_id]))
+        for package_id, (dataset_name, external_id) in content.posts.items()
+    ]
+    # Driver SQL throughout: SQLAlchemy's per-row typing was most of this step's time.
+    # The table lives in this transaction: an error rolls it back with everything else.
+    connection.exec_driver_sql(
+        "CREATE TEMPORARY TABLE merging_post "
+        "(package_id INTEGER, dataset TEXT, external_id TEXT, digest TEXT)"
+    )
+    if rows:
+        connection.exec_driver_sql(
+            f"INSERT INTO merging_post VALUES ({mark}, {mark}, {mark}, {mark})", rows
+        )
+    matched = connection.exec_driver_sql(
+        "SELECT m.package_id, post.id, post.content_hash, m.digest, assignment.id "
+        "FROM merging_post m "
+        "LEFT JOIN dataset ON dataset.name = m.dataset "
+        "LEFT JOIN post ON post.dataset_id = dataset.id AND post.external_id = m.external_id "
+        "LEFT JOIN assignment ON assignment.post_id = post.id "
+        f"AND assignment.annotator_id = {mark} ORDER BY m.package_id",
+        (who,),
+    ).all()
+    connection.exec_driver_sql("DROP TABLE merging_post")
     post_map: dict[int, int] = {}
-    texts: dict[int, str] = {}
-    for post in posts:
-        found = index.get((post["dataset"], post["external_id"]))
-        if found is None:
+    assigned: set[int] = set()
+    for package_id, post_id, stored, digest, assignment_id in matched:
+        dataset_name, external_id = content.posts[package_id]
+        if post_id is None:
             raise UserError(
-                f"{package}: post {post['external_id']!r} of dataset {post['dataset']!r} is not "
-                "in the project"
+                f"{package}: post {external_id!r} of dataset {dataset_name!r} is not in the project"
             )
-        text = post["text"]
-        if not isinstance(text, str) or content_hash(text) != found[1]:
+        if digest != stored:
             raise UserError(
-                f"{package}: post row {post['id']}: the text of post {post['external_id']!r} "
-                f"({post['dataset']}) differs from the project's; the package was altered, "
+                f"{package}: post row {package_id}: the text of post {external_id!r} "
+                f"({dataset_name}) differs from the project's; the package was altered, "
                 "nothing was merged"
             )
-        post_map[int(post["id"])] = found[0]
-        texts[int(post["id"])] = text
-    return post_map, texts
+        post_map[package_id] = int(post_id)
+        if assignment_id is not None:
+            assigned.add(package_id)
+    return post_map, _handed_to(session, who, post_map, assigned)
 
 
-def _posts_handed_to(session: Session, who: int, post_map: dict[int, int]) -> set[int]:
+def _digest(text: Any) -> str | None:
+    """The text's hash as the import computes it; None for a value that is not text."""
+    return content_hash(text) if isinstance(text, str) else None
+
+
+def _handed_to(
+    session: Session, who: int, post_map: dict[int, int], assigned: set[int]
+) -> set[int]:
     """The package posts the annotator may label: those the lead assigned to them, or,
     when the project holds no assignment for them at all (cleared since packing), every
     post in the package (the package's posts are still checked against the project's)."""
-    assigned = set(
-        session.execute(
-            select(col(Assignment.post_id)).where(col(Assignment.annotator_id) == who)
-        ).scalars()
-    )
-    if not assigned:
+    if assigned:
+        return assigned
+    table = _table(Assignment)
+    statement = select(table.c.id).where(table.c.annotator_id == who).limit(1)
+    if session.connection().execute(statement).first() is None:
         return set(post_map)
-    return {package_id for package_id, post_id in post_map.items() if post_id in assigned}
+    return set()
 
 
 def _check_row(
@@ -457,40 +359,38 @@ def _check_row(
 
 def _add_events(
     session: Session,
-    events: list[dict[str, Any]],
+    content: _PackageContent,
     post_map: dict[int, int],
     who: int,
     report: MergeReport,
-) -> set[int]:
+) -> dict[int, dict[str, Any]]:
     """Insert the events the project lacks (by uid), in the order the annotator made them
-    (the package's event ids); returns the project posts they touch.
+    (the package's event ids); returns, per project post they touch, the newest of them.
 
     A time is never allowed to jump the sequence or the merging computer's clock: an event
     dated later than now counts as made now, and one dated before its predecessor counts
     as made with it, so a wrong clock cannot win over later changes."""
     now = datetime.now(UTC)
-    uids = [e["uid"] for e in events]
-    known = set(
-        session.execute(
-            select(col(AnnotationEvent.uid)).where(col(AnnotationEvent.uid).in_(uids))
-        ).scalars()
-    )
-    touched: set[int] = set()
+    table = _table(AnnotationEvent)
+    columns = [c.name for c in table.c if c.name != "id"]
+    seen: set[Any] = set()
+    newest: dict[int, dict[str, Any]] = {}
+    new: list[dict[str, Any]] = []
     previous = datetime.min.replace(tzinfo=UTC)
-    for event in events:
-        at: datetime = event["at"]
-        future = in_future(at, now)
-        at = max(min(at, now), previous)
+    for (event_id, uid, _), stated in zip(content.history, content.times, strict=True):
+        at = max(min(stated, now), previous)
         previous = at
-        if event["uid"] in known:
+        event = content.fresh.get(event_id)
+        if event is None or uid in seen:
             report.events_known += 1
             continue
-        known.add(event["uid"])
-        report.events_future += future
-        data = {k: v for k, v in event.items() if k != "id"}
-        data.update(post_id=post_map[event["post_id"]], annotator_id=who, at=at)
-        session.add(AnnotationEvent(**data))
-        touched.add(data["post_id"])
-        report.events_added += 1
-    session.flush()
-    return touched
+        seen.add(uid)
+        report.events_future += in_future(stated, now)
+        post_id = post_map[event["post_id"]]
+        data = {name: event.get(name) for name in columns}
+        data.update(post_id=post_id, annotator_id=who, at=at)
+        new.append(data)
+        newest[post_id] = data
+    report.events_added = len(new)
+    insert_many(session, table, new)
+    return newest

@@ -1,0 +1,247 @@
+"""Pack and merge speed: `annotator pack` and `annotator merge` against raw sqlite3.
+
+Builds a project of ``--posts`` posts with one label per post by each of two annotators
+(ana and ben), assigns ana every other post, then times, each in its own process:
+
+- **pack**: ana's package from the service (checks, posts, assignments, history, marks,
+  annotations, search index), against the physical baseline the issue names: a fresh file
+  with the same schema, ``ATTACH`` of the project and ``INSERT ... SELECT`` of the same
+  posts, assignments, events and annotations (plus the same search index).
+- **merge**: a package in which ana changed ``--changes`` labels (written by the labeling
+  service inside the package) merged back by the service (every row checked, texts
+  hashed, events applied once, annotations rebuilt), against ``ATTACH`` of the package and
+  raw ``INSERT ... SELECT`` of the new events plus ``INSERT OR REPLACE`` of the changed
+  annotations.
+
+Prints seconds and the ratio service / baseline for each.
+
+    python benchmarks/team_flows.py --posts 100000 --changes 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from label_import import build_project, make_labels
+
+ANNOTATOR = "ana"
+
+
+def prepare(folder: Path, posts: int, changes: int) -> tuple[Path, Path]:
+    """The project (labels by ana and ben, half the posts assigned to ana) and a package
+    of ana's in which ``changes`` labels were changed."""
+    from annotator.domain.records import AnnotationChange
+    from annotator.services.imports.label_import import import_labels
+    from annotator.services.project.projects import open_project
+    from annotator.services.team.assignment import assign_posts
+    from annotator.services.team.packing import pack
+    from annotator.store.bulk_annotations import apply_annotation_changes
+
+    base = build_project(folder, posts)
+    make_labels(folder / "labels.csv", posts)
+    project = open_project(base)
+    import_labels(project, folder / "labels.csv")
+    assign_posts(project, [ANNOTATOR, "ben"], per_post=1, seed=1)
+    project.close()
+    project = open_project(base)
+    package_path = folder / "changed.pkg"
+    pack(project, package_path, annotator=ANNOTATOR)
+    project.close()
+    package = open_project(package_path)
+    with package.session() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT post_id, label_key FROM annotation ORDER BY post_id LIMIT ?", (changes,)
+        )
+        batch = [
+            AnnotationChange(
+                post_id=post_id,
+                annotator=ANNOTATOR,
+                label_key="not_sponsored" if key != "not_sponsored" else "sponsored_disclosed",
+                notes="changed offline",
+            )
+            for post_id, key in rows
+        ]
+        apply_annotation_changes(session, batch)
+    package.close()
+    return base, package_path
+
+
+def run_pack(project: Path, out: Path) -> None:
+    from annotator.services.project.projects import open_project
+    from annotator.services.team.packing import pack
+
+    opened = open_project(project)
+    started = time.perf_counter()
+    posts = pack(opened, out, annotator=ANNOTATOR)
+    elapsed = time.perf_counter() - started
+    opened.close()
+    _report(elapsed, posts)
+
+
+def run_pack_baseline(project: Path, out: Path) -> None:
+    """The same rows by ATTACH + INSERT ... SELECT into an empty file of the same schema
+    (the schema file is made before the clock starts)."""
+    connection = sqlite3.connect(out, isolation_level=None)
+    started = time.perf_counter()
+    connection.execute("ATTACH DATABASE ? AS src", (str(project),))
+    connection.execute("BEGIN")
+    (who,) = connection.execute(
+        "SELECT id FROM src.annotator WHERE name = ?", (ANNOTATOR,)
+    ).fetchone()
+    connection.execute("INSERT INTO annotator SELECT * FROM src.annotator WHERE id = ?", (who,))
+    connection.execute("INSERT INTO dataset SELECT * FROM src.dataset")
+    connection.execute(
+        "INSERT INTO post SELECT p.* FROM src.post p JOIN src.assignment a ON a.post_id = p.id "
+        "WHERE a.annotator_id = ?",
+        (who,),
+    )
+    connection.execute(
+        "INSERT INTO assignment SELECT * FROM src.assignment WHERE annotator_id = ?", (who,)
+    )
+    for table in ("annotation_event", "annotation"):
+        connection.execute(
+            f"INSERT INTO {table} SELECT t.* FROM src.{table} t JOIN src.assignment a "
+            "ON a.post_id = t.post_id AND a.annotator_id = t.annotator_id "
+            "WHERE t.annotator_id = ?",
+            (who,),
+        )
+    connection.execute("INSERT INTO post_search(rowid, text, author) SELECT id, text, author "
+                       "FROM post")  # fmt: skip
+    connection.execute("COMMIT")
+    connection.execute("DETACH DATABASE src")
+    elapsed = time.perf_counter() - started
+    (posts,) = connection.execute("SELECT count(*) FROM post").fetchone()
+    connection.close()
+    _report(elapsed, int(posts))
+
+
+def run_merge(project: Path, package: Path) -> None:
+    from annotator.services.project.projects import open_project
+    from annotator.services.team.packages import merge
+
+    opened = open_project(project)
+    started = time.perf_counter()
+    report = merge(opened, package)
+    elapsed = time.perf_counter() - started
+    opened.close()
+    _report(elapsed, report.annotations_updated)
+
+
+def run_merge_baseline(project: Path, package: Path) -> None:
+    """New events copied by uid, changed annotations replaced, both straight from the
+    attached package (package post ids equal the project's in this benchmark's data only
+    through external ids, so the join goes through them as merge does)."""
+    connection = sqlite3.connect(project, isolation_level=None)
+    started = time.perf_counter()
+    connection.execute("ATTACH DATABASE ? AS pkg", (str(package),))
+    connection.execute("BEGIN")
+    (who,) = connection.execute("SELECT id FROM annotator WHERE name = ?", (ANNOTATOR,)).fetchone()
+    connection.execute(
+        "CREATE TEMP TABLE post_map AS SELECT pp.id AS package_id, p.id AS project_id "
+        "FROM pkg.post pp JOIN pkg.dataset pd ON pd.id = pp.dataset_id "
+        "JOIN dataset d ON d.name = pd.name "
+        "JOIN post p ON p.dataset_id = d.id AND p.external_id = pp.external_id"
+    )
+    connection.execute(
+        "INSERT INTO annotation_event (uid, post_id, annotator_id, action, label_key, "
+        "previous_label_key, notes, sponsor, evidence, seconds_spent, at) "
+        "SELECT e.uid, m.project_id, ?, e.action, e.label_key, e.previous_label_key, e.notes, "
+        "e.sponsor, e.evidence, e.seconds_spent, e.at FROM pkg.annotation_event e "
+        "JOIN post_map m ON m.package_id = e.post_id "
+        "WHERE e.uid NOT IN (SELECT uid FROM annotation_event) ORDER BY e.id",
+        (who,),
+    )
+    cursor = connection.execute(
+        "UPDATE annotation SET label_key = a.label_key, notes = a.notes, sponsor = a.sponsor, "
+        "evidence = a.evidence, seconds_spent = a.seconds_spent, updated_at = a.updated_at "
+        "FROM pkg.annotation a JOIN post_map m ON m.package_id = a.post_id "
+        "WHERE annotation.post_id = m.project_id AND annotation.annotator_id = ? "
+        "AND (annotation.label_key IS NOT a.label_key OR annotation.notes IS NOT a.notes)",
+        (who,),
+    )
+    updated = cursor.rowcount
+    connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    connection.close()
+    _report(elapsed, updated)
+
+
+def _report(seconds: float, rows: int) -> None:
+    print(json.dumps({"seconds": seconds, "rows": rows}))
+
+
+def _child(side: str, first: Path, second: Path) -> dict[str, float]:
+    command = [sys.executable, __file__, "--side", side, str(first), str(second)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def _empty_package_file(project: Path, out: Path) -> None:
+    """An empty file with the project's schema (tables, indexes, search index)."""
+    source = sqlite3.connect(project)
+    statements = [
+        sql
+        for (sql,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'post_search_%'"
+            " ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END"
+        )
+    ]
+    source.close()
+    target = sqlite3.connect(out)
+    target.execute("PRAGMA journal_mode=WAL")
+    for sql in statements:
+        target.execute(sql)
+    target.commit()
+    target.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--side", choices=["pack", "pack-raw", "merge", "merge-raw"])
+    parser.add_argument("paths", nargs="*", type=Path)
+    args = parser.parse_args()
+    if args.side is not None:
+        sides = {
+            "pack": run_pack,
+            "pack-raw": run_pack_baseline,
+            "merge": run_merge,
+            "merge-raw": run_merge_baseline,
+        }
+        sides[args.side](*args.paths)
+        return
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        base, package = prepare(folder, args.posts, args.changes)
+        _empty_package_file(base, folder / "raw.pkg")
+        raw_pack = _child("pack-raw", base, folder / "raw.pkg")
+        ours_pack = _child("pack", base, folder / "ours.pkg")
+        shutil.copy(base, folder / "raw.annotator")
+        raw_merge = _child("merge-raw", folder / "raw.annotator", package)
+        ours_merge = _child("merge", base, package)
+    assert raw_pack["rows"] == ours_pack["rows"], (raw_pack, ours_pack)
+    assert raw_merge["rows"] == ours_merge["rows"] == args.changes, (raw_merge, ours_merge)
+    print(
+        f"project: {args.posts:,} posts, {2 * args.posts:,} labels; "
+        f"package: {int(ours_pack['rows']):,} posts; merge: {args.changes:,} changed labels"
+    )
+    for flow, raw, ours in (("pack", raw_pack, ours_pack), ("merge", raw_merge, ours_merge)):
+        print(
+            f"{flow:6} annotator {ours['seconds']:7.2f} s   raw sqlite3 {raw['seconds']:6.2f} s"
+            f"   ratio {ours['seconds'] / raw['seconds']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
