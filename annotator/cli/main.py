@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from annotator import __version__
 from annotator.cli import clusters, exporting, gold, gui, importing, project, stats, team
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
@@ -125,7 +127,9 @@ def run_cli(
         # The reader went away (`annotator clusters ... | head`): stop quietly.
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - open until the exit
         return 0
-    except OSError as error:
+    except (OSError, DBAPIError) as error:
+        # A disk or a database server failing outside a project session: still one
+        # sentence (never a traceback with the statement's parameters) when it is one.
         found = machine_error(error)
         if found is None:
             raise

@@ -73,4 +73,31 @@ def machine_error(error: BaseException, *, where: str | None = None) -> MachineE
         return MachineError(
             f"permission denied: {place}nothing was saved; choose a place you may write to"
         )
+    return _server_error(text, place)
+
+
+#: What PostgreSQL and libpq say when the server went away mid-work.
+_SERVER_GONE = (
+    "server closed the connection",
+    "terminating connection due to administrator command",
+    "the connection is closed",
+    "connection already closed",
+    "could not receive data from server",
+    "SSL connection has been closed unexpectedly",
+)
+
+
+def _server_error(text: str, place: str) -> MachineError | None:
+    """A database server that went away or stopped answering, in one sentence."""
+    if "canceling statement due to statement timeout" in text:
+        return MachineError(
+            f"the database server did not finish one step in time: {place}nothing was "
+            "saved; check that the server is not overloaded or waiting on another "
+            "program's lock, then run it again"
+        )
+    if any(sign in text for sign in _SERVER_GONE):
+        return MachineError(
+            f"the database server closed the connection: {place}nothing was saved; run "
+            "it again once the server is back"
+        )
     return None

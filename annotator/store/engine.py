@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotator import __version__
@@ -33,6 +34,8 @@ BUSY_TIMEOUT_MS = 10_000
 READS_UNCHANGED_FROM = 10
 #: Seconds to wait for a database server to answer a new connection (URL projects).
 CONNECT_TIMEOUT_S = 10
+#: Seconds one statement may take on a database server before it is cancelled.
+STATEMENT_TIMEOUT_S = 600
 
 #: This thread's (this context's) wait for a write lock, when ``busy_timeout`` set one.
 _busy_timeout_ms: ContextVar[int | None] = ContextVar("busy_timeout_ms", default=None)
@@ -78,8 +81,8 @@ class Project:
             try:
                 yield session
                 session.commit()
-            except OperationalError as error:
-                session.rollback()
+            except DBAPIError as error:
+                _quiet_rollback(session)
                 if "locked" in str(error.orig) or "busy" in str(error.orig):
                     raise ProjectBusyError(
                         f"{self.location}: another program is writing to the project; "
@@ -131,6 +134,15 @@ class Project:
         prune_backups(Path(self.location))
 
 
+def _quiet_rollback(session: Session) -> None:
+    """Roll back after a database error; a connection the server already dropped cannot
+    roll back, and that second error must not hide the first one's sentence."""
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        session.invalidate()
+
+
 def _sqlite_path(target: str | Path) -> Path | None:
     """The file behind a target, or None when the target is a non-SQLite URL."""
     text_target = str(target)
@@ -177,13 +189,20 @@ def is_read_only_file(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
 
 
-def _read_only_engine(path: Path) -> Engine:
-    """An engine that only reads ``path``. With an unfinished write-ahead log beside it
-    SQLite must read the log too (``mode=ro``); without one the file is read as
-    immutable, which needs no lock or shared-memory file in the unwritable folder."""
+def _read_only_uri(path: Path) -> str:
+    """The URI that reads ``path`` without writing a byte beside it. On an unwritable
+    file or folder, without an unfinished write-ahead log, the file is read as
+    immutable, which needs no lock or shared-memory file; otherwise ``mode=ro`` (SQLite
+    must read the log too)."""
     wal = Path(f"{path}-wal")
-    flags = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
-    uri = f"{path.resolve().as_uri()}?{flags}"
+    unfinished = wal.exists() and wal.stat().st_size > 0
+    flags = "mode=ro&immutable=1" if is_read_only_file(path) and not unfinished else "mode=ro"
+    return f"{path.resolve().as_uri()}?{flags}"
+
+
+def _read_only_engine(path: Path) -> Engine:
+    """An engine that only reads ``path`` (see ``_read_only_uri``)."""
+    uri = _read_only_uri(path)
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -217,9 +236,16 @@ def _make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
         if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
             # A server that accepts the connection and never answers must not freeze the
             # app (it reopens the last project at start); keepalives notice one that dies
-            # mid-statement. No statement timeout: a large import is one long statement.
+            # mid-statement; the statement timeout ends a statement that waits on a hung
+            # server or a lock for longer than any honest one takes (imports and exports
+            # run in chunks of seconds). A URL's own ``options`` take precedence.
             connect_args = {
                 "connect_timeout": CONNECT_TIMEOUT_S,
+                **(
+                    {}
+                    if "options" in url.query
+                    else {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"}
+                ),
                 "keepalives": 1,
                 "keepalives_idle": 30,
                 "keepalives_interval": 10,
@@ -320,7 +346,7 @@ def _read_sqlite_meta(path: Path, *, check_structure: bool = True) -> dict[str, 
     if cut:
         raise damaged_project_error(path, cut)
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             rows = connection.execute("SELECT key, value FROM project_meta").fetchall()
             problems = ["ok"]
@@ -449,6 +475,7 @@ def create_project(target: str | Path, codebook: Codebook) -> Project:
             "format": PROJECT_FORMAT,
             "schema_version": str(SCHEMA_VERSION),
             "created_with": __version__,
+            "project_id": str(uuid.uuid4()),
             "codebook_questions": json.dumps(
                 {
                     q: {a: list(k) for a, k in answers.items()}

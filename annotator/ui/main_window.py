@@ -421,7 +421,8 @@ class MainWindow(QMainWindow):
         self.annotator_label.setText(f"Annotator: {name}" if name else "No annotator")
         parts = []  # "<project> — <annotator> — annotator", the document first
         if project is not None:
-            parts.append(Path(project.location).stem)
+            stem = Path(project.location).stem
+            parts.append(f"{stem} (read-only)" if project.read_only else stem)
             if name:
                 parts.append(name)
         self.setWindowTitle(" — ".join([*parts, "annotator"]))

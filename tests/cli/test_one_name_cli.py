@@ -110,3 +110,30 @@ def test_stats_reports_an_old_projects_look_alikes_and_merge_annotators_fixes_th
     stats = json.loads(cli("stats", project, "--json").stdout)
     assert stats["annotators"] == ["Ana"] and stats["items"] == 3
     assert "look like one person" not in cli("stats", project).stdout
+
+
+def test_label_files_and_exports_name_people_in_any_spelling(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    project = _project(tmp_path, cli)
+    cyrillic = write_csv(
+        tmp_path / "bad.csv",
+        "post_id,annotator,label\n2,ben,not_sponsored\n3,\u0430na,not_sponsored\n",
+    )
+    refused = cli("import-labels", project, cyrillic, check=False)
+    assert refused.returncode == 2
+    assert "bad.csv, row 3, column 'annotator': the annotator name" in refused.stderr
+    twice = write_csv(
+        tmp_path / "twice.csv",
+        "post_id,annotator,label\n1,Ana,not_sponsored\n1,ana,sponsored_disclosed\n",
+    )
+    conflict = cli("import-labels", project, twice, check=False)
+    assert conflict.returncode == 2 and "labels the same post twice" in conflict.stderr
+    cli(
+        "import-labels",
+        project,
+        write_csv(tmp_path / "ok.csv", "post_id,annotator,label\n1,ana,not_sponsored\n"),
+    )
+    out = tmp_path / "ana.csv"
+    cli("export", project, out, "--what", "annotations", "--annotator", "ANA ")
+    assert "not_sponsored" in out.read_text(encoding="utf-8-sig")

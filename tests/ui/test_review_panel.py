@@ -524,3 +524,26 @@ def test_ctrl_z_on_the_review_tab_undoes_a_label_given_on_the_label_tab(
     assert message.startswith("Undo: label ‘Sponsored, undisclosed’ on post ")
     assert window.tabs.currentIndex() == REVIEW_TAB  # the lead stays where they are
     assert window.labeling.current_post_id == labeled  # the Label tab shows that post again
+
+
+def test_look_alike_names_of_an_old_project_are_said_above_the_figures(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], small_project: Project
+) -> None:
+    from annotator.store.tables import Annotation, Annotator
+
+    with small_project.session() as session:  # as a project made before names were checked
+        for post_id, name in enumerate(["Ana", "ana "], start=1):
+            row = Annotator(name=name)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            session.add(Annotation(post_id=post_id, annotator_id=row.id, label_key="not_sponsored"))
+    location = small_project.location
+    small_project.close()
+    window = make_window(location, annotator="lead")
+    review = open_review(qtbot, window)
+    assert review.look_alike.isVisible()
+    assert review.look_alike.text() == (
+        "Names that look like one person: Ana / ana␣ — merge them with annotator "
+        "merge-annotators PROJECT FROM INTO"
+    )

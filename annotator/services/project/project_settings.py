@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -88,9 +89,13 @@ def set_guidelines(project: Project, text: str) -> None:
 
 
 def project_id(project: Project) -> str:
-    """A stable id for the project, made on first use and kept in the project."""
+    """A stable id for the project, made with it (or on first use, for a project older
+    than that) and kept in the project. A read-only project without one gets an id made
+    from its location, the same on every read, since none can be stored."""
     with project.session() as session:
         row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "project_id")).first()
+        if row is None and project.read_only:
+            return str(uuid.uuid5(uuid.NAMESPACE_URL, Path(project.location).resolve().as_uri()))
         if row is None:
             row = ProjectMeta(key="project_id", value=str(uuid.uuid4()))
             session.add(row)

@@ -18,7 +18,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QStatusBar, QWidget
 
 from annotator.domain.changes import Change, changes
-from annotator.domain.errors import CancelledError, UserError
+from annotator.domain.errors import CancelledError, UserError, machine_error
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.clusters.clustering import find_clusters
 from annotator.services.labeling.browsing import annotator_list, dataset_names
@@ -93,6 +93,8 @@ class FileJobs(QObject):
         self.backup_timer.setInterval(BACKUP_MINUTES * 60_000)
         self.backup_timer.timeout.connect(self.timed_backup)
         self.backup_timer.start()
+        #: (project, refusal) of the last timed backup refused: said once, not every time.
+        self._backup_refused: tuple[str, str] | None = None
 
     def action_specs(self) -> list[ActionSpec]:
         return [
@@ -211,9 +213,25 @@ class FileJobs(QObject):
         return self._titled_job(f"Importing {path.name}", job, done, writes=True)
 
     def timed_backup(self) -> None:
-        """Every few minutes of an open SQLite project: a rolling backup."""
-        if self.workspace.project is not None and not self.tasks.busy:
-            backup_project(self.workspace.project, "timer")
+        """Every few minutes of an open SQLite project: a rolling backup. A refusal (a
+        linked backups folder, a full disk) is said once in the status bar, not as a
+        dialog every few minutes in the middle of labeling; a read-only project has
+        nothing new to back up."""
+        project = self.workspace.project
+        if project is None or project.read_only or self.tasks.busy:
+            return
+        try:
+            backup_project(project, "timer")
+        except (UserError, OSError) as error:
+            found = (
+                machine_error(error, where=project.location) if isinstance(error, OSError) else None
+            )
+            refusal = (project.location, str(found or error))
+            if refusal != self._backup_refused:
+                self._backup_refused = refusal
+                self.status.showMessage(f"No timed backup was made: {refusal[1]}", 60_000)
+            return
+        self._backup_refused = None
 
     def choose_backup(self) -> None:
         """File > Restore backup: put an earlier copy of the project file back."""

@@ -32,7 +32,11 @@ from annotator.services.review.adjudication import (
     gold_of,
     unanimous_without_gold,
 )
-from annotator.services.review.agreement_report import AgreementReport, agreement_report
+from annotator.services.review.agreement_report import (
+    AgreementReport,
+    agreement_report,
+    look_alike_line,
+)
 from annotator.ui.errors import report_error
 from annotator.ui.look import plain_label
 from annotator.ui.review.adjudication_panel import AdjudicationPanel
@@ -128,6 +132,12 @@ class ReviewPanel(QWidget):
         self.confusion = ConfusionMatrixView()
         self.empty = plain_label("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        #: Old projects may hold one person under look-alike spellings: said above the
+        #: figures, which count them as two people until they are merged.
+        self.look_alike = plain_label("reviewLookAlike")
+        self.look_alike.setWordWrap(True)
+        self.look_alike.setContentsMargins(8, 2, 8, 2)
+        self.look_alike.hide()
         self.figures = QWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.disagreements = DisagreementList()
@@ -148,6 +158,7 @@ class ReviewPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.look_alike)
         layout.addWidget(self.pages, stretch=1)
         self._show_state()
 
@@ -330,6 +341,9 @@ class ReviewPanel(QWidget):
         report = self.report = data.report
         for figure in (self.headline, self.labels, self.heatmap, self.chart, self.confusion):
             figure.set_report(report)
+        lines = [look_alike_line(group) for group in report.look_alike]
+        self.look_alike.setText("\n".join(line[:1].upper() + line[1:] for line in lines))
+        self.look_alike.setVisible(bool(report.look_alike))
         shown = self.disagreements.current_post_id()
         self.disagreements.model.set_data(report.codebook, report.annotators, data.disagreements)
         self.adjudication.set_context(self.project, report.codebook, self.lead_name)
