@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
 from annotator import __version__
 from annotator.cli import clusters, exporting, gold, gui, importing, project, stats, team
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
@@ -127,9 +125,11 @@ def run_cli(
         # The reader went away (`annotator clusters ... | head`): stop quietly.
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - open until the exit
         return 0
-    except (OSError, DBAPIError) as error:
+    except Exception as error:
         # A disk or a database server failing outside a project session: still one
-        # sentence (never a traceback with the statement's parameters) when it is one.
+        # sentence (never a traceback with the statement's parameters) when it is one;
+        # anything else is a bug and keeps its traceback. (Caught broadly so that the
+        # parser never imports SQLAlchemy to name its error class.)
         found = machine_error(error)
         if found is None:
             raise

@@ -9,10 +9,10 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func
+from sqlalchemy import Table, bindparam, func, text
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
@@ -70,26 +70,39 @@ def insert_many(
     rows: list[dict[str, Any]],
     memos: dict[str, dict[Any, Any]] | None = None,
 ) -> None:
-    """``INSERT`` every row (all with the same keys) in one driver ``executemany``.
-
-    The statement is compiled once for the session's dialect and each column's bind
-    processor is applied here, memoised per column type for values that repeat (empty
-    notes and evidence, label keys, one change's time in three columns): the same values
-    SQLAlchemy would send, at a fraction of its per-row cost (200,000 labels spent 6 s in
-    its parameter processing). ``memos`` shares the memo between calls.
-    """
+    """``INSERT`` every row (all with the same keys) in one driver ``executemany``."""
     if not rows:
         return
+    names = list(rows[0])
+    statement = sa_insert(table).values({name: bindparam(name) for name in names})
+    kinds = {name: table.c[name].type for name in names}
+    _execute_many(session, statement, kinds, rows, memos)
+
+
+def _execute_many(
+    session: Session,
+    statement: Any,
+    kinds: dict[str, Any],
+    rows: list[dict[str, Any]],
+    memos: dict[str, dict[Any, Any]] | None = None,
+) -> None:
+    """Run ``statement`` for every row (keys: its bind names, typed by ``kinds``) in one
+    driver ``executemany``.
+
+    The statement is compiled once for the session's dialect and each value's bind
+    processor is applied here, memoised per type for values that repeat (empty notes and
+    evidence, label keys, one change's time in three columns): the same values SQLAlchemy
+    would send, at a fraction of its per-row cost (200,000 labels spent 6 s in its
+    parameter processing). ``memos`` shares the memo between calls.
+    """
     connection = session.connection()
     dialect = connection.dialect
     names = list(rows[0])
-    compiled = (
-        sa_insert(table).values({name: bindparam(name) for name in names}).compile(dialect=dialect)
-    )
+    compiled = statement.compile(dialect=dialect)
     memos = {} if memos is None else memos
 
     def column(name: str) -> list[Any]:
-        kind = table.c[name].type
+        kind = kinds[name]
         process = kind.dialect_impl(dialect).bind_processor(dialect)
         values = [row[name] for row in rows]
         if process is None:
@@ -293,66 +306,74 @@ def _write_annotations(
             .where(table.c.id == bindparam("row_id"))
             .values({name: bindparam(f"new_{name}") for name in names})
         )
-        connection.execute(statement, updates)
+        kinds = {f"new_{name}": table.c[name].type for name in names}
+        _execute_many(session, statement, kinds | {"row_id": table.c.id.type}, updates, memos)
     if inserts:
         insert_many(session, table, inserts, memos)
 
 
 def rebuild_annotations(
-    session: Session, who: int, newest: Mapping[int, Mapping[str, Any]]
+    session: Session, who: int, newest: Mapping[int, Mapping[str, Any]], *, after_id: int
 ) -> AnnotationOutcomes:
     """Set ``who``'s annotation on each post of ``newest`` from its latest history event
     (by time, then id): what a merge does once a package's events are in.
 
-    ``newest`` maps each touched post to the newest event just added for it, as written.
-    That event gives the state unless the history holds a later one (a change made in
-    the project after packing, or a clock ahead of the package's), whose row is then
-    read. One grouped read finds those, the stored annotations are read once, and the
-    writes are executemany: a merge of 10,000 changes is a few statements."""
+    ``newest`` maps each touched post to the newest event just added for it, as written;
+    every event added has an id above ``after_id``. That event gives the state unless the
+    history holds a later one (a change made in the project after packing, or a clock
+    ahead of the package's): one statement finds those posts, whose latest row is then
+    read. The stored annotations are read once and the writes are executemany, so a
+    merge of 10,000 changes is a few statements."""
     posts = sorted(newest)
     state = _stored_annotations(session, {(post_id, who) for post_id in posts})
-    spans = _history_spans(session, who, posts)
-    latest: dict[int, Mapping[str, Any]] = {}
-    later: list[int] = []
-    for post_id in posts:
-        _, last_at = spans[post_id]
-        if _utc(last_at) > _utc(newest[post_id]["at"]):
-            later.append(post_id)
-        else:
-            latest[post_id] = newest[post_id]
-    latest.update(_latest_events(session, who, later))
+    later = _posts_with_later_history(session, who, after_id)
+    latest: dict[int, Mapping[str, Any]] = {
+        post_id: newest[post_id] for post_id in posts if post_id not in later
+    }
+    latest.update(_latest_events(session, who, sorted(later & set(posts))))
+    unlabeled = [post_id for post_id in posts if state.get((post_id, who)) is None]
+    first_at = _first_times(session, who, unlabeled)
     outcomes = AnnotationOutcomes()
     removed: list[int] = []
     for post_id in posts:
-        outcome = _rebuilt(state, removed, (post_id, who), latest[post_id], spans[post_id][0])
+        outcome = _rebuilt(state, removed, (post_id, who), latest[post_id], first_at.get(post_id))
         outcomes.each.append(outcome)
         setattr(outcomes, outcome, getattr(outcomes, outcome) + 1)
     _write_annotations(session, state, removed, {})
     return outcomes
 
 
-def _utc(moment: datetime) -> datetime:
-    """A stored time (naive, UTC) or an aware one, comparable with each other."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+def _posts_with_later_history(session: Session, who: int, after_id: int) -> set[int]:
+    """Posts where an event older than the merge (id up to ``after_id``) is dated after
+    the newest event the merge added: usually none, so this reads almost nothing."""
+    rows = session.connection().execute(
+        text(
+            "SELECT DISTINCT old.post_id FROM annotation_event old "
+            "JOIN (SELECT post_id, max(at) AS at FROM annotation_event "
+            "      WHERE annotator_id = :who AND id > :after GROUP BY post_id) added "
+            "ON added.post_id = old.post_id "
+            "WHERE old.annotator_id = :who AND old.id <= :after AND old.at > added.at"
+        ),
+        {"who": who, "after": after_id},
+    )
+    return {int(post_id) for (post_id,) in rows}
 
 
-def _history_spans(
-    session: Session, who: int, posts: list[int]
-) -> dict[int, tuple[datetime, datetime]]:
-    """post -> (first, last) time of ``who``'s history on it."""
+def _first_times(session: Session, who: int, posts: list[int]) -> dict[int, datetime]:
+    """post -> time of ``who``'s first event on it (an annotation's creation time)."""
     events = AnnotationEvent.__table__  # type: ignore[attr-defined]
-    spans: dict[int, tuple[datetime, datetime]] = {}
+    first: dict[int, datetime] = {}
     for start in range(0, len(posts), IN_CHUNK):
         statement = (
-            sa_select(events.c.post_id, func.min(events.c.at), func.max(events.c.at))
+            sa_select(events.c.post_id, func.min(events.c.at).label("first_at"))
             .where(
                 events.c.annotator_id == who, events.c.post_id.in_(posts[start : start + IN_CHUNK])
             )
             .group_by(events.c.post_id)
         )
-        for post_id, first, last in session.connection().execute(statement).all():
-            spans[post_id] = (first, last)
-    return spans
+        for post_id, first_at in session.connection().execute(statement).all():
+            first[post_id] = first_at
+    return first
 
 
 def _latest_events(session: Session, who: int, posts: list[int]) -> dict[int, Mapping[str, Any]]:

@@ -117,7 +117,7 @@ def test_a_failed_merge_leaves_the_backups_as_they_were(
         team.backup("timer")
     kept = list_backups(project_file)
 
-    def disk_full(*_: object) -> None:
+    def disk_full(*_: object, **__: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(packages, "rebuild_annotations", disk_full)

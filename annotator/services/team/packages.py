@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -108,13 +108,17 @@ class _PackageContent:
     annotator: Any
     #: package post id -> (dataset name, external id)
     posts: dict[int, tuple[Any, Any]]
-    #: (id, uid, time as stored) of every event, in the order they were made
+    #: (id, uid, time as stored) of every event made after packing, in the order made
     history: list[tuple[Any, Any, Any]]
+    #: events copied from the project when packing (never applied again), and the
+    #: latest time among them (as stored): new events are ordered after it
+    packed_events: int
     #: the events the project does not hold yet, whole, by id
     fresh: dict[Any, dict[str, Any]]
     marks: list[dict[str, Any]]
     names: dict[int, str]
     texts: dict[int, Any] = field(default_factory=dict)
+    packed_until: Any = None
     #: every event's time, checked (filled by the checks, in ``history`` order)
     times: list[datetime] = field(default_factory=list)
 
@@ -143,7 +147,13 @@ class _PackageReader:
         return found[0]["value"] if found else None
 
     def content(self, known_uids: Callable[[list[Any]], set[Any]]) -> _PackageContent:
-        _, history = self.tuples("SELECT id, uid, at FROM annotation_event ORDER BY id")
+        packed = self.packed_through()
+        _, history = self.tuples(
+            "SELECT id, uid, at FROM annotation_event WHERE id > ? ORDER BY id", (packed,)
+        )
+        _, ((packed_events, packed_until),) = self.tuples(
+            "SELECT count(*), max(at) FROM annotation_event WHERE id <= ?", (packed,)
+        )
         known = known_uids([uid for _, uid, _ in history])
         fresh = [event_id for event_id, uid, _ in history if uid not in known]
         _, posts = self.tuples(
@@ -155,11 +165,23 @@ class _PackageReader:
             annotator=self.meta("package_annotator"),
             posts={int(post_id): (name, external) for post_id, name, external, _ in posts},
             history=history,
+            packed_events=int(packed_events),
+            packed_until=packed_until,
             fresh={row["id"]: row for row in self._by_ids("annotation_event", "id", fresh)},
             marks=self.rows("SELECT * FROM post_mark ORDER BY id"),
             names={int(r["id"]): r["name"] for r in self.rows("SELECT id, name FROM annotator")},
             texts={int(post_id): text for post_id, _, _, text in posts},
         )
+
+    def packed_through(self) -> int:
+        """The last event id the package was made with (0 for a package made before
+        packages recorded it: then every event is looked up). A forged value can only
+        hide the package's own new events from the merge, never bring one in."""
+        value = self.meta("packed_through")
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return 0
 
     def _by_ids(self, table: str, key: str, ids: Sequence[Any]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -209,14 +231,22 @@ def merge(project: Project, package_path: Path) -> MergeReport:
     with project.session() as session:
         who, post_map = _check_package(session, content, annotator, package=name)
     with project.backed_up("before-merge"), project.session() as session:
+        after_id = _last_event_id(session)
         newest = _add_events(session, content, post_map, who, report)
         report.marks_added = _copy_marks(session, content.marks, post_map, who)
-        outcomes = rebuild_annotations(session, who, newest)
+        outcomes = rebuild_annotations(session, who, newest, after_id=after_id)
         report.annotations_added = outcomes.added
         report.annotations_updated = outcomes.updated
         report.annotations_removed = outcomes.removed
-        report.annotators = [annotator] if content.history else []
+        report.annotators = [annotator] if content.history or content.packed_events else []
     return report
+
+
+def _last_event_id(session: Session) -> int:
+    """The newest history id now: every event the merge adds comes after it."""
+    table = _table(AnnotationEvent)
+    found = session.connection().execute(select(func.max(table.c.id))).scalar()
+    return int(found or 0)
 
 
 def _known_uids(session: Session, uids: list[Any]) -> set[Any]:
@@ -257,6 +287,10 @@ def _check_package(
         moment(at, package=package, table="annotation_event", row=event_id)
         for event_id, _, at in content.history
     ]
+    if content.packed_until is not None:
+        content.packed_until = moment(
+            content.packed_until, package=package, table="annotation_event", row=0
+        )
     for mark in content.marks:
         _check_row("post_mark", mark, content.names, annotator, allowed, package)
         check_mark(mark, package=package)
@@ -376,7 +410,8 @@ def _add_events(
     seen: set[Any] = set()
     newest: dict[int, dict[str, Any]] = {}
     new: list[dict[str, Any]] = []
-    previous = datetime.min.replace(tzinfo=UTC)
+    previous = min(content.packed_until or datetime.min.replace(tzinfo=UTC), now)
+    report.events_known += content.packed_events
     for (event_id, uid, _), stated in zip(content.history, content.times, strict=True):
         at = max(min(stated, now), previous)
         previous = at

@@ -79,10 +79,20 @@ def pack(project: Project, out: Path, *, annotator: str) -> int:
                     for table_name, statement in statements.items():
                         _copy(source, connection, table_name, statement)
                     index_new_posts(connection, 0)
+                    _record_packed_through(connection)
                 _checkpoint(package)
             finally:
                 package.close()
     return posts
+
+
+def _record_packed_through(package: Connection) -> None:
+    """The last history id the package holds when made: a merge never looks these
+    events up again (the project has them), only the ones made after."""
+    events = _table(AnnotationEvent)
+    last = package.execute(select(func.coalesce(func.max(events.c.id), 0))).scalar()
+    row = {"key": "packed_through", "value": str(int(last or 0))}
+    package.execute(_table(ProjectMeta).insert(), row)
 
 
 def _package_rows(who: int) -> dict[str, Select[Any]]:
