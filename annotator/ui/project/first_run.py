@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
@@ -152,6 +153,8 @@ class FirstRun(QObject):
         self.project_changed()
 
     def _sync(self, dock: QDockWidget, action: QAction) -> None:
+        if not shiboken6.isValid(self.window):  # docks still report while the window is torn down
+            return
         action.setChecked(dock.isVisibleTo(self.window))
 
     def toggle_dock(self, dock: QDockWidget) -> None:
