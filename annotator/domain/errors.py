@@ -87,8 +87,23 @@ _SERVER_GONE = (
 )
 
 
+#: What PostgreSQL says when it takes no more connections (server, database or role).
+_SERVER_FULL = (
+    "too many clients",
+    "remaining connection slots are reserved",
+    "too many connections for",
+)
+
+
 def _server_error(text: str, place: str) -> MachineError | None:
-    """A database server that went away or stopped answering, in one sentence."""
+    """A database server that went away, stopped answering or has no connection left for
+    one more program, in one sentence with the hint for that failure only."""
+    if any(sign in text for sign in _SERVER_FULL):
+        return MachineError(
+            f"the database server has no free connection (too many programs are connected): "
+            f"{place}nothing was saved; close some of them or ask for a higher "
+            "max_connections, then run it again"
+        )
     if "canceling statement due to statement timeout" in text:
         return MachineError(
             f"the database server did not finish one step in time: {place}nothing was "

@@ -20,7 +20,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session
 
 from annotator.domain.records import AnnotationChange
-from annotator.store.queries import annotator_id
+from annotator.store.queries import annotator_id, lock_labels_of
 from annotator.store.tables import Annotation, AnnotationEvent, utc_now
 
 _TICK = timedelta(microseconds=1)
@@ -210,6 +210,7 @@ def apply_annotation_changes(
         who = ids[change.annotator]
         assert who is not None
         keyed.append(((change.post_id, who), change))
+    lock_labels_of(session, (who for who in ids.values() if who is not None))
     state = _stored_annotations(session, {key for key, _ in keyed})
     removed: list[int] = []
     events: list[dict[str, Any]] = []

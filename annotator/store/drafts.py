@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from annotator.domain.records import Draft, EvidenceSpan
-from annotator.store.queries import annotator_id
+from annotator.store.queries import annotator_id, lock_labels_of
 from annotator.store.tables import Annotator, utc_now
 from annotator.store.tables import Draft as DraftRow
 
@@ -65,6 +65,7 @@ def put_draft(session: Session, draft: Draft) -> str:
         return "removed"
     who = annotator_id(session, draft.annotator)
     assert who is not None
+    lock_labels_of(session, [who])  # two windows of one person saving one draft
     current = _row(session, post_id=draft.post_id, who=who)
     evidence: list[dict[str, Any]] = [span.to_json() for span in draft.evidence]
     if current is None:

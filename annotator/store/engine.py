@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
@@ -36,6 +37,11 @@ READS_UNCHANGED_FROM = 10
 CONNECT_TIMEOUT_S = 10
 #: Seconds one statement may take on a database server before it is cancelled.
 STATEMENT_TIMEOUT_S = 600
+
+#: The read snapshots this thread (context) is inside, by engine (``Project.snapshot``).
+_snapshots: ContextVar[dict[int, tuple[Connection, ReadSnapshot]] | None] = ContextVar(
+    "snapshots", default=None
+)
 
 #: This thread's (this context's) wait for a write lock, when ``busy_timeout`` set one.
 _busy_timeout_ms: ContextVar[int | None] = ContextVar("busy_timeout_ms", default=None)
@@ -60,6 +66,15 @@ def busy_timeout(msecs: int) -> Iterator[None]:
         _busy_timeout_ms.reset(token)
 
 
+@dataclass(frozen=True)
+class ReadSnapshot:
+    """The state a snapshot read: the last history id it saw and when it was taken, so
+    an export's manifest can say which labels it holds."""
+
+    last_history_id: int
+    taken_at: datetime
+
+
 @dataclass
 class Project:
     """An open project store. ``location`` is the file path or the URL without password.
@@ -75,8 +90,54 @@ class Project:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
+    def snapshot(self) -> Iterator[ReadSnapshot]:
+        """Every session opened inside the block (on this thread) reads one state of the
+        project: a change another program commits meanwhile shows in all of it or none.
+
+        SQLite: one read transaction (pysqlite begins none for reads, so each statement
+        would see the latest commit), with ``query_only`` so a stray write fails loudly
+        instead of being rolled back silently at the end. PostgreSQL: ``REPEATABLE READ,
+        READ ONLY``. Nested snapshots on one project share the outer one."""
+        active = _snapshots.get() or {}
+        held = active.get(id(self.engine))
+        if held is not None:
+            yield held[1]
+            return
+        with self.engine.connect() as connection:
+            if self.is_sqlite:
+                connection.exec_driver_sql("PRAGMA query_only=ON")
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection = connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            try:
+                taken = ReadSnapshot(_last_history_id(connection), datetime.now(UTC))
+                token = _snapshots.set({**active, id(self.engine): (connection, taken)})
+                try:
+                    yield taken
+                finally:
+                    _snapshots.reset(token)
+                    connection.rollback()  # it wrote nothing; ends the read transaction
+            except DBAPIError as error:
+                found = machine_error(error, where=self.location)
+                if found is not None:
+                    raise found from error
+                raise
+            finally:
+                if self.is_sqlite and not connection.invalidated:
+                    connection.exec_driver_sql("PRAGMA query_only=OFF")
+                    connection.commit()
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
+        """A session that commits on success and rolls back on any error; inside
+        ``snapshot`` it reads that snapshot."""
+        held = (_snapshots.get() or {}).get(id(self.engine))
+        if held is not None:
+            with Session(bind=held[0], expire_on_commit=False) as session:
+                yield session
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -132,6 +193,11 @@ class Project:
                 made.unlink(missing_ok=True)
             raise
         prune_backups(Path(self.location))
+
+
+def _last_history_id(connection: Connection) -> int:
+    """The newest label history id; reading it also fixes the snapshot's state."""
+    return int(connection.exec_driver_sql("SELECT max(id) FROM annotation_event").scalar() or 0)
 
 
 def _quiet_rollback(session: Session) -> None:
@@ -379,11 +445,21 @@ def _read_url_meta(engine: Engine, location: str) -> dict[str, str]:
                 )
             rows = connection.execute(text("SELECT key, value FROM project_meta")).all()
     except OperationalError as error:
+        found = machine_error(error, where=location)
+        if found is not None:
+            raise found from error
         raise ProjectError(
-            f"{location}: cannot connect ({error.orig}); a password not in the URL comes "
-            "from PGPASSWORD or ~/.pgpass"
+            f"{location}: cannot connect ({error.orig}){_password_hint(error)}"
         ) from error
     return {str(key): str(value) for key, value in rows}
+
+
+def _password_hint(error: OperationalError) -> str:
+    """Where a password comes from, said only when the server refused or missed one."""
+    text = str(error.orig)
+    if "password" in text or "authentication failed" in text:
+        return "; a password not in the URL comes from PGPASSWORD or ~/.pgpass"
+    return ""
 
 
 def _check_meta(meta: dict[str, str], location: str) -> None:

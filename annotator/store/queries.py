@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Connection, func, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from annotator.domain.codebook import Codebook, Label, default_codebook, parse_questions
@@ -90,15 +93,82 @@ def annotator_id(session: Session, name: str, *, create: bool = True) -> int | N
         if row is None:
             if not create:
                 return None
-            row = Annotator(name=cleaned)
-            session.add(row)
-            session.flush()
+            row = _insert_annotator(session, cleaned)
             assert row.id is not None
             keys[name_key(cleaned)] = row.id
     if row.merged_into is not None:
         return row.merged_into
     assert row.id is not None
     return row.id
+
+
+def _insert_annotator(session: Session, name: str) -> Annotator:
+    """Create the annotator ``name``, or find the one another program created meanwhile:
+    ``INSERT ... ON CONFLICT DO NOTHING`` and a second read, so two programs naming one
+    new person at once both go on (a plain insert made one fail on the unique name)."""
+    session.flush()
+    insert = dialect_insert(session, Annotator.__table__)  # type: ignore[attr-defined]
+    session.execute(
+        insert.values(name=name, created_at=utc_now()).on_conflict_do_nothing(
+            index_elements=["name"]
+        )
+    )
+    return session.exec(select(Annotator).where(Annotator.name == name)).one()
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """The INSERT of the session's database, which knows ``ON CONFLICT`` (SQLite and
+    PostgreSQL spell it alike, SQLAlchemy has one construct per dialect)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
+
+
+def hold_writers(session: Session, topic: str, keys: Iterable[int | str] = (0,)) -> None:
+    """Hold back every other writer of the same ``topic`` and ``keys`` (an annotator's
+    labels, the gold labels, one dataset) until this transaction ends, so what is read
+    next is still current when the change and its history row are written.
+
+    PostgreSQL: a transaction-level advisory lock per key, taken in order (a ``FOR
+    UPDATE`` row lock would lock nothing on a post not labeled yet, where two writers
+    would then both insert). SQLite: the database write lock before the read (``BEGIN
+    IMMEDIATE``); a transaction that already wrote holds it."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        transaction = session.get_transaction()
+        held_in, held = session.info.get("held_writers", (None, set()))
+        if held_in is not transaction:  # locks end with their transaction
+            held = set()
+            session.info["held_writers"] = (transaction, held)
+        topic_number = _lock_number(topic)
+        wanted = {(topic_number, _lock_number(k)) for k in keys} - held
+        for topic_number, key in sorted(wanted):
+            held.add((topic_number, key))
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:topic, :key)"),
+                {"topic": topic_number, "key": key},
+            )
+    elif connection.dialect.name == "sqlite" and not _sqlite_in_transaction(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_in_transaction(connection: Connection) -> bool:
+    """Whether pysqlite already began a transaction (it begins one at the first write)."""
+    return bool(connection.connection.driver_connection.in_transaction)  # type: ignore[union-attr]
+
+
+def _lock_number(key: int | str) -> int:
+    """An advisory lock's 32-bit key: a small id as it is, anything else by its CRC."""
+    if isinstance(key, int) and -(2**31) <= key < 2**31:
+        return key
+    return zlib.crc32(str(key).encode("utf-8")) - 2**31
+
+
+def lock_labels_of(session: Session, annotator_ids: Iterable[int]) -> None:
+    """Serialise writers of these annotators' labels (``hold_writers``): when two programs
+    write one annotator's label at once, the later commit wins and the history keeps both,
+    each naming the label it replaced."""
+    hold_writers(session, "labels", annotator_ids)
 
 
 def _annotator_keys(session: Session) -> dict[str, int]:
@@ -238,6 +308,7 @@ def apply_annotation_change(session: Session, change: AnnotationChange) -> str:
     """
     who = annotator_id(session, change.annotator)
     assert who is not None
+    lock_labels_of(session, [who])
     current = session.exec(
         select(Annotation).where(
             Annotation.post_id == change.post_id, Annotation.annotator_id == who

@@ -149,3 +149,38 @@ def test_an_import_whose_server_goes_away_says_so_in_one_line(
             assert session.execute(text("SELECT count(*) FROM post")).scalar_one() == 0
     finally:
         project.close()
+
+
+@needs_server
+def test_a_server_with_no_free_connection_says_so_without_a_password_hint(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A role allowed no connection (as a full server allows none): `stats` is one
+    sentence about connections, exit 2, and no PGPASSWORD hint (the password is right)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from annotator.cli import run_cli
+    from annotator.services.project.projects import init_project
+
+    init_project(database).close()
+    role = f"annotator_full_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw' CONNECTION LIMIT 0"))
+    limited = make_url(database).set(username=role, password="pw")
+    try:
+        capsys.readouterr()
+        code = run_cli(
+            ["stats", limited.render_as_string(hide_password=False)], launch_gui=lambda *_: 0
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+    error = capsys.readouterr().err.strip()
+    assert code == 2
+    assert "no free connection" in error and "nothing was saved" in error
+    assert "PGPASSWORD" not in error and len(error.splitlines()) == 1

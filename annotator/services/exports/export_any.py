@@ -60,6 +60,20 @@ def export_any(
     if options.what not in TOOL_KINDS:
         return export_data(project, out, options, progress=progress, cancel=cancel)
     check_encoding(out, options)
+    with project.snapshot():  # tasks, config and users from one state of the project
+        files, rows = _write_tool_files(project, out, options, progress, cancel)
+    progress(1, 1, f"Wrote {out.name}")
+    return ToolExportResult(files, rows, options.what)
+
+
+def _write_tool_files(
+    project: Project,
+    out: Path,
+    options: ExportOptions,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> tuple[list[Path], int]:
+    """Label Studio's or doccano's files and the number of tasks or lines written."""
     with temporary_path_for(out) as temporary:
         progress(0, 0, f"Writing {out.name}")
         domain = options.email_domain or DEFAULT_EMAIL_DOMAIN
@@ -80,5 +94,4 @@ def export_any(
         files.append(config)
         write_users_csv(users_path(out), label_studio_users(project, email_domain=domain))
         files.append(users_path(out))
-    progress(1, 1, f"Wrote {out.name}")
-    return ToolExportResult(files, rows, options.what)
+    return files, rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -180,6 +180,10 @@ class _Window:
     gold: list[tuple[Any, ...]]
 
 
+#: Posts per page an export reads and writes at a time (memory stays flat).
+PAGE_ROWS = 20_000
+
+
 @dataclass
 class ChunkSource:
     """Yields frames of at most ``size`` rows of one kind of export."""
@@ -190,7 +194,7 @@ class ChunkSource:
     what: str
     split: tuple[float, float, float] | None = None
     seed: int = 0
-    size: int = 20_000
+    size: int = field(default_factory=lambda: PAGE_ROWS)
 
     def columns(self) -> list[str]:
         if self.what == "annotations":

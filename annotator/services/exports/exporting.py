@@ -44,7 +44,7 @@ from annotator.services.exports.export_writers import (
 )
 from annotator.services.project.project_settings import project_id
 from annotator.services.review.agreement_report import agreement_report
-from annotator.store.engine import Project
+from annotator.store.engine import Project, ReadSnapshot
 from annotator.store.queries import annotator_names, list_datasets, load_codebook
 
 EXPORT_FORMATS = (".csv", ".jsonl", ".parquet", ".xlsx")
@@ -214,9 +214,30 @@ def export_data(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportResult:
-    """Write the export; every file lands whole or not at all."""
+    """Write the export; every file lands whole or not at all, and all of it is read from
+    one snapshot of the project, so labels another program saves meanwhile appear in
+    every row or in none (a training file never mixes two states)."""
     options = options or ExportOptions()
-    cancel = cancel or CancelToken()
+    identity = project_id(project)  # made on first use: a write, so before the snapshot
+    with project.snapshot() as snapshot:
+        result, codebook, total = _export(project, out, options, progress, cancel or CancelToken())
+    if options.manifest:
+        result.manifest = write_manifest(
+            project, out, options, codebook, result, snapshot=snapshot, identity=identity
+        )
+    progress(total, total, f"Wrote {out.name}")
+    return result
+
+
+def _export(
+    project: Project,
+    out: Path,
+    options: ExportOptions,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> tuple[ExportResult, Codebook, int]:
+    """The export's reads and writes (inside the caller's snapshot): the result, the
+    codebook it used and the number of posts it walked."""
     with project.session() as session:
         codebook = load_codebook(session)
     _check(project, out, options, codebook)
@@ -276,10 +297,7 @@ def export_data(
     result.files = [target for target, _ in targets]
     if options.split is not None and out.suffix.lower() != ".xlsx":
         result.columns = [c for c in result.columns if c != "split"]
-    if options.manifest:
-        result.manifest = write_manifest(project, out, options, codebook, result)
-    progress(total, total, f"Wrote {out.name}")
-    return result
+    return result, codebook, total
 
 
 def _count_labels(frame: Any, what: str, counts: dict[str, int]) -> None:
@@ -316,13 +334,21 @@ def write_manifest(
     options: ExportOptions,
     codebook: Codebook,
     result: ExportResult,
+    *,
+    snapshot: ReadSnapshot,
+    identity: str,
 ) -> Path:
-    """``OUT.manifest.json``: what was exported from where, so it can be checked later."""
+    """``OUT.manifest.json``: what was exported from where, so it can be checked later;
+    ``snapshot`` says which state of the labels it holds (the last history id read)."""
     manifest = {
-        "project_id": project_id(project),
+        "project_id": identity,
         "project": project.location,
         "app_version": __version__,
         "exported_at": datetime.now(UTC).isoformat(),
+        "snapshot": {
+            "last_history_id": snapshot.last_history_id,
+            "taken_at": snapshot.taken_at.isoformat(),
+        },
         "what": options.what,
         "filters": {
             "dataset": options.dataset,

@@ -28,6 +28,7 @@ from annotator.services.imports.post_identity import PostIdentity, content_hash
 from annotator.services.imports.sources import SourceChunk, SourceTable, cell_text, open_source
 from annotator.services.labeling.post_text import resolve_texts
 from annotator.store.engine import Project
+from annotator.store.queries import hold_writers
 from annotator.store.schema import index_new_posts
 from annotator.store.tables import Dataset, Post
 
@@ -244,6 +245,9 @@ def _large_cache(connection: Connection) -> Iterator[None]:
 
 
 def _dataset(session: Session, name: str, path: Path, mapping: dict[str, str]) -> Dataset:
+    """The dataset ``name``, created on first use; two imports into one dataset at once
+    take turns (the second then sees the first one's posts as already there)."""
+    hold_writers(session, "dataset", [name])
     dataset = session.exec(select(Dataset).where(Dataset.name == name)).first()
     if dataset is None:
         dataset = Dataset(

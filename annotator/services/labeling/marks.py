@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from annotator.domain.changes import Change, Changes, changes
 from annotator.store.engine import Project
-from annotator.store.queries import annotator_id, mark_kinds
+from annotator.store.queries import annotator_id, lock_labels_of, mark_kinds
 from annotator.store.tables import PostMark
 
 SKIP = "skip"
@@ -21,6 +21,8 @@ def set_mark(
     """Add or remove a mark; committed before returning."""
     with project.session() as session:
         who = annotator_id(session, annotator)
+        assert who is not None
+        lock_labels_of(session, [who])
         existing = session.exec(
             select(PostMark).where(
                 col(PostMark.post_id) == post_id,

@@ -11,7 +11,7 @@ from sqlmodel import select
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers, parse_markers
 from annotator.store.engine import Project
-from annotator.store.queries import load_codebook
+from annotator.store.queries import hold_writers, load_codebook
 from annotator.store.tables import ProjectMeta
 
 BLIND_MODE = "blind_mode"
@@ -36,6 +36,7 @@ def _get(project: Project, key: str) -> str | None:
 
 def _set(project: Project, key: str, value: str) -> None:
     with project.session() as session:
+        hold_writers(session, "settings", [key])
         row = session.exec(select(ProjectMeta).where(ProjectMeta.key == key)).first()
         if row is None:
             session.add(ProjectMeta(key=key, value=value))
@@ -96,6 +97,9 @@ def project_id(project: Project) -> str:
         row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "project_id")).first()
         if row is None and project.read_only:
             return str(uuid.uuid5(uuid.NAMESPACE_URL, Path(project.location).resolve().as_uri()))
+        if row is None:
+            hold_writers(session, "settings", ["project_id"])
+            row = session.exec(select(ProjectMeta).where(ProjectMeta.key == "project_id")).first()
         if row is None:
             row = ProjectMeta(key="project_id", value=str(uuid.uuid4()))
             session.add(row)

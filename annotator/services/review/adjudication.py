@@ -11,7 +11,7 @@ from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.errors import UserError
 from annotator.domain.records import AnnotationRecord
 from annotator.store.engine import Project
-from annotator.store.queries import get_annotation, load_codebook
+from annotator.store.queries import get_annotation, hold_writers, load_codebook
 from annotator.store.tables import Annotation, Annotator, GoldEvent, GoldLabel, utc_now
 
 
@@ -50,7 +50,9 @@ def _decide(
     notes: str,
     method: str,
 ) -> None:
-    """Write one gold decision and its history event in the caller's transaction."""
+    """Write one gold decision and its history event in the caller's transaction; two
+    leads deciding one post at once: the later commit wins, the history keeps both."""
+    hold_writers(session, "gold", [post_id])
     current = session.get(GoldLabel, post_id)
     previous = current.label_key if current else None
     if label_key is None:

@@ -258,7 +258,19 @@ def agreement_report(
     resamples: int = 1000,
     seed: int = 20200214,
 ) -> AgreementReport:
-    """Every agreement figure for the project (or one dataset, or some annotators)."""
+    """Every agreement figure for the project (or one dataset, or some annotators), read
+    from one snapshot: labels another program saves meanwhile count wholly or not at all."""
+    with project.snapshot():
+        return _report(project, dataset, annotators, resamples, seed)
+
+
+def _report(
+    project: Project,
+    dataset: str | None,
+    annotators: list[str] | None,
+    resamples: int,
+    seed: int,
+) -> AgreementReport:
     codebook, rows, gold = _load(project, dataset, annotators)
     keys = list(codebook.keys)
     label_index = {key: i for i, key in enumerate(keys)}

@@ -51,7 +51,7 @@ def pack(project: Project, out: Path, *, annotator: str) -> int:
         raise UserError(f"{out}: already exists; choose a new file name")
     source_id = project_id(project)
     markers_text = _markers_text(project)
-    with project.session() as session:
+    with project.snapshot(), project.session() as session:  # one state of the project
         who = annotator_id(session, annotator, create=False)
         if who is None:
             raise UserError(f"the project has no annotator {annotator!r}")

@@ -68,10 +68,12 @@ class ReviewData:
 
 def compute_review(project: Project, cancel: CancelToken) -> ReviewData:
     """The agreement report (about a second on big projects: the bootstrap) and the list
-    of disagreements; runs on the thread pool."""
-    report = agreement_report(project)
-    cancel.raise_if_cancelled()
-    return ReviewData(report, load_disagreements(project, cancel))
+    of disagreements, from one snapshot of the project (labels another program saves
+    meanwhile show in both or neither); runs on the thread pool."""
+    with project.snapshot():
+        report = agreement_report(project)
+        cancel.raise_if_cancelled()
+        return ReviewData(report, load_disagreements(project, cancel))
 
 
 HEATMAP_NOTE = "Darker: higher kappa. Hover a cell for the posts both labeled."
