@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
 
 
@@ -98,6 +99,13 @@ _SERVER_FULL = (
 def _server_error(text: str, place: str) -> MachineError | None:
     """A database server that went away, stopped answering or has no connection left for
     one more program, in one sentence with the hint for that failure only."""
+    denied = re.search(r"(permission denied for|must be owner of) [a-z ]+ \"?[\w.]+\"?", text)
+    if denied:
+        return MachineError(
+            f"the database refused this login ({denied.group(0)}): {place}nothing was "
+            "saved; ask the project's lead to grant the team's rights (README: PostgreSQL "
+            "for teams)"
+        )
     if any(sign in text for sign in _SERVER_FULL):
         return MachineError(
             f"the database server has no free connection (too many programs are connected): "
