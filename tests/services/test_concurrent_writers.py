@@ -1,14 +1,15 @@
 """Writers that never race (issue 22): two programs naming one new annotator both go
 on, and two programs writing one annotator's label at once leave a history in which each
-change names the label it replaced; on SQLite and on PostgreSQL. Each writer has its own
-engine (its own connections, as a second program would), run on threads so they overlap."""
+change names the label it replaced; on SQLite and on PostgreSQL. The writers are two
+processes started together (a barrier), each opening the project itself."""
 
 from __future__ import annotations
 
+import multiprocessing
 import random
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,25 +43,27 @@ def two_programs(target: str, tmp_path: Path) -> Iterator[tuple[Project, Project
     second.close()
 
 
-def _together(*actions: Callable[[], None]) -> None:
-    """Run the actions at once; re-raise the first error any of them met."""
-    start = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
+def _write_labels(target: str, start: Any, changes: list[tuple[int, str, str]]) -> None:
+    """One program: open the project, wait for the other, write ``changes`` one by one."""
+    project = open_project(target)
+    start.wait()
+    for post_id, annotator, key in changes:
+        save_annotation(project, AnnotationChange(post_id, annotator, key))
+    project.close()
 
-    def run(action: Callable[[], None]) -> None:
-        start.wait()
-        try:
-            action()
-        except BaseException as error:  # handed to the test below
-            errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+def _together(target: str, *programs: list[tuple[int, str, str]]) -> None:
+    """Run each list of changes in its own process, all at once; all must succeed."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(len(programs))
+    processes = [
+        context.Process(target=_write_labels, args=(target, start, changes)) for changes in programs
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0] * len(programs)
 
 
 def _post_ids(project: Project) -> list[int]:
@@ -70,48 +73,35 @@ def _post_ids(project: Project) -> list[int]:
 
 
 def test_two_programs_naming_one_new_annotator_both_go_on(
-    two_programs: tuple[Project, Project],
+    two_programs: tuple[Project, Project], target: str
 ) -> None:
-    first, second = two_programs
+    first, _ = two_programs
     one, two = _post_ids(first)[:2]
-    for round_ in range(15):
-        name = f"newcomer{round_}"
-        _together(
-            lambda name=name: save_annotation(first, AnnotationChange(one, name, "not_sponsored")),
-            lambda name=name: save_annotation(second, AnnotationChange(two, name, "not_sponsored")),
+    names = [f"newcomer{round_}" for round_ in range(15)]
+    _together(
+        target,
+        [(one, name, "not_sponsored") for name in names],
+        [(two, name, "not_sponsored") for name in names],
+    )
+    with first.session() as session:
+        per_name = session.connection().exec_driver_sql(
+            "SELECT n.name, count(*) FROM annotator n JOIN annotation a "
+            "ON a.annotator_id = n.id GROUP BY n.name"
         )
-        with first.session() as session:
-            rows = session.connection().exec_driver_sql(
-                "SELECT count(*) FROM annotator WHERE name = ?"
-                if first.is_sqlite
-                else "SELECT count(*) FROM annotator WHERE name = %s",
-                (name,),
-            )
-            assert rows.scalar() == 1
-            labels = session.connection().exec_driver_sql(
-                "SELECT count(*) FROM annotation a JOIN annotator n ON n.id = a.annotator_id "
-                f"WHERE n.name = '{name}'"
-            )
-            assert labels.scalar() == 2
+        assert dict(per_name.all()) == {name: 2 for name in names}
 
 
 def test_one_label_written_at_once_by_two_programs_keeps_a_true_history(
-    two_programs: tuple[Project, Project],
+    two_programs: tuple[Project, Project], target: str
 ) -> None:
-    first, second = two_programs
+    first, _ = two_programs
     post = _post_ids(first)[0]
     save_annotation(first, AnnotationChange(post, "ana", "not_sponsored"))
-
-    def writer(project: Project, seed: int) -> Callable[[], None]:
-        choices = random.Random(seed)
-
-        def write() -> None:
-            for _ in range(40):
-                save_annotation(project, AnnotationChange(post, "ana", choices.choice(KEYS)))
-
-        return write
-
-    _together(writer(first, 1), writer(second, 2))
+    programs = [
+        [(post, "ana", choices.choice(KEYS)) for _ in range(40)]
+        for choices in (random.Random(1), random.Random(2))
+    ]
+    _together(target, *programs)
     with first.session() as session:
         history = (
             session.connection()
