@@ -16,6 +16,7 @@ from annotator.services.review.adjudication import (
     annotations_of,
     gold_history,
     gold_of,
+    labels_and_gold,
     prefill_unanimous,
     set_gold,
     unanimous_without_gold,
@@ -142,6 +143,22 @@ def test_gold_is_stored_with_who_and_history(labeled: Project) -> None:
     with pytest.raises(UserError):
         set_gold(labeled, post_id=a, label_key="maybe", decided_by="lead")
     assert agreement_report(labeled, resamples=10).gold == 1
+
+
+def test_labels_and_gold_of_many_posts_match_the_one_post_reads(labeled: Project) -> None:
+    a, b, c, d = _ids(labeled)
+    set_gold(labeled, post_id=b, label_key="sponsored_disclosed", decided_by="lead")
+    found = labels_and_gold(labeled, [a, b, c, d])
+    for post in (a, b, c, d):
+        labels, gold = found[post]
+        assert labels == {x.annotator: x.label_key for x in annotations_of(labeled, post)}
+        one = gold_of(labeled, post)
+        assert gold == (one.label_key if one else None)
+    assert found[b] == (
+        {"ana": "sponsored_undisclosed", "ben": "sponsored_disclosed"},
+        "sponsored_disclosed",
+    )
+    assert found[d] == ({"ana": "not_sponsored"}, None)
 
 
 def test_prefill_unanimous_only_where_all_agree(labeled: Project) -> None:

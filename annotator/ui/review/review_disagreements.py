@@ -29,7 +29,7 @@ from annotator.domain.progress import CancelToken
 from annotator.domain.queue_modes import QueueMode
 from annotator.services.labeling.browsing import browse_rows, count_rows
 from annotator.services.project.projects import Project
-from annotator.services.review.adjudication import annotations_of, gold_of
+from annotator.services.review.adjudication import labels_and_gold
 from annotator.ui.browse.browse_model import TEXT_LIMIT, plain_tooltip, single_line
 from annotator.ui.browse.browse_panel import BrowseTableView
 from annotator.ui.look import plain_label
@@ -75,17 +75,16 @@ def load_disagreements(
         )
         if not page:
             break
+        known = labels_and_gold(project, [post.post_id for post in page])
         for post in page:
-            gold = gold_of(project, post.post_id)
+            labels, gold = known[post.post_id]
             rows.append(
                 DisagreementRow(
                     post_id=post.post_id,
                     external_id=post.external_id,
                     text=post.text,
-                    labels={
-                        a.annotator: a.label_key for a in annotations_of(project, post.post_id)
-                    },
-                    gold=gold.label_key if gold else None,
+                    labels=labels,
+                    gold=gold,
                 )
             )
     return Disagreements(rows, total)
