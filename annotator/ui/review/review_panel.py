@@ -116,6 +116,8 @@ class ReviewPanel(QWidget):
             on_started=self._show_state,
         )
         self._gold_changed = False
+        #: Others changed labels while a computation ran: compute once more after it.
+        self._again = False
         self._note = ""
 
         self.status = plain_label("reviewStatus")
@@ -214,6 +216,7 @@ class ReviewPanel(QWidget):
         self.loader.cancel()
         self.project, self.lead_name = project, lead_name
         self.report = None
+        self._again = False
         codebook = codebook_of(project) if project is not None else Codebook()
         self.disagreements.model.clear()
         self.adjudication.set_context(project, codebook, lead_name)
@@ -237,11 +240,27 @@ class ReviewPanel(QWidget):
             return
         if self.project is None:
             return
+        if what.others:
+            self._others_changed(what)
+            return
         if what.touches(Change.GOLD) and what.source is not self.adjudication:
             self._gold_changed = True
             self._follow_gold(what.post_ids)
         if what.touches(Change.LABELS | Change.DATASETS):
             self.refresh()
+
+    def _others_changed(self, what: Changes) -> None:
+        """Someone else labeled or decided gold (seen by polling): compute again, as
+        Refresh does, when the tab is next shown. A computation under way is not
+        cancelled (on a busy team it would never finish): one more follows it."""
+        if not what.touches(Change.LABELS | Change.GOLD | Change.DATASETS):
+            return
+        if what.touches(Change.GOLD):
+            self._gold_changed = True
+        if self.loader.busy:
+            self._again = True
+            return
+        self.refresh()
 
     def _follow_gold(self, post_ids: frozenset[int]) -> None:
         """Gold changed elsewhere (an undo): the list and the shown post follow."""
@@ -345,6 +364,7 @@ class ReviewPanel(QWidget):
         self.look_alike.setText("\n".join(line[:1].upper() + line[1:] for line in lines))
         self.look_alike.setVisible(bool(report.look_alike))
         shown = self.disagreements.current_post_id()
+        typed = self.adjudication.typed_note()
         self.disagreements.model.set_data(report.codebook, report.annotators, data.disagreements)
         self.adjudication.set_context(self.project, report.codebook, self.lead_name)
         model = self.disagreements.model
@@ -355,14 +375,22 @@ class ReviewPanel(QWidget):
         self.disagreements.select_post(shown)
         if shown is None:
             self.adjudication.show_post(None)
+        self.adjudication.keep_typed_note(typed)
         self.disagreements.show_counts()
         self.pages.setTabText(DISAGREEMENTS_PAGE, f"Disagreements ({model.total:,})")
         self._show_state(done=True)
         self.computed.emit()
+        self._compute_again()
+
+    def _compute_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
 
     def _failed(self, error: BaseException) -> None:
         self._show_state()
         self.status.setText("Could not compute the figures.")
+        self._again = False
         report_error(self, error)
 
     def _show_state(self, *, done: bool = False) -> None:

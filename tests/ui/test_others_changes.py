@@ -1,0 +1,229 @@
+"""Two windows on one database: each notices what the other writes, by polling, without
+moving its annotator off their post or touching what they are typing.
+
+Runs on an SQLite file and, when ANNOTATOR_TEST_POSTGRES_URL names a server, on a
+PostgreSQL database too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from annotator.services.imports.importing import import_dataset
+from annotator.services.labeling.annotating import current_annotation
+from annotator.services.labeling.drafts import draft_of
+from annotator.services.project.projects import init_project, open_project
+from annotator.ui import change_watcher
+from annotator.ui.change_watcher import POLL_FAILED, ChangeWatcher
+from annotator.ui.main_window import REVIEW_TAB, MainWindow
+from tests.conftest import SERVER, write_csv
+from tests.ui.keys import external_id, press
+
+pytestmark = pytest.mark.gui
+
+#: Two posts by one author (the author panel shows the other one with its labels).
+CSV = (
+    "id,text,author\n"
+    "p1,First post by zed about a serum,zed\n"
+    "p2,Second post by zed about shoes,zed\n"
+    "p3,Lunch with friends,yan\n"
+)
+TYPED = "still thinking about th"
+#: Long enough for a few polls at the shortened interval, short enough for a test.
+SEEN_WITHIN_MS = 5000
+
+TARGETS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(
+            SERVER is None, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL"
+        ),
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ChangeWatcher, "POLL_MS", 100)
+
+
+@pytest.fixture(params=TARGETS)
+def shared(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One project, on an SQLite file or a fresh server database."""
+    if request.param == "sqlite":
+        target = str(tmp_path / "shared.annotator")
+    else:
+        target = request.getfixturevalue("database")
+    project = init_project(target)
+    import_dataset(project, write_csv(tmp_path / "posts.csv", CSV))
+    project.close()
+    return target
+
+
+def activate(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+def start_typing(qtbot: QtBot, window: MainWindow) -> None:
+    """N and some words, the cursor left in the notes (the person is mid-sentence)."""
+    activate(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_N)
+    notes = window.labeling.label_panel.notes
+    assert QApplication.focusWidget() is notes
+    qtbot.keyClicks(notes, TYPED)
+
+
+def label_with_key(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    activate(qtbot, window)
+    press(qtbot, window, key)
+
+
+def still_typing(window: MainWindow) -> bool:
+    notes = window.labeling.label_panel.notes
+    return (
+        notes.toPlainText() == TYPED
+        and window.focusWidget() is notes  # the window's focus, whichever window is active
+        and notes.textCursor().position() == len(TYPED)
+    )
+
+
+def author_lines(window: MainWindow) -> list[str]:
+    posts = window.labeling.author_panel.posts
+    return [posts.item(row).text() for row in range(posts.count())]
+
+
+def test_a_label_made_in_one_window_reaches_the_other_without_moving_it(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    first = make_window(shared, "ana")
+    second = make_window(shared, "bo")
+    assert external_id(first) == external_id(second) == "p1"
+    start_typing(qtbot, second)
+    undo_steps = second.workspace.undo_stack.count()
+    assert any("not labeled yet" in line for line in author_lines(second))
+
+    activate(qtbot, first)
+    press(qtbot, first, Qt.Key.Key_Right)
+    assert external_id(first) == "p2"
+    press(qtbot, first, Qt.Key.Key_1)  # ana labels p2, zed's other post
+
+    label = first.workspace.codebook.labels[0].display_name  # type: ignore[union-attr]
+    qtbot.waitUntil(
+        lambda: any(f"ana: {label}" in line for line in author_lines(second)),
+        timeout=SEEN_WITHIN_MS,
+    )
+    activate(qtbot, second)
+    assert external_id(second) == "p1"
+    assert still_typing(second)
+    assert second.workspace.undo_stack.count() == undo_steps
+    assert second.progress_label.text().startswith("0 of 3 labeled by me")
+    # The typed words still land where they belong.
+    qtbot.keyClicks(second.labeling.label_panel.notes, "e bio")
+    second.labeling.save_draft()
+    check = open_project(shared)
+    try:
+        post_id = second.labeling.current_post_id
+        assert post_id is not None
+        draft = draft_of(check, post_id=post_id, annotator="bo")
+        assert draft is not None and draft.notes == TYPED + "e bio"
+    finally:
+        check.close()
+
+
+def test_the_same_annotator_in_two_windows_sees_their_count_and_label(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    """One person on two machines: the count follows, and a label given to the post on
+    screen elsewhere shows on its button while the typed note stays."""
+    first = make_window(shared, "ana")
+    second = make_window(shared, "ana")
+    activate(qtbot, second)
+    press(qtbot, second, Qt.Key.Key_Right)
+    assert external_id(second) == "p2"
+    start_typing(qtbot, second)
+    assert second.progress_label.text().startswith("0 of 3 labeled by me")
+
+    label_with_key(qtbot, first, Qt.Key.Key_1)  # p1, not the post on screen in second
+    qtbot.waitUntil(
+        lambda: second.progress_label.text().startswith("1 of 3 labeled by me"),
+        timeout=SEEN_WITHIN_MS,
+    )
+    assert external_id(second) == "p2"
+    assert still_typing(second)
+
+    assert external_id(first) == "p2"
+    label_with_key(qtbot, first, Qt.Key.Key_2)  # now the post second shows
+    key = first.workspace.codebook.labels[1].key  # type: ignore[union-attr]
+    button = second.labeling.label_panel.button(key)
+    qtbot.waitUntil(lambda: bool(button.property("current")), timeout=SEEN_WITHIN_MS)
+    assert second.progress_label.text().startswith("2 of 3 labeled by me")
+    assert external_id(second) == "p2"
+    assert still_typing(second)
+    # Leaving the post lands the typed note on the label given elsewhere.
+    activate(qtbot, second)
+    second.labeling.leave_post()
+    check = open_project(shared)
+    try:
+        post_id = second.labeling.current_post_id
+        assert post_id is not None
+        saved = current_annotation(check, post_id=post_id, annotator="ana")
+        assert saved is not None and (saved.label_key, saved.notes) == (key, TYPED)
+    finally:
+        check.close()
+
+
+def test_the_review_tab_recomputes_when_shown_not_while_hidden(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    first = make_window(shared, "ana")
+    lead = make_window(shared, "lee")
+    lead.tabs.setCurrentIndex(REVIEW_TAB)
+    qtbot.waitUntil(lambda: lead.review.report is not None, timeout=SEEN_WITHIN_MS)
+    assert lead.review.report is not None and lead.review.report.annotators == []
+
+    label_with_key(qtbot, first, Qt.Key.Key_1)
+    qtbot.waitUntil(
+        lambda: lead.review.report is not None and lead.review.report.annotators == ["ana"],
+        timeout=SEEN_WITHIN_MS,
+    )
+
+    lead.tabs.setCurrentIndex(0)  # the Label tab: the Review tab is hidden
+    label_with_key(qtbot, first, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: lead.review.loader.stale, timeout=SEEN_WITHIN_MS)
+    assert lead.review.report.items == 1
+    lead.tabs.setCurrentIndex(REVIEW_TAB)
+    qtbot.waitUntil(
+        lambda: lead.review.report is not None and lead.review.report.items == 2,
+        timeout=SEEN_WITHIN_MS,
+    )
+
+
+def test_a_failing_poll_is_said_once_in_the_status_bar(
+    qtbot: QtBot,
+    shared: str,
+    make_window: Callable[..., MainWindow],
+    errors: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(shared, "ana")
+    said: list[str] = []
+    window.workspace.message.connect(said.append)
+
+    def gone(_project: object) -> object:
+        raise ConnectionError("server closed the connection")
+
+    working = change_watcher.data_version
+    monkeypatch.setattr(change_watcher, "data_version", gone)
+    qtbot.wait(800)  # several polls
+    assert said.count(POLL_FAILED) == 1
+    assert errors == []
+    monkeypatch.setattr(change_watcher, "data_version", working)
+    qtbot.waitUntil(lambda: said[-1] == "", timeout=SEEN_WITHIN_MS)
