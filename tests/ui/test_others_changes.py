@@ -15,10 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from annotator.domain.records import AnnotationChange
 from annotator.services.imports.importing import import_dataset
-from annotator.services.labeling.annotating import current_annotation
+from annotator.services.labeling.annotating import current_annotation, save_annotation
 from annotator.services.labeling.drafts import draft_of
-from annotator.services.project.projects import init_project, open_project
+from annotator.services.project.projects import Project, codebook_of, init_project, open_project
+from annotator.store.queries import external_id_index
 from annotator.ui import change_watcher
 from annotator.ui.change_watcher import POLL_FAILED, ChangeWatcher
 from annotator.ui.main_window import REVIEW_TAB, MainWindow
@@ -227,3 +229,49 @@ def test_a_failing_poll_is_said_once_in_the_status_bar(
     assert errors == []
     monkeypatch.setattr(change_watcher, "data_version", working)
     qtbot.waitUntil(lambda: said[-1] == "", timeout=SEEN_WITHIN_MS)
+
+
+def test_a_gold_note_being_typed_survives_the_review_computing_again(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    """The lead writes a note on a disagreement while an annotator labels elsewhere: the
+    figures and the list are computed again, the post and the typed note stay."""
+    setup = open_project(shared)
+    try:
+        for name, key in (("ana", 0), ("bo", 1)):
+            window_free_label(setup, name, "p1", key)
+        first_id, second_id = post_id_of(setup, "p1"), post_id_of(setup, "p2")
+    finally:
+        setup.close()
+    first = make_window(shared, "ana")
+    lead = make_window(shared, "lee")
+    lead.tabs.setCurrentIndex(REVIEW_TAB)
+    review = lead.review
+    qtbot.waitUntil(lambda: review.report is not None, timeout=SEEN_WITHIN_MS)
+    review.open_disagreement(first_id)
+    panel = review.adjudication
+    qtbot.mouseClick(panel.notes.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.notes, TYPED)
+
+    activate(qtbot, first)
+    first.labeling.open_post(second_id)
+    with qtbot.waitSignal(review.computed, timeout=SEEN_WITHIN_MS):
+        press(qtbot, first, Qt.Key.Key_1)
+    assert review.report is not None and review.report.items == 2
+    assert panel.post_id == first_id
+    assert panel.notes.toPlainText() == TYPED
+    assert panel.notes.textCursor().position() == len(TYPED)
+
+
+def window_free_label(project: Project, annotator: str, external: str, index: int) -> None:
+    """A label saved before any window opens (the history the lead reviews)."""
+    key = codebook_of(project).labels[index].key
+    save_annotation(
+        project,
+        AnnotationChange(post_id=post_id_of(project, external), annotator=annotator, label_key=key),
+    )
+
+
+def post_id_of(project: Project, external: str) -> int:
+    with project.session() as session:
+        return external_id_index(session)[external][0]
