@@ -7,14 +7,16 @@ PostgreSQL database too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.domain.records import AnnotationChange
 from annotator.services.imports.importing import import_dataset
 from annotator.services.labeling.annotating import current_annotation, save_annotation
@@ -24,6 +26,7 @@ from annotator.store.queries import external_id_index
 from annotator.ui import change_watcher
 from annotator.ui.change_watcher import POLL_FAILED, ChangeWatcher
 from annotator.ui.main_window import REVIEW_TAB, MainWindow
+from annotator.ui.tasks import Job, ShownLoader, TaskRunner
 from tests.conftest import SERVER, write_csv
 from tests.ui.keys import external_id, press
 
@@ -275,3 +278,37 @@ def window_free_label(project: Project, annotator: str, external: str, index: in
 def post_id_of(project: Project, external: str) -> int:
     with project.session() as session:
         return external_id_index(session)[external][0]
+
+
+def test_following_changes_never_cancels_a_load_under_way(qtbot: QtBot) -> None:
+    """A slow load (the Review figures of a large project) finishes even while others'
+    labels keep arriving; one more load follows it, not one per change."""
+    panel = QWidget()
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    release = threading.Event()
+    started: list[int] = []
+    done: list[int] = []
+
+    def job_for() -> Job[int]:
+        number = len(started) + 1
+        started.append(number)
+
+        def job(_progress: ProgressCallback, _cancel: CancelToken) -> int:
+            release.wait(5)
+            return number
+
+        return job
+
+    loader: ShownLoader[int] = ShownLoader(
+        panel, TaskRunner(panel), job_for=job_for, on_done=done.append, on_error=print
+    )
+    loader.request()
+    qtbot.waitUntil(lambda: started == [1])
+    for _ in range(5):  # five polls saw changes while the first load ran
+        loader.follow()
+    release.set()
+    qtbot.waitUntil(lambda: done == [1, 2], timeout=SEEN_WITHIN_MS)
+    qtbot.wait(100)
+    assert started == [1, 2] and done == [1, 2]

@@ -116,8 +116,6 @@ class ReviewPanel(QWidget):
             on_started=self._show_state,
         )
         self._gold_changed = False
-        #: Others changed labels while a computation ran: compute once more after it.
-        self._again = False
         self._note = ""
 
         self.status = plain_label("reviewStatus")
@@ -216,7 +214,6 @@ class ReviewPanel(QWidget):
         self.loader.cancel()
         self.project, self.lead_name = project, lead_name
         self.report = None
-        self._again = False
         codebook = codebook_of(project) if project is not None else Codebook()
         self.disagreements.model.clear()
         self.adjudication.set_context(project, codebook, lead_name)
@@ -251,16 +248,14 @@ class ReviewPanel(QWidget):
 
     def _others_changed(self, what: Changes) -> None:
         """Someone else labeled or decided gold (seen by polling): compute again, as
-        Refresh does, when the tab is next shown. A computation under way is not
-        cancelled (on a busy team it would never finish): one more follows it."""
+        Refresh does, now if the tab is shown, else when it is next shown; a computation
+        under way is not cancelled, one more follows it."""
         if not what.touches(Change.LABELS | Change.GOLD | Change.DATASETS):
             return
         if what.touches(Change.GOLD):
             self._gold_changed = True
-        if self.loader.busy:
-            self._again = True
-            return
-        self.refresh()
+        self.loader.follow()
+        self._show_state()
 
     def _follow_gold(self, post_ids: frozenset[int]) -> None:
         """Gold changed elsewhere (an undo): the list and the shown post follow."""
@@ -380,17 +375,10 @@ class ReviewPanel(QWidget):
         self.pages.setTabText(DISAGREEMENTS_PAGE, f"Disagreements ({model.total:,})")
         self._show_state(done=True)
         self.computed.emit()
-        self._compute_again()
-
-    def _compute_again(self) -> None:
-        if self._again:
-            self._again = False
-            self.refresh()
 
     def _failed(self, error: BaseException) -> None:
         self._show_state()
         self.status.setText("Could not compute the figures.")
-        self._again = False
         report_error(self, error)
 
     def _show_state(self, *, done: bool = False) -> None:
