@@ -24,8 +24,9 @@ from annotator.services.labeling.drafts import draft_of
 from annotator.services.project.projects import Project, codebook_of, init_project, open_project
 from annotator.store.queries import external_id_index
 from annotator.ui import change_watcher
+from annotator.ui.browse.browse_model import COLUMNS
 from annotator.ui.change_watcher import POLL_FAILED, ChangeWatcher
-from annotator.ui.main_window import REVIEW_TAB, MainWindow
+from annotator.ui.main_window import BROWSE_TAB, REVIEW_TAB, MainWindow
 from annotator.ui.tasks import Job, ShownLoader, TaskRunner
 from tests.conftest import SERVER, write_csv
 from tests.ui.keys import external_id, press
@@ -312,3 +313,65 @@ def test_following_changes_never_cancels_a_load_under_way(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: done == [1, 2], timeout=SEEN_WITHIN_MS)
     qtbot.wait(100)
     assert started == [1, 2] and done == [1, 2]
+
+
+def test_an_import_elsewhere_joins_the_counts_and_choices_not_the_screen(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    window = make_window(shared, "bo")
+    start_typing(qtbot, window)
+    assert window.labeling.post_panel.meta.text().startswith("Post 1 of 3")
+    other = open_project(shared)
+    try:
+        import_dataset(other, write_csv(tmp_path / "more.csv", "id,text\nm1,one\nm2,two\n"))
+    finally:
+        other.close()
+    qtbot.waitUntil(
+        lambda: window.labeling.post_panel.meta.text().startswith("Post 1 of 5"),
+        timeout=SEEN_WITHIN_MS,
+    )
+    modes = window.queue_bar.modes
+    assert "Dataset: more" in [modes.itemText(i) for i in range(modes.count())]
+    assert modes.currentText() == "Next unlabeled by me"
+    assert window.progress_label.text().startswith("0 of 5 labeled by me")
+    assert external_id(window) == "p1"
+    assert still_typing(window)
+
+
+def test_the_browse_table_counts_labels_given_elsewhere(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    first = make_window(shared, "ana")
+    second = make_window(shared, "bo")
+    second.tabs.setCurrentIndex(BROWSE_TAB)
+    model = second.browse.model
+    column = [c.title for c in COLUMNS].index("Labels")
+
+    def labels_of_p1() -> str:
+        row = model.row_of(post_id_of_location(shared, "p1"))
+        assert row is not None
+        return str(model.index(row, column).data() or "")
+
+    before = labels_of_p1()
+    label_with_key(qtbot, first, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: labels_of_p1() != before, timeout=SEEN_WITHIN_MS)
+    assert labels_of_p1() == "1"
+
+
+def test_polling_stops_with_the_project(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    window = make_window(shared, "ana")
+    assert window.watcher.timer.isActive()
+    qtbot.waitUntil(lambda: window.watcher.seen is not None, timeout=SEEN_WITHIN_MS)
+    window.close_project()
+    assert not window.watcher.timer.isActive()
+    assert window.watcher.seen is None
+
+
+def post_id_of_location(location: str, external: str) -> int:
+    project = open_project(location)
+    try:
+        return post_id_of(project, external)
+    finally:
+        project.close()
