@@ -14,6 +14,7 @@ screen), which is simpler and safer than guessing whose write a new id was.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
@@ -24,8 +25,12 @@ from annotator.services.project.projects import Project, data_version
 from annotator.ui.tasks import Operation, TaskRunner
 from annotator.ui.workspace import Workspace
 
+log = logging.getLogger("annotator")
+
 #: Said once in the status bar when a poll fails (the server went away, say).
 POLL_FAILED = "Cannot check the project for other people's changes now; trying again."
+#: Said once when a poll works again (a sentence, not a blank that would wipe another).
+POLL_BACK = "Checking the project for other people's changes again."
 
 
 class ChangeWatcher(QObject):
@@ -91,7 +96,7 @@ class ChangeWatcher(QObject):
             return  # read from a project closed meanwhile
         if self._failing:
             self._failing = False
-            self.workspace.message.emit("")
+            self.workspace.message.emit(POLL_BACK)
         before, self.seen = self.seen, version
         if before is None:
             return
@@ -99,13 +104,14 @@ class ChangeWatcher(QObject):
         if kinds:
             self.workspace.notify(Changes(kinds, others=True))
 
-    def _failed(self, project: Project, _error: BaseException) -> None:
-        """A failed read is said once in the status bar, never in a dialog every few
-        seconds; the next poll tries again and a success clears it."""
+    def _failed(self, project: Project, error: BaseException) -> None:
+        """A failed read is said once in the status bar (and logged), never in a dialog
+        every few seconds; the next poll tries again."""
         self._in_flight = False
         if project is not self._project or self._failing:
             return
         self._failing = True
+        log.warning("polling for other people's changes failed: %s", error)
         self.workspace.message.emit(POLL_FAILED)
 
     def _cancelled(self) -> None:

@@ -25,7 +25,7 @@ from annotator.services.project.projects import Project, codebook_of, init_proje
 from annotator.store.queries import external_id_index
 from annotator.ui import change_watcher
 from annotator.ui.browse.browse_model import COLUMNS
-from annotator.ui.change_watcher import POLL_FAILED, ChangeWatcher
+from annotator.ui.change_watcher import POLL_BACK, POLL_FAILED, ChangeWatcher
 from annotator.ui.main_window import BROWSE_TAB, REVIEW_TAB, MainWindow
 from annotator.ui.tasks import Job, ShownLoader, TaskRunner
 from tests.conftest import SERVER, write_csv
@@ -232,7 +232,8 @@ def test_a_failing_poll_is_said_once_in_the_status_bar(
     assert said.count(POLL_FAILED) == 1
     assert errors == []
     monkeypatch.setattr(change_watcher, "data_version", working)
-    qtbot.waitUntil(lambda: said[-1] == "", timeout=SEEN_WITHIN_MS)
+    qtbot.waitUntil(lambda: said[-1] == POLL_BACK, timeout=SEEN_WITHIN_MS)
+    assert said.count(POLL_FAILED) == 1
 
 
 def test_a_gold_note_being_typed_survives_the_review_computing_again(
