@@ -376,3 +376,39 @@ def post_id_of_location(location: str, external: str) -> int:
         return post_id_of(project, external)
     finally:
         project.close()
+
+
+def test_a_view_that_follows_labels_fills_and_grows_under_the_annotator(
+    qtbot: QtBot, shared: str, make_window: Callable[..., MainWindow]
+) -> None:
+    """The lead walks "Disagreements between annotators": the first disagreement made
+    elsewhere appears in the empty view, a later one only grows the count."""
+    setup = open_project(shared)
+    try:
+        window_free_label(setup, "ana", "p1", 0)
+        window_free_label(setup, "ana", "p2", 0)
+    finally:
+        setup.close()
+    lead = make_window(shared, "lee")
+    activate(qtbot, lead)
+    modes = lead.queue_bar.modes
+    modes.setCurrentIndex(modes.findText("Disagreements between annotators"))
+    modes.activated.emit(modes.currentIndex())
+    assert lead.labeling.current_post_id is None
+
+    other = open_project(shared)
+    try:
+        window_free_label(other, "bo", "p1", 1)
+        qtbot.waitUntil(lambda: lead.labeling.current_post_id is not None, timeout=SEEN_WITHIN_MS)
+        assert external_id(lead) == "p1"
+        assert lead.labeling.post_panel.meta.text().startswith("Post 1 of 1")
+        start_typing(qtbot, lead)
+        window_free_label(other, "bo", "p2", 1)
+    finally:
+        other.close()
+    qtbot.waitUntil(
+        lambda: lead.labeling.post_panel.meta.text().startswith("Post 1 of 2"),
+        timeout=SEEN_WITHIN_MS,
+    )
+    assert external_id(lead) == "p1"
+    assert still_typing(lead)

@@ -45,6 +45,10 @@ from annotator.ui.workspace import Workspace
 DRAFT_SAVE_MS = 400
 #: Changes after which the view walks a new queue (what is shown may be another set).
 _NEW_QUEUE = Change.PROJECT | Change.ANNOTATOR | Change.QUEUE | Change.SETTINGS | Change.DATASETS
+#: Views whose posts change with labels or marks: their totals are counted again when
+#: others label (the rest only when posts are added, since counting a million posts
+#: every few seconds would make typing stutter).
+_FOLLOWS_LABELS = frozenset({"label", "flagged", "skipped", "disagreements"})
 
 
 @dataclass(frozen=True)
@@ -181,9 +185,12 @@ class LabelingView(QWidget):
                 self.show_current()
             return
         total = len(queue)
-        queue.refresh_counts()
-        if len(queue) != total:
-            self.post_panel.show_position(queue.position, len(queue))
+        if what.touches(Change.DATASETS) or queue.mode.kind in _FOLLOWS_LABELS:
+            queue.refresh_counts()
+            if len(queue) != total:
+                self.post_panel.show_position(queue.position, len(queue))
+        else:  # the view's posts are the same ones: only my count may move (indexed)
+            queue.refresh_labeled()
         self._follow_post_elsewhere()
         self.changed.emit()  # counts in the status bar
 
