@@ -67,13 +67,17 @@ class Changes:
     ``post_ids`` empty means "posts unknown or many": a listener must assume any post.
     ``source`` is the object that made the change (a panel that already shows the result
     can skip its own reload); ``undo`` is True when the change is an undo or redo, so the
-    labeling view can bring the changed post back on screen.
+    labeling view can bring the changed post back on screen. ``others`` is True when the
+    change was seen by polling the database (someone else, another window or program,
+    wrote it): a listener refreshes what it shows but never moves the person off their
+    post or replaces what they are typing.
     """
 
     kinds: Change
     post_ids: frozenset[int] = field(default_factory=frozenset)
     source: object | None = field(default=None, compare=False)
     undo: bool = False
+    others: bool = False
 
     def touches(self, kinds: Change) -> bool:
         return bool(self.kinds & kinds)
@@ -86,7 +90,42 @@ class Changes:
         """Both changes at once (posts joined; unknown posts stay unknown)."""
         posts = self.post_ids | other.post_ids if self.post_ids and other.post_ids else frozenset()
         source = self.source if self.source is other.source else None
-        return Changes(self.kinds | other.kinds, posts, source, self.undo or other.undo)
+        return Changes(
+            self.kinds | other.kinds,
+            posts,
+            source,
+            self.undo or other.undo,
+            self.others and other.others,
+        )
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """A cheap fingerprint of what a project holds, read every few seconds so a window
+    notices what other people wrote to the same database.
+
+    Histories are append-only, so their highest id moves with every label and gold
+    decision (removals and undos included). Marks and datasets can be deleted, so their
+    count goes with their highest id; a post's highest id shows posts added to a dataset.
+    """
+
+    label_events: int = 0
+    gold_events: int = 0
+    marks: tuple[int, int] = (0, 0)
+    datasets: tuple[int, int, int] = (0, 0, 0)
+
+    def changed_since(self, before: DataVersion) -> Change:
+        """The kinds of data that differ from ``before``."""
+        kinds = Change.NONE
+        for changed, kind in (
+            (self.label_events != before.label_events, Change.LABELS),
+            (self.gold_events != before.gold_events, Change.GOLD),
+            (self.marks != before.marks, Change.MARKS),
+            (self.datasets != before.datasets, Change.DATASETS),
+        ):
+            if changed:
+                kinds |= kind
+        return kinds
 
 
 def changes(kinds: Change, *post_ids: int, source: object | None = None) -> Changes:

@@ -31,6 +31,7 @@ from annotator.services.project.projects import Project
 from annotator.services.team.assignment import has_assignments
 from annotator.ui.actions import MENUS, ActionId, ActionSpec, build_actions, build_menus
 from annotator.ui.browse.browse_panel import BrowsePanel
+from annotator.ui.change_watcher import ChangeWatcher
 from annotator.ui.clusters.clusters_panel import ClustersPanel
 from annotator.ui.errors import report_error
 from annotator.ui.help_overlay import HelpOverlay
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self.window_state = WindowState()
         self.workspace = Workspace(annotator_name or preferences.annotator_name or None, self)
         self.tasks = TaskRunner(self)
+        #: Announces what other people write to the project (polled every few seconds).
+        self.watcher = ChangeWatcher(self.workspace, self.tasks)
 
         self.labeling = LabelingView(self.workspace)
         self.labeling.changed.connect(self.refresh_actions)

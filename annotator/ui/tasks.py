@@ -302,6 +302,8 @@ class ShownLoader(Generic[T]):
         self.on_started = on_started
         #: Asked for while hidden: load when next shown.
         self.stale = False
+        #: Asked to follow while a load ran: one more load after it.
+        self._again = False
         self._scheduled = False
         self._token: CancelToken | None = None
 
@@ -318,12 +320,22 @@ class ShownLoader(Generic[T]):
             self._scheduled = True
             QTimer.singleShot(0, self._start)
 
+    def follow(self) -> None:
+        """A reload for data that changes often (other people's labels, seen by polling):
+        it never cancels a load under way, which on a busy team would never finish; one
+        more load follows it instead."""
+        if self._token is not None:
+            self._again = True
+            return
+        self.request()
+
     def shown(self) -> None:
         """Call from the panel's ``showEvent``."""
         if self.stale:
             self.request()
 
     def cancel(self) -> None:
+        self._again = False
         if self._token is not None:
             self._token.cancel()
             self._token = None
@@ -342,7 +354,14 @@ class ShownLoader(Generic[T]):
     def _done(self, result: T) -> None:
         self._token = None
         self.on_done(result)
+        self._follow_again()
 
     def _failed(self, error: BaseException) -> None:
         self._token = None
+        self._again = False
         self.on_error(error)
+
+    def _follow_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.request()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.domain.changes import DataVersion
 from annotator.domain.codebook import Codebook, codebook_from_specs
+from annotator.store.data_version import read_data_version
 from annotator.store.engine import (
     Project,
     busy_timeout,
@@ -24,6 +26,13 @@ def init_project(target: str | Path, label_specs: list[str] | None = None) -> Pr
 def codebook_of(project: Project) -> Codebook:
     with project.session() as session:
         return load_codebook(session)
+
+
+def data_version(project: Project) -> DataVersion:
+    """What the project holds, fingerprinted cheaply: polled every few seconds by the
+    app so that a window sees other people's labels on a shared database."""
+    with project.session() as session:
+        return read_data_version(session)
 
 
 def database_engine_name(project: Project) -> str:

@@ -247,6 +247,11 @@ class ClustersPanel(QWidget):
         workspace = self.workspace
         if what.touches(Change.PROJECT | Change.ANNOTATOR | Change.CODEBOOK):
             self.set_context(workspace.project, workspace.annotator, workspace.codebook)
+        elif what.others and what.touches(Change.LABELS | Change.DATASETS):
+            # Others' labels (polled): a load under way finishes, one more follows it.
+            if self.project is not None:
+                self.loader.follow()
+                self._show_state()
         elif what.touches(Change.LABELS | Change.CLUSTERS | Change.DATASETS):
             self.refresh()
 

@@ -31,10 +31,17 @@ class AuthorPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.posts, stretch=1)
+        #: What the list shows, so showing the same again (after someone else's change
+        #: elsewhere) keeps its scroll position and selection.
+        self._shown: tuple[object, ...] | None = None
 
     def show_author(
         self, author: str | None, posts: list[AuthorPost], total: int, codebook: Codebook
     ) -> None:
+        shown = (author, posts, total, codebook)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.posts.clear()
         if not author:
             self.title.setText("More from this author: no author recorded")

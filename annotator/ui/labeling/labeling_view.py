@@ -45,6 +45,10 @@ from annotator.ui.workspace import Workspace
 DRAFT_SAVE_MS = 400
 #: Changes after which the view walks a new queue (what is shown may be another set).
 _NEW_QUEUE = Change.PROJECT | Change.ANNOTATOR | Change.QUEUE | Change.SETTINGS | Change.DATASETS
+#: Views whose posts change with labels or marks: their totals are counted again when
+#: others label (the rest only when posts are added, since counting a million posts
+#: every few seconds would make typing stutter).
+_FOLLOWS_LABELS = frozenset({"label", "flagged", "skipped", "disagreements"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,9 @@ class LabelingView(QWidget):
 
     def _on_changed(self, what: Changes) -> None:
         """Reload what the change concerns; a change this view made is already shown."""
+        if what.others:
+            self._others_changed(what)
+            return
         codebook = self.workspace.codebook
         if what.touches(Change.CODEBOOK) and codebook is not None:
             self.label_panel.set_codebook(codebook)
@@ -162,6 +169,53 @@ class LabelingView(QWidget):
             self.show_current()
         elif what.touches(Change.POST_DATA):
             self.changed.emit()  # counts in the status bar
+
+    def _others_changed(self, what: Changes) -> None:
+        """Someone else wrote (seen by polling): counts, totals and what the screen shows
+        of other people's work follow, but the post stays on screen and nothing typed,
+        the focus or the undo history is touched."""
+        queue = self.queue
+        if queue is None or not what.touches(Change.POST_DATA | Change.DATASETS):
+            return
+        if queue.current_id is None:
+            # An empty view (no posts yet, none in this view): nothing is typed here, so
+            # the posts someone else added or labeled can simply be shown.
+            self._new_queue(start_at=None)
+            if self.queue is not None and self.queue.current_id is not None:
+                self.show_current()
+            return
+        total = len(queue)
+        if what.touches(Change.DATASETS) or queue.mode.kind in _FOLLOWS_LABELS:
+            queue.refresh_counts()
+            if len(queue) != total:
+                self.post_panel.show_position(queue.position, len(queue))
+        else:  # the view's posts are the same ones: only my count may move (indexed)
+            queue.refresh_labeled()
+        self._follow_post_elsewhere()
+        self.changed.emit()  # counts in the status bar
+
+    def _follow_post_elsewhere(self) -> None:
+        """The post on screen as others left it: the author's other posts with their
+        labels, and (when the same annotator works in another window) the label and
+        marks. Notes and sponsor on screen stay as typed."""
+        shown, post_id = self.shown, self.current_post_id
+        if shown is None or post_id is None:
+            return
+        state = post_state(shown.project, post_id=post_id, annotator=shown.annotator)
+        self.label_panel.show_marks(flagged=FLAG in state.marks, skipped=SKIP in state.marks)
+        mine, before = state.annotation, self.annotation
+        if (mine.label_key if mine else None) != (before.label_key if before else None) or (
+            (mine.evidence if mine else ()) != (before.evidence if before else ())
+        ):
+            self.annotation = mine
+            if mine is not None or self._draft is None:
+                self.post_panel.set_evidence(self._evidence())
+            key = mine.label_key if mine else None
+            self.label_panel.show_current(key)
+            self.workspace.set_current_post(post_id, key, source=self)
+        post = self._post()
+        if post is not None:
+            self._show_author(post.author, post.id)
 
     def _new_queue(self, *, start_at: int | None) -> None:
         workspace = self.workspace

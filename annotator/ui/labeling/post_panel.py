@@ -141,6 +141,8 @@ class PostPanel(QWidget):
         self._break_positions: list[int] = []
         self._markers: list[MarkerMatch] = []
         self._evidence: tuple[EvidenceSpan, ...] = ()
+        #: The metadata lines of the post shown, without its position in the view.
+        self._meta_lines: list[str] = []
         self.show_message("Open or create a project from the File menu.")
 
     # ----- showing ----------------------------------------------------------------------------
@@ -155,11 +157,7 @@ class PostPanel(QWidget):
         extra_columns: list[str],
         markers: list[MarkerMatch],
     ) -> None:
-        parts = [
-            f"Post {position:,} of {total:,}",
-            f"dataset {post.dataset}",
-            f"id {post.external_id}",
-        ]
+        parts = [f"dataset {post.dataset}", f"id {post.external_id}"]
         if not blind and post.author:
             parts.append(f"by {post.author}")
         for label, value in (("on", post.platform), ("at", post.created_at)):
@@ -173,7 +171,8 @@ class PostPanel(QWidget):
         ]
         if extras:
             lines.append("  ·  ".join(extras))
-        self.meta.setText("\n".join(lines))
+        self._meta_lines = lines
+        self.show_position(position, total)
         self._post_text = post.text
         self._markers = markers
         self._show_text(min(len(post.text), SHOWN_LIMIT))
@@ -188,6 +187,12 @@ class PostPanel(QWidget):
         self.empty.hide()
         for widget in (self.meta, self.text, self.evidence_box):
             widget.show()
+
+    def show_position(self, position: int, total: int) -> None:
+        """ "Post 3 of 120" before the metadata; called again alone when someone else's
+        import changes the count, so the text and its selection stay."""
+        head, *rest = self._meta_lines or [""]
+        self.meta.setText("\n".join([f"Post {position:,} of {total:,}  ·  {head}", *rest]))
 
     def show_whole_text(self) -> None:
         """Show the rest of a long post, with its highlights."""

@@ -95,12 +95,34 @@ class QueueBar(QWidget):
 
     def _on_changed(self, what: Changes) -> None:
         workspace = self._workspace
+        if what.others:
+            if what.touches(Change.DATASETS):
+                self._follow_datasets()
+            return
         if what.touches(Change.PROJECT | Change.CODEBOOK | Change.DATASETS):
             project = workspace.project
             self.set_choices(workspace.codebook, dataset_names(project) if project else [])
             self.show_mode(workspace.mode)
         elif what.touches(Change.QUEUE) and what.source is not self:
             self.show_mode(workspace.mode)
+
+    def _follow_datasets(self) -> None:
+        """Someone else imported: their datasets join the choices, while the view chosen
+        and anything typed in the search box stay."""
+        workspace = self._workspace
+        names = dataset_names(workspace.project) if workspace.project else []
+        shown = [
+            mode.value
+            for mode in (self.modes.itemData(i, MODE_ROLE) for i in range(self.modes.count()))
+            if isinstance(mode, QueueMode) and mode.kind == "dataset"
+        ]
+        if names == shown:
+            return
+        typed, chosen = self.search.text(), self.modes.currentData(MODE_ROLE)
+        self.set_choices(workspace.codebook, names)
+        if isinstance(chosen, QueueMode):
+            self.show_mode(chosen)
+        self.search.setText(typed)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -102,6 +102,8 @@ class AdjudicationPanel(QWidget):
         self.lead_name: str | None = None
         self.post_id: int | None = None
         self._external_id = ""
+        #: The gold note as last loaded for the shown post (what is typed may differ).
+        self._loaded_note = ""
         self._queue: LabelingQueue | None = None
         self.key_actions: dict[str, QAction] = {}
         self.buttons: dict[str, QPushButton] = {}
@@ -327,12 +329,31 @@ class AdjudicationPanel(QWidget):
             else ""
         )
         self.history.setVisible(bool(history))
-        self.notes.setPlainText(decision.notes if decision else "")
+        self._loaded_note = decision.notes if decision else ""
+        self.notes.setPlainText(self._loaded_note)
         for key, button in self.buttons.items():
             button.setProperty("current", decision is not None and decision.label_key == key)
             button.style().unpolish(button)
             button.style().polish(button)
         self.remove.setEnabled(decision is not None)
+
+    def typed_note(self) -> tuple[int, str, int] | None:
+        """The note typed on the shown post and not given with a decision yet: its post,
+        text and cursor position (None when nothing was typed)."""
+        text = self.notes.toPlainText()
+        if self.post_id is None or text == self._loaded_note:
+            return None
+        return self.post_id, text, self.notes.textCursor().position()
+
+    def keep_typed_note(self, typed: tuple[int, str, int] | None) -> None:
+        """Put back a note typed before the list was computed again (others' labels
+        arrived), if the same post is still shown."""
+        if typed is None or typed[0] != self.post_id or self.notes.toPlainText() == typed[1]:
+            return
+        self.notes.setPlainText(typed[1])
+        cursor = self.notes.textCursor()
+        cursor.setPosition(min(typed[2], len(typed[1])))
+        self.notes.setTextCursor(cursor)
 
     def _enable(self, enabled: bool) -> None:
         for widget in (*self.buttons.values(), self.notes):

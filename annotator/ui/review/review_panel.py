@@ -239,11 +239,25 @@ class ReviewPanel(QWidget):
             return
         if self.project is None:
             return
+        if what.others:
+            self._others_changed(what)
+            return
         if what.touches(Change.GOLD) and what.source is not self.adjudication:
             self._gold_changed = True
             self._follow_gold(what.post_ids)
         if what.touches(Change.LABELS | Change.DATASETS):
             self.refresh()
+
+    def _others_changed(self, what: Changes) -> None:
+        """Someone else labeled or decided gold (seen by polling): compute again, as
+        Refresh does, now if the tab is shown, else when it is next shown; a computation
+        under way is not cancelled, one more follows it."""
+        if not what.touches(Change.LABELS | Change.GOLD | Change.DATASETS):
+            return
+        if what.touches(Change.GOLD):
+            self._gold_changed = True
+        self.loader.follow()
+        self._show_state()
 
     def _follow_gold(self, post_ids: frozenset[int]) -> None:
         """Gold changed elsewhere (an undo): the list and the shown post follow."""
@@ -347,6 +361,7 @@ class ReviewPanel(QWidget):
         self.look_alike.setText("\n".join(line[:1].upper() + line[1:] for line in lines))
         self.look_alike.setVisible(bool(report.look_alike))
         shown = self.disagreements.current_post_id()
+        typed = self.adjudication.typed_note()
         self.disagreements.model.set_data(report.codebook, report.annotators, data.disagreements)
         self.adjudication.set_context(self.project, report.codebook, self.lead_name)
         model = self.disagreements.model
@@ -357,6 +372,7 @@ class ReviewPanel(QWidget):
         self.disagreements.select_post(shown)
         if shown is None:
             self.adjudication.show_post(None)
+        self.adjudication.keep_typed_note(typed)
         self.disagreements.show_counts()
         self.pages.setTabText(DISAGREEMENTS_PAGE, f"Disagreements ({model.total:,})")
         self._show_state(done=True)

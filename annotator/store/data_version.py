@@ -1,0 +1,52 @@
+"""The project's data version: one cheap statement that shows whether anyone wrote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from annotator.domain.changes import DataVersion
+from annotator.store.tables import AnnotationEvent, Dataset, GoldEvent, Post, PostMark
+
+
+def _highest(column: Any) -> Any:
+    """The highest primary key of a table (0 when empty): an index lookup on both stores."""
+    # coalesce outside the subquery: SQLite answers a bare max() from the index alone.
+    return func.coalesce(select(func.max(column)).scalar_subquery(), 0)
+
+
+def _count(column: Any) -> Any:
+    return select(func.count(column)).scalar_subquery()
+
+
+def read_data_version(session: Session) -> DataVersion:
+    """Highest ids and small counts in one statement; no table is scanned except the
+    small ``post_mark`` and ``dataset`` ones (posts are only looked up by highest id)."""
+    # Seven columns: more than sqlmodel's typed ``select`` takes, so SQLAlchemy's.
+    row = (
+        session.connection()
+        .execute(
+            sa_select(
+                _highest(col(AnnotationEvent.id)),
+                _highest(col(GoldEvent.id)),
+                _highest(col(PostMark.id)),
+                _count(col(PostMark.id)),
+                _highest(col(Dataset.id)),
+                _count(col(Dataset.id)),
+                _highest(col(Post.id)),
+            )
+        )
+        .one()
+    )
+    label_events, gold_events, mark_id, marks, dataset_id, datasets, post_id = (
+        int(value) for value in row
+    )
+    return DataVersion(
+        label_events=label_events,
+        gold_events=gold_events,
+        marks=(mark_id, marks),
+        datasets=(dataset_id, datasets, post_id),
+    )
