@@ -16,18 +16,40 @@ from sqlmodel import Session, col
 # QueueMode and MODES live in the domain (the UI builds them); imported from here too.
 from annotator.domain.queue_modes import MODES as MODES
 from annotator.domain.queue_modes import QueueMode as QueueMode
+from annotator.domain.search_terms import parse_search
 from annotator.store.tables import Annotation, Annotator, Assignment, Dataset, Post, PostMark
 
 
 def fts_query(query: str) -> str:
-    """User words -> an FTS5 query: every word must occur, the last may be a prefix."""
-    words = re.findall(r"[\w#@']+", query, flags=re.UNICODE)
-    words = [w.strip("#@'") for w in words if w.strip("#@'")]
-    if not words:
-        return ""
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    """User words -> an FTS5 query: quoted phrases as phrases, every other word must
+    occur, the last one (when not in quotes) may be a prefix."""
+    terms = parse_search(query)
+    parts = ['"' + " ".join(phrase) + '"' for phrase in terms.phrases]
+    parts += [f'"{word}"' for word in terms.words]
+    if terms.prefix:
+        parts.append(f'"{terms.prefix}"*')
+    return " ".join(parts)
+
+
+def ts_query(query: str) -> Any:
+    """User words -> a PostgreSQL tsquery with the same meaning as ``fts_query``: each
+    phrase through ``phraseto_tsquery`` (words next to each other), the rest ANDed."""
+    terms = parse_search(query)
+    words = [piece for word in terms.words for piece in re.findall(r"\w+", word)]
+    prefix = re.findall(r"\w+", terms.prefix)
+    words += prefix[:-1]
+    loose = [*words, *(f"{p}:*" for p in prefix[-1:])]
+    parts: list[Any] = [
+        func.phraseto_tsquery("simple", " ".join(phrase)) for phrase in terms.phrases
+    ]
+    if loose:
+        parts.append(func.to_tsquery("simple", " & ".join(loose)))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined.op("&&")(part)
+    return combined
 
 
 def _mine(table: Any, annotator_id: int | None) -> ColumnElement[bool]:
@@ -67,22 +89,22 @@ def mode_filter(session: Session, mode: QueueMode, annotator_id: int | None) -> 
 
 
 def search_filter(session: Session, query: str) -> Any:
-    """Posts whose text or author contain every word (FTS5 on SQLite, tsvector elsewhere)."""
+    """Posts whose text or author hold every phrase and word (FTS5 on SQLite, tsvector
+    elsewhere)."""
     if session.get_bind().dialect.name == "sqlite":
         match = fts_query(query)
         if not match:
             return col(Post.id) == -1
         hits = text("SELECT rowid FROM post_search WHERE post_search MATCH :q").bindparams(q=match)
         return col(Post.id).in_(hits)
-    words = [w for w in re.findall(r"\w+", query) if w]
-    if not words:
+    tsquery = ts_query(query)
+    if tsquery is None:
         return col(Post.id) == -1
     # Written out exactly as the GIN index in store/schema.py, so PostgreSQL uses it.
     document: Any = literal_column(
         "to_tsvector('simple', coalesce(post.text, '') || ' ' || coalesce(post.author, ''))"
     )
-    terms = " & ".join([*words[:-1], f"{words[-1]}:*"])
-    return document.op("@@")(func.to_tsquery("simple", terms))
+    return document.op("@@")(tsquery)
 
 
 def unlabeled_filter(annotator_id: int | None) -> Any:

@@ -269,6 +269,7 @@ class LabelingView(QWidget):
                 # Markers are looked for where a person reads first: scanning a 5 MB
                 # post with every marker took 15 s on each visit.
                 markers=find_markers(post.text[:SHOWN_LIMIT], workspace.markers),
+                search=workspace.mode.value if workspace.mode.kind == "search" else "",
             )
             self.label_panel.show_marks(flagged=FLAG in state.marks, skipped=SKIP in state.marks)
             self._show_author(post.author, post.id)
@@ -505,7 +506,7 @@ class LabelingView(QWidget):
         self.leave_post()
 
         def advance() -> None:
-            self.message.emit("Skipped; find it again under View: Skipped by me.")
+            self.message.emit("Skipped; find it again under Show: Skipped by me.")
             queue.advance()
             self.show_current()
 

@@ -30,10 +30,13 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.markers import MarkerMatch
 from annotator.domain.records import EvidenceSpan, PostRecord
+from annotator.domain.search_terms import search_hits
 from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
 from annotator.ui.look import EVIDENCE_COLOUR
 
 MARKER_COLOUR = QColor("#ffe08a")
+#: Words and phrases of the search that found the post, on a pale blue.
+SEARCH_COLOUR = QColor("#cfe3ff")
 
 #: Characters of a post shown until "Show whole text" is pressed.
 SHOWN_LIMIT = 20_000
@@ -140,6 +143,8 @@ class PostPanel(QWidget):
         self._breaks: list[int] = []
         self._break_positions: list[int] = []
         self._markers: list[MarkerMatch] = []
+        self._search = ""
+        self._hits: list[tuple[int, int]] = []
         self._evidence: tuple[EvidenceSpan, ...] = ()
         #: The metadata lines of the post shown, without its position in the view.
         self._meta_lines: list[str] = []
@@ -156,7 +161,9 @@ class PostPanel(QWidget):
         blind: bool,
         extra_columns: list[str],
         markers: list[MarkerMatch],
+        search: str = "",
     ) -> None:
+        """Show a post; ``search`` is the query that found it, its words highlighted."""
         parts = [f"dataset {post.dataset}", f"id {post.external_id}"]
         if not blind and post.author:
             parts.append(f"by {post.author}")
@@ -175,6 +182,7 @@ class PostPanel(QWidget):
         self.show_position(position, total)
         self._post_text = post.text
         self._markers = markers
+        self._search = search
         self._show_text(min(len(post.text), SHOWN_LIMIT))
         if markers:
             found = ", ".join(dict.fromkeys(m.text for m in markers))
@@ -214,6 +222,7 @@ class PostPanel(QWidget):
         pieces.append(part[previous:])
         self._shown = "\n".join(pieces)
         self.text.setPlainText(self._shown)
+        self._hits = search_hits(part, self._search) if self._search else []
         rest = len(self._post_text) - end
         self.more_button.setText(f"… {rest:,} more characters — Show whole text")
         self.more_button.setVisible(rest > 0)
@@ -236,6 +245,7 @@ class PostPanel(QWidget):
         self._shown_end = 0
         self._breaks = []
         self._break_positions = []
+        self._hits = []
         self.empty.setText(message)
         self.empty.show()
 
@@ -254,6 +264,7 @@ class PostPanel(QWidget):
     def _paint(self) -> None:
         selections = []
         for start, end, colour, bold in [
+            *((start, end, SEARCH_COLOUR, False) for start, end in self._hits),
             *((m.start, m.end, MARKER_COLOUR, True) for m in self._markers),
             *((s.start, s.end, EVIDENCE_COLOUR, False) for s in self._evidence),
         ]:

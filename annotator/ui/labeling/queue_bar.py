@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
 from annotator.domain.queue_modes import QueueMode
-from annotator.services.labeling.browsing import dataset_names
+from annotator.services.labeling.browsing import count_rows, dataset_names
 from annotator.ui.focus import return_keys_to_window
 from annotator.ui.workspace import Workspace
 
@@ -17,14 +17,12 @@ MODE_ROLE = Qt.ItemDataRole.UserRole
 
 
 class SearchEdit(QLineEdit):
-    """Escape clears the search and hands the keys back to labeling."""
-
-    cleared = Signal()
+    """Escape clears the search (the box's emptied text ends the search filter) and hands
+    the keys back to labeling."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.clear()
-            self.cleared.emit()
             return_keys_to_window(self)
             return
         super().keyPressEvent(event)
@@ -48,11 +46,19 @@ class QueueBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.search.returnPressed.connect(self._search)
-        self.search.cleared.connect(self._mode_chosen)
+        # The clear button, Esc and deleting the text all end the search, not only empty it.
+        self.search.textChanged.connect(self._search_edited)
+        #: "Search: paid for by (9)" while a search filters the posts.
+        self.search_state = QLabel()
+        self.search_state.setObjectName("searchState")
+        self.search_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_state.hide()
+        self._workspace: Workspace | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.addWidget(QLabel("Show:"))
         layout.addWidget(self.modes)
+        layout.addWidget(self.search_state)
         layout.addSpacing(12)
         layout.addWidget(self.search, stretch=1)
 
@@ -83,7 +89,9 @@ class QueueBar(QWidget):
         for index in range(self.modes.count()):
             if self.modes.itemData(index, MODE_ROLE) == mode:
                 self.modes.setCurrentIndex(index)
+                blocked = self.search.blockSignals(True)
                 self.search.clear()
+                self.search.blockSignals(blocked)
                 return
 
     def bind(self, workspace: Workspace) -> None:
@@ -95,6 +103,10 @@ class QueueBar(QWidget):
 
     def _on_changed(self, what: Changes) -> None:
         workspace = self._workspace
+        if workspace is None:
+            return
+        if what.touches(Change.QUEUE | Change.PROJECT | Change.DATASETS | Change.ANNOTATOR):
+            self._show_search_state()
         if what.others:
             if what.touches(Change.DATASETS):
                 self._follow_datasets()
@@ -106,10 +118,26 @@ class QueueBar(QWidget):
         elif what.touches(Change.QUEUE) and what.source is not self:
             self.show_mode(workspace.mode)
 
+    def _show_search_state(self) -> None:
+        """While a search filters the posts, say so beside "Show:" (the view chosen there
+        is not what is walked until the search is cleared)."""
+        workspace = self._workspace
+        mode = workspace.mode if workspace is not None else QueueMode()
+        if workspace is None or mode.kind != "search" or workspace.project is None:
+            self.search_state.hide()
+            self.modes.setToolTip("")
+            return
+        count = count_rows(workspace.project, mode, workspace.annotator)
+        self.search_state.setText(f"Search: {mode.value} ({count:,})")
+        self.search_state.setToolTip("Esc in the search box, or its clear button, ends the search")
+        self.modes.setToolTip("Not in use while a search filters the posts")
+        self.search_state.show()
+
     def _follow_datasets(self) -> None:
         """Someone else imported: their datasets join the choices, while the view chosen
         and anything typed in the search box stay."""
         workspace = self._workspace
+        assert workspace is not None
         names = dataset_names(workspace.project) if workspace.project else []
         shown = [
             mode.value
@@ -122,15 +150,25 @@ class QueueBar(QWidget):
         self.set_choices(workspace.codebook, names)
         if isinstance(chosen, QueueMode):
             self.show_mode(chosen)
+        blocked = self.search.blockSignals(True)
         self.search.setText(typed)
+        self.search.blockSignals(blocked)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def _mode_chosen(self, *_args: object) -> None:
+        blocked = self.search.blockSignals(True)
         self.search.clear()
+        self.search.blockSignals(blocked)
         self.mode_changed.emit(self.current_mode())
+
+    def _search_edited(self, text: str) -> None:
+        """An emptied box ends a search that filters the posts."""
+        workspace = self._workspace
+        if not text.strip() and workspace is not None and workspace.mode.kind == "search":
+            self.mode_changed.emit(self.current_mode())
 
     def _search(self) -> None:
         self.mode_changed.emit(self.current_mode())
