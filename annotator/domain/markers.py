@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.domain.codebook import Codebook
 from annotator.resource_files import resource_path
 
 DEFAULT_MARKERS = "markers/disclosure.txt"
@@ -75,3 +76,24 @@ def find_markers(text: str, markers: list[Marker]) -> list[MarkerMatch]:
             continue
         result.append(candidate)
     return result
+
+
+#: Labels that say a post does not disclose payment, by the codebook's questions; the
+#: default codebook's keys when a codebook does not split its labels into questions.
+_DEFAULT_NOT_DISCLOSED = ("not_sponsored", "sponsored_undisclosed")
+
+
+def undisclosing_labels(codebook: Codebook) -> frozenset[str]:
+    """The labels a disclosure marker in the text contradicts: "not sponsored" and
+    "sponsored, undisclosed" (a post that says "#ad" or "Paid for by" is neither)."""
+    sponsored = codebook.questions.get("sponsored", {})
+    disclosure = codebook.questions.get("disclosure", {})
+    keys = {*sponsored.get("no", ()), *disclosure.get("undisclosed", ())}
+    if not keys:
+        keys = {k for k in _DEFAULT_NOT_DISCLOSED if codebook.get(k) is not None}
+    return frozenset(keys)
+
+
+def contradicts(codebook: Codebook, label_key: str, found: list[MarkerMatch]) -> bool:
+    """Whether labeling a post with these markers ``label_key`` goes against them."""
+    return bool(found) and label_key in undisclosing_labels(codebook)

@@ -402,3 +402,17 @@ def mark_kinds(session: Session, *, post_id: int, annotator: str) -> set[str]:
         )
     ).all()
     return set(kinds)
+
+
+def labels_of_posts(session: Session, post_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Every annotator's current label on each of these posts: (annotator, label key)."""
+    found: dict[int, list[tuple[str, str]]] = {post_id: [] for post_id in post_ids}
+    statement = (
+        select(Annotation.post_id, Annotator.name, Annotation.label_key)
+        .join(Annotator, col(Annotator.id) == col(Annotation.annotator_id))
+        .where(col(Annotation.post_id).in_(post_ids))
+        .order_by(col(Annotator.name))
+    )
+    for post_id, name, key in session.exec(statement).all():
+        found.setdefault(int(post_id), []).append((name, key))
+    return found

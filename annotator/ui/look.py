@@ -27,6 +27,8 @@ LABEL_COLOURS = (
 
 #: Evidence spans in a post's text.
 EVIDENCE_COLOUR = QColor("#b9e4c9")
+#: Disclosure markers ("#ad", "Paid for by") wherever post text is shown.
+MARKER_COLOUR = QColor("#ffe08a")
 
 
 def plain_label(name: str = "", text: str = "") -> QLabel:

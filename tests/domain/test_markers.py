@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.domain.markers import find_markers, load_markers, parse_markers
+from annotator.domain.codebook import codebook_from_specs, default_codebook
+from annotator.domain.markers import (
+    contradicts,
+    find_markers,
+    load_markers,
+    parse_markers,
+    undisclosing_labels,
+)
 
 MARKERS = load_markers()
 
@@ -51,3 +58,16 @@ def test_longer_marker_wins_over_the_shorter_inside_it() -> None:
 def test_comment_lines_are_skipped_and_hashtags_kept() -> None:
     markers = parse_markers("# a comment\n#ad\n\nsponsored by\n#\n")
     assert [m.source for m in markers] == ["#ad", "sponsored by"]
+
+
+def test_a_disclosure_marker_contradicts_the_labels_that_deny_disclosure() -> None:
+    codebook = default_codebook()
+    assert undisclosing_labels(codebook) == {"not_sponsored", "sponsored_undisclosed"}
+    found = find_markers("Vote Tuesday. Paid for by Rivera for America", load_markers())
+    assert [m.text for m in found] == ["Paid for by"]
+    assert contradicts(codebook, "sponsored_undisclosed", found)
+    assert contradicts(codebook, "not_sponsored", found)
+    assert not contradicts(codebook, "sponsored_disclosed", found)
+    assert not contradicts(codebook, "sponsored_undisclosed", [])
+    # A codebook of its own words, without questions, warns about nothing it cannot know.
+    assert undisclosing_labels(codebook_from_specs(["yes=Yes", "no=No"])) == frozenset()

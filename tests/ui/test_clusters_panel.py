@@ -172,7 +172,7 @@ def test_labeling_a_cluster_from_the_tab_is_saved_and_undone(
     assert dialog is not None and dialog.isVisible()
     assert dialog.label_key() is None  # nothing in the cluster is labeled yet
     dialog.label_combo.setCurrentIndex(dialog.label_combo.findData(UNDISCLOSED))
-    assert dialog.label_button.text() == "Label 3 unlabeled posts"
+    assert dialog.label_button.text() == "Label 3 posts"
     qtbot.mouseClick(dialog.label_button, Qt.MouseButton.LeftButton)
 
     saved = labels_by_ana(location)

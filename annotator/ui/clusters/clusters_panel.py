@@ -313,6 +313,7 @@ class ClustersPanel(QWidget):
             label_key=next((k for k in summary.labels if self.codebook.get(k)), None),
             notes="",
             sponsor="",
+            markers=self.workspace.markers,
             parent=self,
         )
         dialog.accepted.connect(lambda: self._label(dialog, project, annotator))
@@ -424,7 +425,11 @@ class ClustersPanel(QWidget):
         if key is None or not dialog.targets:
             return
         template = AnnotationChange(
-            post_id=dialog.targets[0], annotator=annotator, label_key=key, notes=dialog.notes
+            post_id=dialog.targets[0],
+            annotator=annotator,
+            label_key=key,
+            notes=dialog.notes,
+            sponsor=dialog.sponsor,
         )
         count = len(dialog.targets)
         posts = f"{count:,} post{'' if count == 1 else 's'} of a cluster"

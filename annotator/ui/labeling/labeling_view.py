@@ -579,6 +579,7 @@ class LabelingView(QWidget):
             label_key=self.annotation.label_key if self.annotation else None,
             notes=self.label_panel.notes.toPlainText(),
             sponsor=self.label_panel.sponsor.text().strip(),
+            markers=self.workspace.markers,
             parent=self,
         )
         dialog.accepted.connect(lambda: self._label_cluster(dialog))

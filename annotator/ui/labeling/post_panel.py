@@ -32,9 +32,8 @@ from annotator.domain.markers import MarkerMatch
 from annotator.domain.records import EvidenceSpan, PostRecord
 from annotator.domain.search_terms import search_hits
 from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
-from annotator.ui.look import EVIDENCE_COLOUR
+from annotator.ui.look import EVIDENCE_COLOUR, MARKER_COLOUR
 
-MARKER_COLOUR = QColor("#ffe08a")
 #: Words and phrases of the search that found the post, on a pale blue.
 SEARCH_COLOUR = QColor("#cfe3ff")
 
@@ -264,7 +263,7 @@ class PostPanel(QWidget):
     def _paint(self) -> None:
         selections = []
         for start, end, colour, bold in [
-            *((start, end, SEARCH_COLOUR, False) for start, end in self._hits),
+            *((start, end, SEARCH_COLOUR, None) for start, end in self._hits),
             *((m.start, m.end, MARKER_COLOUR, True) for m in self._markers),
             *((s.start, s.end, EVIDENCE_COLOUR, False) for s in self._evidence),
         ]:
@@ -276,7 +275,9 @@ class PostPanel(QWidget):
             cursor.setPosition(self._to_shown(end), QTextCursor.MoveMode.KeepAnchor)
             fmt = QTextCharFormat()
             fmt.setBackground(colour)
-            if bold:
+            if bold is None:  # a search hit: underlined too, seen under a marker's colour
+                fmt.setFontUnderline(True)
+            elif bold:
                 fmt.setFontWeight(700)
             selection = QTextEdit.ExtraSelection()
             selection.cursor = cursor
