@@ -416,3 +416,12 @@ def labels_of_posts(session: Session, post_ids: list[int]) -> dict[int, list[tup
     for post_id, name, key in session.exec(statement).all():
         found.setdefault(int(post_id), []).append((name, key))
     return found
+
+
+def dataset_extra_columns(session: Session) -> list[str]:
+    """Every dataset's extra source columns, in first-seen order (kept by the imports)."""
+    names: dict[str, None] = {}
+    statement = select(Dataset.extra_columns).order_by(col(Dataset.id))
+    for keys in session.exec(statement).all():
+        names.update(dict.fromkeys(str(key) for key in keys or []))
+    return list(names)

@@ -27,6 +27,20 @@ LABEL_COLOURS = (
 
 #: Evidence spans in a post's text.
 EVIDENCE_COLOUR = QColor("#b9e4c9")
+#: Colour emoji fonts, tried after the text's own font for characters it lacks: without
+#: them in the font's family list, Qt on Linux can draw emoji as boxes even with Noto Color
+#: Emoji installed. Naming an absent family costs nothing.
+EMOJI_FAMILIES = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji Mozilla")
+
+
+def with_emoji_fallback(font: QFont) -> QFont:
+    """``font`` with the colour emoji fonts after its own families."""
+    own = [family for family in font.families() or [font.family()] if family]
+    fallback = QFont(font)
+    fallback.setFamilies([*own, *(f for f in EMOJI_FAMILIES if f not in own)])
+    return fallback
+
+
 #: Disclosure markers ("#ad", "Paid for by") wherever post text is shown.
 MARKER_COLOUR = QColor("#ffe08a")
 

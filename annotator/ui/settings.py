@@ -40,6 +40,24 @@ class Preferences:
         self._settings.setValue("preferences/recent_projects", recent)
         self._settings.sync()
 
+    @property
+    def export_format(self) -> str:
+        """The table format (a suffix such as ".csv") of the last export; "" before one."""
+        return str(self._settings.value("preferences/export_format", "") or "")
+
+    @export_format.setter
+    def export_format(self, suffix: str) -> None:
+        self._settings.setValue("preferences/export_format", suffix)
+
+    @property
+    def export_folder(self) -> str:
+        """The folder the last export was written to; "" before one."""
+        return str(self._settings.value("preferences/export_folder", "") or "")
+
+    @export_folder.setter
+    def export_folder(self, folder: str) -> None:
+        self._settings.setValue("preferences/export_folder", folder)
+
 
 def _position_key(project: str, annotator: str) -> str:
     safe = project.replace("/", "|").replace("\\", "|")

@@ -11,7 +11,7 @@ from sqlmodel import select
 from annotator.domain.errors import UserError
 from annotator.domain.markers import Marker, load_markers, parse_markers
 from annotator.store.engine import Project
-from annotator.store.queries import hold_writers, load_codebook
+from annotator.store.queries import dataset_extra_columns, hold_writers, load_codebook
 from annotator.store.tables import ProjectMeta
 
 BLIND_MODE = "blind_mode"
@@ -62,6 +62,13 @@ def shown_extra_columns(project: Project) -> list[str]:
 
 def set_shown_extra_columns(project: Project, columns: list[str]) -> None:
     _set(project, SHOWN_EXTRA_COLUMNS, json.dumps(columns))
+
+
+def available_extra_columns(project: Project) -> list[str]:
+    """The extra source columns the project's datasets really have, first seen first:
+    what the lead can choose from (a misspelt name cannot be chosen)."""
+    with project.session() as session:
+        return dataset_extra_columns(session)
 
 
 def marker_list(project: Project) -> list[Marker]:

@@ -32,7 +32,7 @@ from annotator.domain.markers import MarkerMatch
 from annotator.domain.records import EvidenceSpan, PostRecord
 from annotator.domain.search_terms import search_hits
 from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
-from annotator.ui.look import EVIDENCE_COLOUR, MARKER_COLOUR
+from annotator.ui.look import EVIDENCE_COLOUR, MARKER_COLOUR, with_emoji_fallback
 
 #: Words and phrases of the search that found the post, on a pale blue.
 SEARCH_COLOUR = QColor("#cfe3ff")
@@ -96,6 +96,7 @@ class PostPanel(QWidget):
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text = QPlainTextEdit()
         self.text.setObjectName("postText")
+        self.text.setFont(with_emoji_fallback(self.text.font()))
         self.text.setReadOnly(True)
         # The window's arrow and number keys must reach the labeling actions; the mouse
         # still selects text for evidence.

@@ -110,7 +110,10 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         folder: Path | None = None,
+        table_format: str = "",
     ) -> None:
+        """``folder`` and ``table_format`` (".csv") start the dialog where the last export
+        was left."""
         super().__init__(parent)
         self.folder = folder
         self.setWindowTitle("Export")
@@ -147,10 +150,11 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
+        self._set_format(table_format)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.format_combo.currentIndexChanged.connect(self._sync_path)
         self.choose_button.clicked.connect(self.choose_path)
-        self.path_edit.textChanged.connect(self._update_state)
+        self.path_edit.textChanged.connect(self._typed)
         self.path_edit.editingFinished.connect(self._path_edited)
         self.split_check.toggled.connect(self._update_state)
         for spin in (self.train_spin, self.dev_spin, self.test_spin, self.seed_spin):
@@ -386,6 +390,16 @@ class ExportDialog(QDialog):
         if self.kind() in TABLE_KINDS and suffix in TABLE_FORMATS:
             self._set_format(suffix)
         self._sync_path()
+
+    def _typed(self, text: str) -> None:
+        """A table suffix being typed wins over the Format box: the box follows at once
+        (the name itself is left alone until editing ends)."""
+        suffix = Path(text.strip()).suffix.lower()
+        if self.kind() in TABLE_KINDS and suffix in TABLE_FORMATS and suffix != self.suffix():
+            blocked = self.format_combo.blockSignals(True)
+            self._set_format(suffix)
+            self.format_combo.blockSignals(blocked)
+        self._update_state()
 
     def _sync_path(self) -> None:
         if self.path_edit.text().strip():

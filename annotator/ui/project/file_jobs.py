@@ -28,6 +28,7 @@ from annotator.services.team.packages import merge
 from annotator.ui.actions import ActionId, ActionSpec
 from annotator.ui.errors import report_error
 from annotator.ui.project.welcome import build_sample_once, free_project_name, sample_project_path
+from annotator.ui.settings import Preferences
 from annotator.ui.tasks import Operation, TaskRunner
 from annotator.ui.workspace import Workspace
 
@@ -41,6 +42,10 @@ PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
 DATASET_FILTER = (
     "Datasets (*.csv *.tsv *.txt *.jsonl *.ndjson *.json *.xlsx *.xls *.ods *.parquet)"
     ";;All files (*)"
+)
+#: Files "Open project" offers to import instead (a project is never one of these).
+DATASET_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".xlsx", ".xls", ".ods", ".parquet"}
 )
 #: Minutes between automatic backups of an open project.
 BACKUP_MINUTES = 10
@@ -79,8 +84,10 @@ class FileJobs(QObject):
         status: QStatusBar,
         open_project: Callable[[str | Path], bool],
         close_project: Callable[[], None],
+        preferences: Preferences | None = None,
     ) -> None:
         super().__init__(window)
+        self.preferences = preferences or Preferences()
         self.window = window
         self.workspace = workspace
         self.tasks = tasks
@@ -131,8 +138,30 @@ class FileJobs(QObject):
 
     def choose_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
-        if path:
-            self.open_project(path)
+        if not path:
+            return
+        if Path(path).suffix.lower() in DATASET_SUFFIXES:
+            self.offer_import(Path(path))
+            return
+        self.open_project(path)
+
+    def offer_import(self, dataset: Path) -> ImportDialog | None:
+        """A data file chosen in "Open project": offer to import it (into the open project,
+        or into a new one) instead of saying it is not a database."""
+        project = self.workspace.project
+        where = "into the open project" if project is not None else "into a new project"
+        answer = QMessageBox.question(
+            self.window,
+            "Open project",
+            f"{dataset.name} is a data file, not an annotator project. Import it {where}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        if project is not None:
+            return self.open_import_dialog(dataset)
+        return self.new_project_from_file(dataset)
 
     def open_sample_project(self) -> CancelToken | None:
         """Open the sample project, building it first (in the background) if needed."""
@@ -150,11 +179,14 @@ class FileJobs(QObject):
 
         return self._titled_job("Building the sample project", job, done, writes=True)
 
-    def new_project_from_file(self) -> ImportDialog | None:
-        """Pick a dataset, name the project (beside the file by default), then import it."""
-        dataset, _ = QFileDialog.getOpenFileName(
-            self.window, "New project from a file: choose the dataset", "", DATASET_FILTER
-        )
+    def new_project_from_file(self, chosen: Path | None = None) -> ImportDialog | None:
+        """Pick a dataset (unless ``chosen``), name the project (beside the file by
+        default), then import it."""
+        dataset = str(chosen) if chosen is not None else ""
+        if not dataset:
+            dataset, _ = QFileDialog.getOpenFileName(
+                self.window, "New project from a file: choose the dataset", "", DATASET_FILTER
+            )
         if not dataset:
             return None
         suggested = free_project_name(Path(dataset))
@@ -349,17 +381,28 @@ class FileJobs(QObject):
         location = Path(project.location)
         from annotator.ui.project.export_dialog import ExportDialog
 
+        remembered = Path(self.preferences.export_folder or ".")
+        folder = location.parent if location.is_file() else None
         dialog = ExportDialog(
             self.workspace.codebook,
             dataset_names(project),
             annotator_list(project),
             self.window,
-            folder=location.parent if location.is_file() else None,
+            folder=remembered if self.preferences.export_folder and remembered.is_dir() else folder,
+            table_format=self.preferences.export_format,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.start_export(dialog.out_path(), dialog.options()))
+        dialog.accepted.connect(lambda: self._export_chosen(dialog))
         dialog.open()
         return dialog
+
+    def _export_chosen(self, dialog: ExportDialog) -> None:
+        """Remember the format and folder for the next export, then run this one."""
+        out = dialog.out_path()
+        if dialog.kind() in ("posts", "annotations", "training"):
+            self.preferences.export_format = dialog.suffix()
+        self.preferences.export_folder = str(out.parent)
+        self.start_export(out, dialog.options())
 
     def start_export(self, path: Path, options: ExportOptions | None = None) -> CancelToken | None:
         """Run the export with a progress dialog; Cancel leaves no file behind."""

@@ -15,9 +15,10 @@ from annotator.domain.changes import Change, changes
 from annotator.domain.errors import UserError
 from annotator.domain.people import clean_name, name_key
 from annotator.domain.queue_modes import QueueMode
-from annotator.services.labeling.browsing import annotator_list, dataset_names, post_by_id
+from annotator.services.labeling.browsing import annotator_list, dataset_names
 from annotator.services.project.codebook_editing import set_label_shortcuts
 from annotator.services.project.project_settings import (
+    available_extra_columns,
     set_blind_mode,
     set_shown_extra_columns,
 )
@@ -26,6 +27,7 @@ from annotator.services.team.assignment import assign_posts, has_assignments
 from annotator.ui.actions import ActionId, ActionSpec
 from annotator.ui.errors import report_error
 from annotator.ui.project.assign_dialog import AssignDialog, AssignRequest
+from annotator.ui.project.columns_dialog import ColumnsDialog
 from annotator.ui.project.label_keys_dialog import LabelKeysDialog
 from annotator.ui.settings import Preferences
 from annotator.ui.workspace import Workspace
@@ -48,6 +50,7 @@ class ProjectMenu(QObject):
         self.preferences = preferences
         self.status = status
         self.actions: Mapping[str, QAction] = {}
+        self.columns_dialog: ColumnsDialog | None = None
 
     def action_specs(self) -> list[ActionSpec]:
         return [
@@ -84,26 +87,28 @@ class ProjectMenu(QObject):
         self.workspace.when_free(save)
 
     def choose_columns(self) -> None:
-        project, post_id = self.workspace.project, self.workspace.current_post_id
-        if project is None or post_id is None:
+        """Tick the datasets' real extra columns; the post on screen stays."""
+        project = self.workspace.project
+        if project is None:
             return
-        post = post_by_id(project, post_id)
-        available = ", ".join(post.extra if post else ()) or "(this post has no extra columns)"
-        current = ", ".join(self.workspace.extra_columns)
-        text, ok = QInputDialog.getText(
-            self.window,
-            "Extra columns shown",
-            f"Columns to show with each post, separated by commas.\nAvailable: {available}",
-            text=current,
+        dialog = ColumnsDialog(
+            available_extra_columns(project), self.workspace.extra_columns, self.window
         )
-        if ok:
-            columns = [c.strip() for c in text.split(",") if c.strip()]
+        self.columns_dialog = dialog
+        dialog.accepted.connect(lambda: self._save_columns(dialog.chosen()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
-            def save() -> None:
-                set_shown_extra_columns(project, columns)
-                self.workspace.reload_settings()
+    def _save_columns(self, columns: list[str]) -> None:
+        project = self.workspace.project
+        if project is None:
+            return
 
-            self.workspace.when_free(save)
+        def save() -> None:
+            set_shown_extra_columns(project, columns)
+            self.workspace.reload_settings()
+
+        self.workspace.when_free(save)
 
     def edit_label_keys(self) -> None:
         """Let the lead change which key applies which label (stored in the codebook)."""
