@@ -21,7 +21,9 @@ class ColumnsDialog(QDialog):
     sees it and can untick it, instead of it being dropped silently.
     """
 
-    def __init__(self, available: list[str], shown: list[str], parent: QWidget | None = None):
+    def __init__(
+        self, available: list[str], shown: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Extra columns shown")
         self.list = QListWidget()
@@ -38,6 +40,8 @@ class ColumnsDialog(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+        else:
+            self.list.hide()
         intro = QLabel(
             "Columns of the imported files to show with each post:"
             if available
