@@ -97,6 +97,10 @@ def test_changing_show_keeps_the_current_post(qtbot: QtBot, window: MainWindow) 
     modes.activated.emit(modes.currentIndex())
     assert window.workspace.mode.kind == "all"
     assert external_id(window) == "p3"
+    # The Browse table of the new view has the same post selected, not its first row.
+    browse = window.browse
+    assert browse.view.currentIndex().isValid()
+    assert browse.model.post_id(browse.view.currentIndex().row()) == window.labeling.current_post_id
     # Not in the new view (nothing flagged): the view's own start, here no post at all.
     modes.setCurrentIndex(modes.findText("Flagged for the lead"))
     modes.activated.emit(modes.currentIndex())

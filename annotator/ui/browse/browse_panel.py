@@ -157,6 +157,7 @@ class BrowsePanel(QWidget):
                 workspace.mode,
                 blind=workspace.blind,
             )
+            self._select_post(workspace.current_post_id)
         elif what.touches(Change.LABELS | Change.GOLD | Change.MARKS | Change.DATASETS):
             self.refresh()  # drafts are not in the table: typing never reloads it
 
@@ -188,6 +189,15 @@ class BrowsePanel(QWidget):
         if row is not None:
             self.view.setCurrentIndex(self.model.index(row, column))
         self.view.verticalScrollBar().setValue(scroll)
+
+    def _select_post(self, post_id: int | None) -> None:
+        """After another "Show:" choice the post on screen stays selected when the new
+        view holds it (among the rows loaded), rather than the table starting at row 1."""
+        row = self.model.row_of(post_id) if post_id is not None else None
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
 
     def _show_count(self) -> None:
         total = self.model.total
