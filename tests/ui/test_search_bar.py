@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
 from annotator.services.imports.importing import import_dataset
@@ -116,3 +116,19 @@ def test_choosing_a_view_during_a_search_keeps_the_post(qtbot: QtBot, window: Ma
     assert window.workspace.mode.kind == "all"
     assert window.queue_bar.search.text() == ""
     assert external_id(window) == "p4"
+
+
+def test_deleting_the_words_ends_the_search_and_keeps_typing_in_the_box(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _search(qtbot, window, "committee")
+    assert window.workspace.mode.kind == "search"
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.queue_bar.search
+    assert QApplication.focusWidget() is search
+    qtbot.keyClick(search, Qt.Key.Key_Backspace)
+    assert window.workspace.mode.kind == "unlabeled"
+    assert QApplication.focusWidget() is search
+    qtbot.keyClicks(search, "1")  # a label key, typed into the box, labels nothing
+    assert search.text() == "1"
+    assert window.labeling.annotation is None

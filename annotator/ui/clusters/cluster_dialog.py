@@ -115,7 +115,8 @@ class ClusterDialog(QDialog):
         self.sponsor_edit.setObjectName("batchSponsor")
         self.sponsor_edit.setAccessibleName("Sponsor")
         form = QFormLayout()
-        form.addRow("&Label (1–3)", self.label_combo)
+        keys = [label.shortcut for label in codebook.labels if label.shortcut]
+        form.addRow(f"&Label ({', '.join(keys)})" if keys else "&Label", self.label_combo)
         form.addRow("&Note", self.notes_edit)
         form.addRow("&Sponsor", self.sponsor_edit)
         for row, widget in enumerate((self.label_combo, self.notes_edit, self.sponsor_edit)):

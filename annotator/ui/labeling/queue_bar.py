@@ -165,10 +165,14 @@ class QueueBar(QWidget):
         self.mode_changed.emit(self.current_mode())
 
     def _search_edited(self, text: str) -> None:
-        """An emptied box ends a search that filters the posts."""
+        """An emptied box ends a search that filters the posts. Someone deleting the words
+        to type others keeps typing in the box: the keys must not go to labeling."""
         workspace = self._workspace
         if not text.strip() and workspace is not None and workspace.mode.kind == "search":
+            typing = self.search.hasFocus()
             self.mode_changed.emit(self.current_mode())
+            if typing:
+                self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _search(self) -> None:
         self.mode_changed.emit(self.current_mode())
