@@ -128,7 +128,8 @@ class QueueBar(QWidget):
             self.modes.setToolTip("")
             return
         count = count_rows(workspace.project, mode, workspace.annotator)
-        self.search_state.setText(f"Search: {mode.value} ({count:,})")
+        query = mode.value if len(mode.value) <= 40 else mode.value[:39] + "…"
+        self.search_state.setText(f"Search: {query} ({count:,})")
         self.search_state.setToolTip("Esc in the search box, or its clear button, ends the search")
         self.modes.setToolTip("Not in use while a search filters the posts")
         self.search_state.show()
