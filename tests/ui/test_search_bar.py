@@ -44,10 +44,11 @@ def _search(qtbot: QtBot, window: MainWindow, query: str) -> None:
 
 
 def _highlighted(window: MainWindow) -> list[str]:
+    """The search hits shown: underlined (on their own colour, or a marker's)."""
     return [
         s.cursor.selectedText()
         for s in window.labeling.post_panel.text.extraSelections()
-        if s.format.background().color() == SEARCH_COLOUR
+        if s.format.fontUnderline()
     ]
 
 
@@ -84,6 +85,11 @@ def test_the_clear_button_ends_the_search(qtbot: QtBot, window: MainWindow) -> N
 def test_escape_ends_the_search(qtbot: QtBot, window: MainWindow) -> None:
     _search(qtbot, window, "committee")
     assert window.workspace.mode.kind == "search"
+    hits = [
+        s for s in window.labeling.post_panel.text.extraSelections() if s.format.fontUnderline()
+    ]
+    assert [s.cursor.selectedText() for s in hits] == ["committee"]
+    assert hits[0].format.background().color() == SEARCH_COLOUR
     window.queue_bar.search.setFocus()
     qtbot.keyClick(window.queue_bar.search, Qt.Key.Key_Escape)
     assert window.workspace.mode.kind == "unlabeled"

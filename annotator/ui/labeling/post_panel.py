@@ -65,6 +65,10 @@ def display_breaks(text: str) -> list[int]:
     return breaks
 
 
+def _overlaps(start: int, end: int, spans: list[tuple[int, int, QColor, bool]]) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end, *_ in spans)
+
+
 def _plain_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -262,12 +266,18 @@ class PostPanel(QWidget):
         self._paint()
 
     def _paint(self) -> None:
-        selections = []
-        for start, end, colour, bold in [
-            *((start, end, SEARCH_COLOUR, None) for start, end in self._hits),
+        """Markers and evidence on their colours; search hits on theirs, or (where a marker
+        or evidence already colours the words) underlined only, so both stay visible."""
+        coloured = [
             *((m.start, m.end, MARKER_COLOUR, True) for m in self._markers),
             *((s.start, s.end, EVIDENCE_COLOUR, False) for s in self._evidence),
-        ]:
+        ]
+        hits = [
+            (start, end, None if _overlaps(start, end, coloured) else SEARCH_COLOUR, None)
+            for start, end in self._hits
+        ]
+        selections = []
+        for start, end, colour, bold in [*coloured, *hits]:
             if start >= self._shown_end:
                 continue  # listed, highlighted once the whole text is shown
             end = min(end, self._shown_end)
@@ -275,8 +285,9 @@ class PostPanel(QWidget):
             cursor.setPosition(self._to_shown(start))
             cursor.setPosition(self._to_shown(end), QTextCursor.MoveMode.KeepAnchor)
             fmt = QTextCharFormat()
-            fmt.setBackground(colour)
-            if bold is None:  # a search hit: underlined too, seen under a marker's colour
+            if colour is not None:
+                fmt.setBackground(colour)
+            if bold is None:  # a search hit
                 fmt.setFontUnderline(True)
             elif bold:
                 fmt.setFontWeight(700)
