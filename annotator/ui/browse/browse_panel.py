@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,14 @@ _WIDTH_SAMPLES = {
 }
 #: What each column keeps when the table is narrow (the date of a time, say).
 _NARROWEST = {TIME_COLUMN: "2019-01-05", AUTHOR_COLUMN: "kitchenwi", ID_COLUMN: "BsjRRA"}
+_NARROWING_ORDER = (
+    DATASET_COLUMN,
+    ID_COLUMN,
+    NOTES_COLUMN,
+    AUTHOR_COLUMN,
+    LABEL_COLUMN,
+    TIME_COLUMN,
+)
 _PADDING = 16
 #: The other columns together take at most this share of the table's width: the rest is
 #: the Text column's, so a post's text stays readable at 1024 pixels.
@@ -118,6 +126,7 @@ class BrowsePanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self._fit_columns()
+        view.viewport().installEventFilter(self)
         header.setMinimumSectionSize(view.fontMetrics().horizontalAdvance("Labels") + _PADDING)
         # No indicator = import order (post id); the model already sorts so, so turning
         # sorting on here loads nothing.
@@ -128,23 +137,32 @@ class BrowsePanel(QWidget):
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its sample, narrowed together (never below its title and
-        sort arrow) when they would leave the Text column less than 40% of the width."""
+        """Each column as wide as its sample; when together they would leave the Text column
+        less than 40% of the width, the least needed narrow first (dataset, id, notes,
+        author, label, time), each no further than its title or its narrowest sample."""
         view, metrics = self.view, self.view.fontMetrics()
-        wanted = {c: metrics.horizontalAdvance(s) + _PADDING for c, s in _WIDTH_SAMPLES.items()}
-        room = max(view.viewport().width(), 1) * _OTHERS_SHARE
-        shown = [c for c in wanted if not view.isColumnHidden(c)]
-        total = sum(wanted[c] for c in shown)
-        factor = min(1.0, room / total) if total else 1.0
-        for column, width in wanted.items():
+        widths = {c: metrics.horizontalAdvance(s) + _PADDING for c, s in _WIDTH_SAMPLES.items()}
+        excess = sum(w for c, w in widths.items() if not view.isColumnHidden(c)) - int(
+            max(view.viewport().width(), 1) * _OTHERS_SHARE
+        )
+        for column in _NARROWING_ORDER:
+            if excess <= 0:
+                break
             title = metrics.horizontalAdvance(COLUMNS[column].title) + _PADDING + 14
-            least = metrics.horizontalAdvance(_NARROWEST.get(column, "")) + _PADDING
-            view.setColumnWidth(column, max(title, least, int(width * factor)))
+            least = max(title, metrics.horizontalAdvance(_NARROWEST.get(column, "")) + _PADDING)
+            cut = min(excess, max(widths[column] - least, 0))
+            widths[column] -= cut
+            excess -= cut
+        for column, width in widths.items():
+            view.setColumnWidth(column, width)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self._fit_columns()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The table's visible width changed: share it out again."""
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            assert isinstance(event, QResizeEvent)
+            if event.size().width() != event.oldSize().width():
+                self._fit_columns()
+        return super().eventFilter(watched, event)
 
     # ----- public --------------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ class AuthorPanel(QWidget):
         # Entries apart (alternating shade, a line under each; see style.qss), and room for
         # about three of them however tall the label panel above wants to be.
         self.posts.setAlternatingRowColors(True)
+        self.posts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.posts.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.posts.setSpacing(1)
         self.posts.setMinimumHeight(self.posts.fontMetrics().lineSpacing() * ENTRY_LINES * 3)
         self.posts.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
