@@ -69,8 +69,15 @@ def _tabs(window: MainWindow, out_dir: Path, suffix: str) -> None:
     _grab(window, out_dir / f"review-tab{suffix}.png", size)
     window.review.pages.setCurrentIndex(1)
     _wait_for(lambda: window.review.disagreements.model.rowCount() > 0)
-    first = window.review.disagreements.model.post_id(0)
-    window.review.open_disagreement(first)
+    review = window.review
+    model = review.disagreements.model
+    first = model.post_id(0)
+    if model.without_gold() == model.rowCount():  # one gold label, so its column shows one
+        review.open_disagreement(first)
+        assert review.report is not None
+        review.adjudication.decide(review.report.codebook.labels[-1].key)
+        _wait_for(lambda: model.without_gold() < model.rowCount())
+    review.open_disagreement(first)
     QTest.qWait(200)
     _grab(window, out_dir / f"adjudication{suffix}.png", size)
     window.tabs.setCurrentIndex(3)
