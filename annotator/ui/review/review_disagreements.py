@@ -182,6 +182,8 @@ class DisagreementTableModel(QAbstractTableModel):
         if role == CHIP_COLOUR_ROLE:
             return label_colour(self._codebook, key) if key else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return plain_tooltip(post.external_id)  # the column shows its start
             if column == 1 and post.text:
                 return plain_tooltip(post.text + ("…" if len(post.text) >= TEXT_LIMIT else ""))
             if annotator is not None:
