@@ -13,14 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from annotator.app import build_main_window
 from annotator.services.clusters.clustering import find_clusters
 from annotator.services.project.projects import open_project
 from annotator.store.navigation import QueueMode
+from annotator.ui.main_window import MainWindow
 
 DISCLOSED_POST = "Paid for by"
 SAMPLE_TWEETS = Path(__file__).resolve().parent.parent / "datasets" / "sample_tweets.jsonl"
@@ -35,6 +36,57 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
         QTest.qWait(50)
 
 
+#: The window sizes the tabs are shown at: the smallest the app is laid out for (with the
+#: Codebook open) and a roomy one; the file name says which ("" for the roomy one).
+SMALL, LARGE = QSize(1024, 700), QSize(1400, 900)
+SIZES = ((SMALL, "-1024x700"), (LARGE, ""))
+
+
+def _resize(window: QWidget, size: QSize) -> None:
+    window.resize(size)
+    QTest.qWait(300)  # layouts settle and the figures reflow
+    if window.size() != size:
+        raise RuntimeError(f"the window is {window.size()} instead of {size}")
+
+
+def _grab(window: QWidget, path: Path, size: QSize) -> None:
+    """Save the window, after checking it kept its size (no tab may widen it)."""
+    if window.size() != size:
+        raise RuntimeError(f"{path.name}: the window grew to {window.size()} from {size}")
+    window.grab().save(str(path))
+
+
+def _tabs(window: MainWindow, out_dir: Path, suffix: str) -> None:
+    """Browse, Review (both pages, a disagreement open) and Clusters at the current size."""
+    size = window.size()
+    window.tabs.setCurrentIndex(1)
+    QTest.qWait(200)
+    _grab(window, out_dir / f"browse-tab{suffix}.png", size)
+    window.tabs.setCurrentIndex(2)
+    window.review.pages.setCurrentIndex(0)
+    _wait_for(lambda: window.review.report is not None and not window.review.computing)
+    QTest.qWait(200)
+    _grab(window, out_dir / f"review-tab{suffix}.png", size)
+    window.review.pages.setCurrentIndex(1)
+    _wait_for(lambda: window.review.disagreements.model.rowCount() > 0)
+    review = window.review
+    model = review.disagreements.model
+    first = model.post_id(0)
+    if model.without_gold() == model.rowCount():  # one gold label, so its column shows one
+        review.open_disagreement(first)
+        assert review.report is not None
+        review.adjudication.decide(review.report.codebook.labels[-1].key)
+        _wait_for(lambda: model.without_gold() < model.rowCount())
+    review.open_disagreement(first)
+    QTest.qWait(200)
+    _grab(window, out_dir / f"adjudication{suffix}.png", size)
+    window.tabs.setCurrentIndex(3)
+    _wait_for(lambda: window.clusters.model.rowCount() > 1)
+    window.clusters.view.selectRow(1)  # an afternoon's burst, counted per hour
+    QTest.qWait(200)
+    _grab(window, out_dir / f"clusters-tab{suffix}.png", size)
+
+
 def main(project: Path, out_dir: Path) -> int:
     with tempfile.TemporaryDirectory() as folder:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -45,7 +97,7 @@ def main(project: Path, out_dir: Path) -> int:
         find_clusters(opened)  # a demo built by an older `annotator sample` has none yet
         opened.close()
         window = build_main_window(str(copy), "ana")
-        window.resize(1280, 780)
+        _resize(window, LARGE)
         view = window.labeling
         window.workspace.set_mode(QueueMode("search", "manufacturing jobs"))
         queue = view.queue
@@ -57,28 +109,16 @@ def main(project: Path, out_dir: Path) -> int:
             view.post_panel.select(start, start + len(DISCLOSED_POST))
             view.add_evidence_from_selection()
         view.label_panel.sponsor.setText("GlowLab")
-        QApplication.processEvents()
-        window.grab().save(str(out_dir / "main-window.png"))
+        for size, suffix in SIZES:
+            _resize(window, size)
+            _grab(window, out_dir / f"main-window{suffix}.png", size)
         window.workspace.set_mode(QueueMode("all"))
-        QApplication.processEvents()
+        _resize(window, LARGE)
         window.grab().save(str(out_dir / "codebook-panel.png"))
-        window.tabs.setCurrentIndex(1)
-        QApplication.processEvents()
-        window.grab().save(str(out_dir / "browse-tab.png"))
-        window.tabs.setCurrentIndex(2)
-        _wait_for(lambda: window.review.report is not None)
-        window.grab().save(str(out_dir / "review-tab.png"))
-        window.review.pages.setCurrentIndex(1)
-        _wait_for(lambda: window.review.disagreements.model.rowCount() > 0)
-        first = window.review.disagreements.model.post_id(0)
-        window.review.open_disagreement(first)
-        QApplication.processEvents()
-        window.grab().save(str(out_dir / "adjudication.png"))
-        window.tabs.setCurrentIndex(3)
-        _wait_for(lambda: window.clusters.model.rowCount() > 1)
-        window.clusters.view.selectRow(1)  # an afternoon's burst, counted per hour
-        QApplication.processEvents()
-        window.grab().save(str(out_dir / "clusters-tab.png"))
+        for size, suffix in SIZES:
+            _resize(window, size)
+            _tabs(window, out_dir, suffix)
+        _resize(window, LARGE)
         window.tabs.setCurrentIndex(0)
         window.show_help()
         QApplication.processEvents()

@@ -12,11 +12,38 @@ from sqlmodel import Session, col
 from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import AuthorPost as AuthorPost
 from annotator.domain.records import BrowseRow as BrowseRow
-from annotator.store.navigation import mode_filter
+from annotator.store.navigation import mode_filter, unlabeled_filter
 from annotator.store.tables import Annotation, Annotator, Dataset, Post
 
 #: Sortable columns of the browse table -> the SQL expression they sort by.
-SORT_KEYS = ("id", "dataset", "external_id", "author", "created_at", "text", "label", "notes")
+SORT_KEYS = (
+    "id",
+    "dataset",
+    "external_id",
+    "author",
+    "created_at",
+    "text",
+    "label",
+    "notes",
+    "labels",
+)
+
+
+def browse_filter(session: Session, mode: QueueMode, annotator_id: int | None) -> Any:
+    """The posts the browse table lists: the mode's; for "next unlabeled by me" only those
+    I have neither labeled nor skipped, as the queue means (None: every post)."""
+    if mode.kind == "unlabeled":
+        return unlabeled_filter(annotator_id)
+    return mode_filter(session, mode, annotator_id)
+
+
+def count_browse(session: Session, mode: QueueMode, annotator_id: int | None) -> int:
+    """How many rows the browse table holds in this mode."""
+    statement = select(func.count()).select_from(Post)
+    where = browse_filter(session, mode, annotator_id)
+    if where is not None:
+        statement = statement.where(where)
+    return int(session.execute(statement).scalar_one())
 
 
 def browse_page(
@@ -37,6 +64,12 @@ def browse_page(
     every post before sorting: seconds on a million posts.
     """
     mine = aliased(Annotation, name="mine")
+    everyone = (
+        select(func.count())
+        .where(col(Annotation.post_id) == col(Post.id))
+        .correlate(Post)
+        .scalar_subquery()
+    )
     mine_join = and_(
         col(mine.post_id) == col(Post.id), col(mine.annotator_id) == (annotator_id or -1)
     )
@@ -49,13 +82,14 @@ def browse_page(
         "text": col(Post.text),
         "label": col(mine.label_key),
         "notes": col(mine.notes),
+        "labels": everyone,
     }[sort]
     ids_statement = select(col(Post.id))
     if sort == "dataset":
         ids_statement = ids_statement.join(Dataset, col(Dataset.id) == col(Post.dataset_id))
     if sort in ("label", "notes"):
         ids_statement = ids_statement.outerjoin(mine, mine_join)
-    where = mode_filter(session, mode, annotator_id) if mode.kind != "unlabeled" else None
+    where = browse_filter(session, mode, annotator_id)
     if where is not None:
         ids_statement = ids_statement.where(where)
     direction = order.desc() if descending else order.asc()
@@ -68,12 +102,6 @@ def browse_page(
     ]
     if not ids:
         return []
-    everyone = (
-        select(func.count())
-        .where(col(Annotation.post_id) == col(Post.id))
-        .correlate(Post)
-        .scalar_subquery()
-    )
     details = (
         select(
             col(Post.id),

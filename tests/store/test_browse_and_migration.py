@@ -20,6 +20,7 @@ from annotator.store.engine import schema_version
 from annotator.store.navigation import QueueMode
 from annotator.store.queries import annotation_history, iter_annotations
 from annotator.store.tables import SCHEMA_VERSION
+from tests.conftest import needs_server
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -109,3 +110,53 @@ def test_version_1_project_is_upgraded_with_its_labels(tmp_path: Path) -> None:
     again = open_project(path)
     assert schema_version(again) == SCHEMA_VERSION
     again.close()
+
+
+def _unlabeled_and_by_count(project: Project, csv: Path) -> tuple[list[str], list[int], int]:
+    """Browse in "next unlabeled by me" (ana), and every post by how many labeled it."""
+    from annotator.services.imports.importing import import_dataset
+    from annotator.services.labeling.marks import SKIP, set_mark
+    from annotator.store.browse import count_browse
+    from annotator.store.navigation import annotator_id_of
+    from tests.conftest import SMALL_CSV, write_csv
+
+    import_dataset(project, write_csv(csv, SMALL_CSV))
+    with project.session() as session:
+        ids = {r.external_id: r.post_id for r in browse_page(session, QueueMode("all"), None)}
+    _label(project, ids["00123"], "ana", "not_sponsored")
+    _label(project, ids["00123"], "ben", "not_sponsored")
+    _label(project, ids["42"], "ben", "not_sponsored")
+    set_mark(project, post_id=ids["1229871234567890124"], annotator="ana", kind=SKIP, on=True)
+    with project.session() as session:
+        ana = annotator_id_of(session, "ana")
+        unlabeled = browse_page(session, QueueMode("unlabeled"), ana)
+        counted = browse_page(session, QueueMode("all"), ana, sort="labels", descending=True)
+        return (
+            [r.external_id for r in unlabeled],
+            [r.annotations for r in counted],
+            count_browse(session, QueueMode("unlabeled"), ana),
+        )
+
+
+def test_browse_unlabeled_lists_what_i_neither_labeled_nor_skipped(tmp_path: Path) -> None:
+    from annotator.services.project.projects import init_project
+
+    project = init_project(tmp_path / "p.annotator")
+    try:
+        # ben's label on 42 does not take it out of ana's unlabeled posts.
+        found = _unlabeled_and_by_count(project, tmp_path / "small.csv")
+        assert found == (["1229871234567890123", "42"], [2, 1, 0, 0], 2)
+    finally:
+        project.close()
+
+
+@needs_server
+def test_browse_unlabeled_and_label_counts_on_postgresql(database: str, tmp_path: Path) -> None:
+    from annotator.services.project.projects import init_project
+
+    project = init_project(database)
+    try:
+        found = _unlabeled_and_by_count(project, tmp_path / "small.csv")
+        assert found == (["1229871234567890123", "42"], [2, 1, 0, 0], 2)
+    finally:
+        project.close()

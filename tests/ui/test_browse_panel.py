@@ -18,6 +18,7 @@ from annotator.domain.records import AnnotationChange
 from annotator.services.imports.importing import import_dataset
 from annotator.services.labeling.annotating import save_annotation
 from annotator.services.labeling.browsing import browse_rows
+from annotator.services.labeling.marks import SKIP, set_mark
 from annotator.services.project.projects import Project
 from annotator.store.browse import BrowseRow
 from annotator.store.navigation import QueueMode
@@ -246,17 +247,23 @@ def test_sorting_applies_to_every_page_not_just_the_loaded_one(
     assert cell(panel, 0, ID_COLUMN) == "p0999"  # not p0199: the database sorted all 1,000
 
 
-def test_the_labels_column_cannot_be_sorted(
+def test_the_labels_column_sorts_by_how_many_labeled(
     small_project: Project, make_panel: MakePanel, qtbot: QtBot
 ) -> None:
+    ids = post_ids(small_project)
+    for name in ("ana", "ben", "chloe"):
+        label(small_project, ids[SERUM], name, "not_sponsored")
+    for name in ("ana", "ben"):
+        label(small_project, ids[HTML_POST], name, "not_sponsored")
+    label(small_project, ids[VOTE], "ben", "not_sponsored")
     panel = make_panel(small_project)
-    click_header(qtbot, panel, AUTHOR_COLUMN)
-    before = column_of(panel, AUTHOR_COLUMN)
 
     click_header(qtbot, panel, COUNT_COLUMN)
-
-    assert column_of(panel, AUTHOR_COLUMN) == before == ["ann", "bob", "cam", "dee"]
-    assert panel.view.horizontalHeader().sortIndicatorSection() == AUTHOR_COLUMN
+    assert column_of(panel, COUNT_COLUMN) == ["0", "1", "2", "3"]
+    assert panel.view.horizontalHeader().sortIndicatorSection() == COUNT_COLUMN
+    click_header(qtbot, panel, COUNT_COLUMN)
+    assert column_of(panel, COUNT_COLUMN) == ["3", "2", "1", "0"]
+    assert column_of(panel, ID_COLUMN)[0] == SERUM
 
 
 def test_double_click_opens_that_post(
@@ -351,14 +358,18 @@ def test_label_mode_shows_only_posts_i_gave_that_label(
     assert panel.count.text() == "2 posts"
 
 
-def test_unlabeled_mode_browses_every_post(small_project: Project, make_panel: MakePanel) -> None:
+def test_unlabeled_mode_browses_only_what_i_have_not_labeled_or_skipped(
+    small_project: Project, make_panel: MakePanel
+) -> None:
     ids = post_ids(small_project)
     label(small_project, ids[VOTE], "ana", "not_sponsored")
+    label(small_project, ids[SERUM], "ben", "not_sponsored")  # someone else's label
+    set_mark(small_project, post_id=ids[HTML_POST], annotator="ana", kind=SKIP, on=True)
 
     panel = make_panel(small_project, mode=QueueMode("unlabeled"))
 
-    assert panel.model.rowCount() == 4
-    assert panel.count.text() == "4 posts"
+    assert sorted(column_of(panel, ID_COLUMN)) == sorted(["00123", SERUM])
+    assert panel.count.text() == "2 posts"
 
 
 def test_refresh_shows_new_labels_and_keeps_sort_and_selection(

@@ -23,6 +23,7 @@ from annotator.services.review.agreement_report import (
     landis_koch,
 )
 from annotator.store.queries import external_id_index, iter_annotations
+from annotator.ui.label_chips import CHIP_COLOUR_ROLE
 from annotator.ui.main_window import LABEL_TAB, REVIEW_TAB, MainWindow
 from annotator.ui.review.review_figures import CAVEAT, shade
 from annotator.ui.review.review_panel import DISAGREEMENTS_PAGE, ReviewPanel
@@ -141,7 +142,7 @@ def listed_gold(review: ReviewPanel, post_id: int) -> str:
     model = review.disagreements.model
     row = model.row_of(post_id)
     assert row is not None
-    return str(model.index(row, model.gold_column).data())
+    return str(model.index(row, model.gold_column).data(Qt.ItemDataRole.ToolTipRole))
 
 
 # ----- the figures -------------------------------------------------------------------------
@@ -201,13 +202,17 @@ def test_kappa_heatmap_shows_each_pair(
 
     kappa = report.cohen[("ana", "ben")]
     assert kappa.value is not None
-    assert heatmap.item(0, 1).text() == f"{kappa.value:.3f}"
-    assert heatmap.item(1, 0).text() == f"{kappa.value:.3f}"
+    assert heatmap.item(0, 1).text() == f"{kappa.value:.3f}\nn = 4"
+    assert heatmap.item(1, 0).text() == f"{kappa.value:.3f}\nn = 4"
     assert heatmap.item(0, 0).text() == heatmap.item(2, 2).text() == "—"
     assert "n = 4 posts both labeled" in heatmap.item(0, 1).toolTip()
-    assert heatmap.item(0, 1).background().color() == shade(kappa.value)[0]
+    # Four posts are too few to trust: hatched grey, not shaded like a well-founded kappa.
+    assert "Fewer than 10 posts" in heatmap.item(0, 1).toolTip()
+    assert heatmap.item(0, 1).background().style() == Qt.BrushStyle.BDiagPattern
+    assert heatmap.item(0, 1).background().color() != shade(kappa.value)[0]
     chloe = report.cohen[("ana", "chloe")]
-    assert heatmap.item(2, 0).text() == (f"{chloe.value:.3f}" if chloe.value is not None else "n/a")
+    shown = f"{chloe.value:.3f}" if chloe.value is not None else "n/a"
+    assert heatmap.item(2, 0).text().split("\n")[0] == shown
 
 
 def test_bar_chart_has_a_bar_set_per_label_with_each_annotators_counts(
@@ -270,12 +275,15 @@ def test_disagreement_list_holds_exactly_the_disagreeing_posts(
     assert headers == ["ID", "Text", "ana", "ben", "chloe", "Gold"]
     serum = [model.index(0, c).data() for c in range(model.columnCount())]
     assert serum[0] == SERUM
-    assert serum[2:] == [
-        "Sponsored, disclosed",
-        "Sponsored, disclosed",
-        "Sponsored, undisclosed",
-        "",
-    ]
+    # Short colour-coded chips, the full label in the tool tip.
+    assert serum[2:] == ["SD", "SD", "SU", ""]
+    tips = [model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) for c in (2, 4, 5)]
+    wanted = ["ana: Sponsored, disclosed", "chloe: Sponsored, undisclosed", "Gold: none yet"]
+    assert all(want in str(tip) for want, tip in zip(wanted, tips, strict=True))
+    colours = {model.index(0, c).data(CHIP_COLOUR_ROLE).name() for c in (2, 4)}
+    assert len(colours) == 2  # disclosed and undisclosed look different
+    assert model.index(0, 5).data(CHIP_COLOUR_ROLE) is None
+    assert "SD Sponsored, disclosed" in review.disagreements.legend.text()
     html_row = [model.index(1, c).data() for c in range(model.columnCount())]
     assert html_row[1] == "<b>not bold</b> &amp; just my lunch"
     assert html_row[4] == "—"  # chloe did not label it
@@ -326,7 +334,7 @@ def test_adjudicating_by_keyboard_stores_gold_with_note_and_moves_on(
             "adjudicated",
         )
         assert gold_of(project, ids[HTML_POST]) is None
-    assert listed_gold(review, ids[SERUM]) == "Sponsored, disclosed"
+    assert "Gold: Sponsored, disclosed" in listed_gold(review, ids[SERUM])
     # On to the next disagreement without gold, keys still here.
     assert panel.post_id == ids[HTML_POST]
     assert review.disagreements.current_post_id() == ids[HTML_POST]
@@ -374,7 +382,7 @@ def test_changing_gold_later_keeps_history(
     with reopened(review_location) as project:
         assert gold_of(project, ids[SERUM]) is None
         assert gold_history(project, ids[SERUM])[-1] == (None, "lead", "adjudicated")
-    assert listed_gold(review, ids[SERUM]) == ""
+    assert "Gold: none yet" in listed_gold(review, ids[SERUM])
     assert panel.gold.text() == "Gold: none yet"
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.changes import Change, Changes, changes
+from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import AnnotationChange
 from annotator.services.labeling.annotating import SetAnnotationCommand, save_annotation
 from annotator.services.project.projects import Project
@@ -71,6 +72,7 @@ def test_the_browse_table_follows_a_label_made_anywhere_through_changed_alone(
 ) -> None:
     """A change performed through the workspace, with no call into the main window or
     the panel, shows in the Browse tab and the labeling view's count."""
+    window.workspace.set_mode(QueueMode("all"))  # labeled posts stay listed
     window.tabs.setCurrentIndex(BROWSE_TAB)
     qtbot.waitUntil(lambda: window.browse.model.total == 4)
     post_id = window.browse.model.post_id(0)
@@ -81,6 +83,20 @@ def test_the_browse_table_follows_a_label_made_anywhere_through_changed_alone(
     window.workspace.perform(SetAnnotationCommand(project, change))
     assert my_label_cell(window, post_id) == "Sponsored, disclosed"
     assert window.progress_label.text().startswith("1 of 4 labeled by me")
+
+
+def test_in_next_unlabeled_a_post_i_label_leaves_the_browse_table(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tabs.setCurrentIndex(BROWSE_TAB)
+    qtbot.waitUntil(lambda: window.browse.model.total == 4)
+    post_id = window.browse.model.post_id(0)
+    project = window.workspace.project
+    assert project is not None and window.workspace.mode.kind == "unlabeled"
+    change = AnnotationChange(post_id=post_id, annotator="ana", label_key="sponsored_disclosed")
+    window.workspace.perform(SetAnnotationCommand(project, change))
+    assert window.browse.model.total == 3
+    assert window.browse.model.row_of(post_id) is None
 
 
 def test_a_write_from_elsewhere_shows_once_announced(qtbot: QtBot, window: MainWindow) -> None:

@@ -6,9 +6,15 @@ from sqlalchemy.exc import NoResultFound
 
 from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import AuthorPost, BrowseRow, PostRecord
-from annotator.store.browse import author_posts, browse_page, count_author_posts, known_sponsors
+from annotator.store.browse import (
+    author_posts,
+    browse_page,
+    count_author_posts,
+    count_browse,
+    known_sponsors,
+)
 from annotator.store.engine import Project
-from annotator.store.navigation import annotator_id_of, count_in_mode
+from annotator.store.navigation import annotator_id_of
 from annotator.store.queries import annotator_names, get_post, list_datasets
 
 
@@ -31,11 +37,11 @@ def browse_rows(
 
 
 def count_rows(project: Project, mode: QueueMode, annotator: str | None) -> int:
-    """How many posts the browse table holds in this mode ("unlabeled" browses all)."""
-    shown = QueueMode("all") if mode.kind == "unlabeled" else mode
+    """How many posts the browse table holds in this mode ("unlabeled": those I have
+    neither labeled nor skipped)."""
     with project.session() as session:
         who = annotator_id_of(session, annotator) if annotator else None
-        return count_in_mode(session, shown, who)
+        return count_browse(session, mode, who)
 
 
 def other_posts_by(

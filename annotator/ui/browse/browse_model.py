@@ -45,7 +45,7 @@ COLUMNS: tuple[BrowseColumn, ...] = (
     BrowseColumn("Text", "text", "The post's text; hover a cell for more of it"),
     BrowseColumn("My label", "label", "The label you gave the post"),
     BrowseColumn("My notes", "notes", "Your notes on the post"),
-    BrowseColumn("Labels", None, "How many annotators have labeled the post (not sortable)"),
+    BrowseColumn("Labels", "labels", "How many annotators have labeled the post"),
 )
 _TITLES = tuple(column.title for column in COLUMNS)
 _TIPS = tuple(column.tip for column in COLUMNS)
@@ -92,10 +92,11 @@ class BrowseTableModel(QAbstractTableModel):
     # ----- context -------------------------------------------------------------------------
 
     def set_context(self, project: Project | None, annotator: str | None, mode: QueueMode) -> None:
-        """Show ``mode``'s posts with ``annotator``'s labels; "unlabeled" shows every post."""
+        """Show ``mode``'s posts with ``annotator``'s labels; "unlabeled" shows the posts
+        ``annotator`` has neither labeled nor skipped."""
         self._project = project
         self._annotator = annotator
-        self._mode = QueueMode("all") if mode.kind == "unlabeled" else mode
+        self._mode = mode
         self._codebook = codebook_of(project) if project is not None else Codebook()
         self.reload()
 
@@ -188,7 +189,7 @@ class BrowseTableModel(QAbstractTableModel):
 
     def set_sort(self, column: int, order: Qt.SortOrder) -> bool:
         """Choose the order of the next load; True if it changed. Column -1 means import
-        order (post id, ascending); a column that cannot be sorted ("Labels") is ignored."""
+        order (post id, ascending); a column that cannot be sorted is ignored."""
         if column == -1:
             key, descending = "id", False
         elif self.column_sortable(column):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,7 +41,20 @@ _WIDTH_SAMPLES = {
     NOTES_COLUMN: "personal post, no",
     COUNT_COLUMN: "Labels",
 }
+#: What each column keeps when the table is narrow (the date of a time, say).
+_NARROWEST = {TIME_COLUMN: "2019-01-05", AUTHOR_COLUMN: "kitchenwi", ID_COLUMN: "BsjRRA"}
+_NARROWING_ORDER = (
+    DATASET_COLUMN,
+    ID_COLUMN,
+    NOTES_COLUMN,
+    AUTHOR_COLUMN,
+    LABEL_COLUMN,
+    TIME_COLUMN,
+)
 _PADDING = 16
+#: The other columns together take at most this share of the table's width: the rest is
+#: the Text column's, so a post's text stays readable at 1024 pixels.
+_OTHERS_SHARE = 0.6
 
 
 class BrowseTableView(QTableView):
@@ -112,10 +125,9 @@ class BrowsePanel(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        metrics = view.fontMetrics()
-        for column, sample in _WIDTH_SAMPLES.items():
-            view.setColumnWidth(column, metrics.horizontalAdvance(sample) + _PADDING)
-        header.setMinimumSectionSize(metrics.horizontalAdvance("Labels") + _PADDING)
+        self._fit_columns()
+        view.viewport().installEventFilter(self)
+        header.setMinimumSectionSize(view.fontMetrics().horizontalAdvance("Labels") + _PADDING)
         # No indicator = import order (post id); the model already sorts so, so turning
         # sorting on here loads nothing.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -123,6 +135,34 @@ class BrowsePanel(QWidget):
         view.setSortingEnabled(True)
         self._sorted_by = (-1, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its sample; when together they would leave the Text column
+        less than 40% of the width, the least needed narrow first (dataset, id, notes,
+        author, label, time), each no further than its title or its narrowest sample."""
+        view, metrics = self.view, self.view.fontMetrics()
+        widths = {c: metrics.horizontalAdvance(s) + _PADDING for c, s in _WIDTH_SAMPLES.items()}
+        excess = sum(w for c, w in widths.items() if not view.isColumnHidden(c)) - int(
+            max(view.viewport().width(), 1) * _OTHERS_SHARE
+        )
+        for column in _NARROWING_ORDER:
+            if excess <= 0:
+                break
+            title = metrics.horizontalAdvance(COLUMNS[column].title) + _PADDING + 14
+            least = max(title, metrics.horizontalAdvance(_NARROWEST.get(column, "")) + _PADDING)
+            cut = min(excess, max(widths[column] - least, 0))
+            widths[column] -= cut
+            excess -= cut
+        for column, width in widths.items():
+            view.setColumnWidth(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The table's visible width changed: share it out again."""
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            assert isinstance(event, QResizeEvent)
+            if event.size().width() != event.oldSize().width():
+                self._fit_columns()
+        return super().eventFilter(watched, event)
 
     # ----- public --------------------------------------------------------------------------
 
@@ -218,7 +258,7 @@ class BrowsePanel(QWidget):
         if section == -1 or self.model.column_sortable(section):
             self._sorted_by = (section, order)
             return
-        # "Labels" cannot be sorted: the model ignored the click; put the arrow back.
+        # A column that cannot be sorted: the model ignored the click; put the arrow back.
         self._set_indicator(*self._sorted_by)
 
     def _set_indicator(self, section: int, order: Qt.SortOrder) -> None:

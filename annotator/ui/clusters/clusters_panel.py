@@ -9,11 +9,13 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -39,6 +41,7 @@ from annotator.ui.clusters.cluster_dialog import ClusterDialog
 from annotator.ui.clusters.cluster_timeline import LabelShareList, TimelineChart
 from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, ClusterTableModel
 from annotator.ui.errors import report_error
+from annotator.ui.flow_layout import FlowLayout
 from annotator.ui.look import plain_label
 from annotator.ui.tasks import Job, ShownLoader, TaskRunner
 from annotator.ui.workspace import Workspace
@@ -78,6 +81,7 @@ class ClustersPanel(QWidget):
         self.model = ClusterTableModel(self)
 
         self.status = plain_label("clustersStatus")
+        self.status.setWordWrap(True)  # on two lines rather than widen the window
         self.min_size = QSpinBox()
         self.min_size.setObjectName("clustersMinSize")
         self.min_size.setRange(2, 1_000_000)
@@ -159,7 +163,7 @@ class ClustersPanel(QWidget):
         self.text.setReadOnly(True)
         self.text.setMaximumHeight(self.text.fontMetrics().lineSpacing() * 5 + 12)
         self.chart = TimelineChart()
-        self.chart.setMinimumSize(360, 220)
+        self.chart.setMinimumSize(260, 220)
         self.undated = plain_label("clusterUndated")
         self.undated.setWordWrap(True)
         self.shares = LabelShareList()
@@ -176,10 +180,9 @@ class ClustersPanel(QWidget):
         shares_box = QGroupBox("Labels in this cluster")
         shares_layout = QVBoxLayout(shares_box)
         shares_layout.addWidget(self.shares)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # one under the other when narrow
         buttons.addWidget(self.label_button)
         buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -200,8 +203,14 @@ class ClustersPanel(QWidget):
         details_layout.addWidget(side, stretch=2)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
+        # The details scroll rather than widen the window (1024 pixels with the Codebook open).
+        scroll = QScrollArea()
+        scroll.setObjectName("clusterDetails")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(details)
         self.splitter.addWidget(view)
-        self.splitter.addWidget(details)
+        self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         return self.splitter

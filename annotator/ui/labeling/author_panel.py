@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.records import AuthorPost
 
 POST_ID_ROLE = Qt.ItemDataRole.UserRole
+#: Lines an entry takes: two or three of text, one or two of labels, and its padding.
+ENTRY_LINES = 4
+#: How much of each post an entry shows (all of it in the tool tip).
+TEXT_CHARS = 90
 
 
 class AuthorPanel(QWidget):
@@ -25,6 +29,13 @@ class AuthorPanel(QWidget):
         self.posts = QListWidget()
         self.posts.setObjectName("authorPosts")
         self.posts.setWordWrap(True)
+        # Entries apart (alternating shade, a line under each; see style.qss), and room for
+        # about three of them however tall the label panel above wants to be.
+        self.posts.setAlternatingRowColors(True)
+        self.posts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.posts.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.posts.setSpacing(1)
+        self.posts.setMinimumHeight(self.posts.fontMetrics().lineSpacing() * ENTRY_LINES * 3)
         self.posts.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.posts.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
@@ -34,6 +45,11 @@ class AuthorPanel(QWidget):
         #: What the list shows, so showing the same again (after someone else's change
         #: elsewhere) keeps its scroll position and selection.
         self._shown: tuple[object, ...] | None = None
+
+    def sizeHint(self) -> QSize:
+        """Room for about five entries when the window is tall enough."""
+        lines = self.posts.fontMetrics().lineSpacing() * ENTRY_LINES * 5
+        return QSize(super().sizeHint().width(), lines + self.title.sizeHint().height())
 
     def show_author(
         self, author: str | None, posts: list[AuthorPost], total: int, codebook: Codebook
@@ -53,7 +69,9 @@ class AuthorPanel(QWidget):
             for annotator, key in sorted(post.labels.items()):
                 label = codebook.get(key)
                 names.append(f"{annotator}: {label.display_name if label else key}")
-            first_line = " ".join(post.text.split())[:140]
+            words = " ".join(post.text.split())
+            # About two lines of text, so a few entries show at once.
+            first_line = words if len(words) <= TEXT_CHARS else words[: TEXT_CHARS - 1] + "…"
             text = first_line + ("\n" + " · ".join(names) if names else "\nnot labeled yet")
             item = QListWidgetItem(text)
             item.setData(POST_ID_ROLE, post.post_id)

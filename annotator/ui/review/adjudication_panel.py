@@ -34,6 +34,7 @@ from annotator.services.review.adjudication import (
 )
 from annotator.ui.actions import ActionSpec, build_actions
 from annotator.ui.errors import report_error
+from annotator.ui.flow_layout import FlowLayout
 from annotator.ui.look import EVIDENCE_COLOUR, plain_label
 from annotator.ui.workspace import Workspace
 
@@ -139,7 +140,8 @@ class AdjudicationPanel(QWidget):
         self.notes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.notes.setFixedHeight(self.notes.fontMetrics().height() * 3 + 16)
         self.notes.escaped.connect(self.take_keys)
-        self._buttons_box = QHBoxLayout()
+        #: The label buttons wrap onto two lines when the panel is narrow.
+        self._buttons_box = FlowLayout()
         self.remove = QPushButton("Remove gold")
         self.remove.setObjectName("removeGold")
         self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -170,7 +172,7 @@ class AdjudicationPanel(QWidget):
         body.addWidget(self.notes)
         buttons_row = QHBoxLayout()
         buttons_row.addLayout(self._buttons_box, stretch=1)
-        buttons_row.addWidget(self.remove)
+        buttons_row.addWidget(self.remove, alignment=Qt.AlignmentFlag.AlignTop)
         body.addLayout(buttons_row)
         self.hint = plain_label("keyHints")
         self.hint.setWordWrap(True)

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from annotator.services.project.projects import Project
 from annotator.services.review.adjudication import labels_and_gold
 from annotator.ui.browse.browse_model import TEXT_LIMIT, plain_tooltip, single_line
 from annotator.ui.browse.browse_panel import BrowseTableView
+from annotator.ui.label_chips import CHIP_COLOUR_ROLE, ChipDelegate, label_colour, short_names
 from annotator.ui.look import plain_label
 from annotator.ui.table_flags import read_only_flags
 from annotator.ui.table_headers import horizontal_header
@@ -98,6 +99,7 @@ class DisagreementTableModel(QAbstractTableModel):
         self._rows: list[DisagreementRow] = []
         self._annotators: list[str] = []
         self._codebook = Codebook()
+        self._short: dict[str, str] = {}
         self.total = 0
 
     def set_data(
@@ -105,6 +107,7 @@ class DisagreementTableModel(QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         self._codebook = codebook
+        self._short = short_names(codebook)
         self._annotators = list(annotators)
         self._rows = list(disagreements.rows)
         self.total = disagreements.total
@@ -165,35 +168,55 @@ class DisagreementTableModel(QAbstractTableModel):
         if not 0 <= column < self.columnCount():
             return None
         annotator = self._annotators[column - 2] if 2 <= column < self.gold_column else None
+        key = post.labels.get(annotator) if annotator is not None else None
+        if column == self.gold_column:
+            key = post.gold
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return post.external_id
             if column == 1:
                 return single_line(post.text)
-            if annotator is not None:
-                return self._name(post.labels.get(annotator)) or "—"
-            return self._name(post.gold)
+            if key:
+                return self._short.get(key, key)
+            return "—" if annotator is not None else ""
+        if role == CHIP_COLOUR_ROLE:
+            return label_colour(self._codebook, key) if key else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return plain_tooltip(post.external_id)  # the column shows its start
             if column == 1 and post.text:
                 return plain_tooltip(post.text + ("…" if len(post.text) >= TEXT_LIMIT else ""))
             if annotator is not None:
                 given = self._name(post.labels.get(annotator))
                 return plain_tooltip(f"{annotator}: {given or 'not labeled'}")
-            if column == self.gold_column and post.gold:
-                return plain_tooltip(f"Gold: {self._name(post.gold)}")
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if annotator is not None and annotator not in post.labels:
-                return QColor("#888888")
             if column == self.gold_column:
-                return QColor("#1b5e20")
+                return plain_tooltip(f"Gold: {self._name(post.gold) or 'none yet'}")
+            return None
+        missing = annotator is not None and annotator not in post.labels
+        if role == Qt.ItemDataRole.ForegroundRole and missing:
+            return QColor("#888888")
         return None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         titles = ("ID", "Text", *self._annotators, "Gold")
-        return horizontal_header(titles, section, orientation, role)
+        tips = (
+            "The post's id in its dataset",
+            "The post's text",
+            *(f"{name}'s label" for name in self._annotators),
+            "The gold label, once decided",
+        )
+        return horizontal_header(titles, section, orientation, role, tooltips=tips)
+
+    def short_names(self) -> list[str]:
+        return list(self._short.values())
+
+    def legend(self) -> str:
+        """What the short label names stand for, in codebook order."""
+        return "  ·  ".join(
+            f"{self._short[label.key]} {label.display_name}" for label in self._codebook.labels
+        )
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return read_only_flags(index)
@@ -224,6 +247,7 @@ class DisagreementList(QWidget):
         table = BrowseTableView()
         table.setObjectName("disagreementTable")
         table.setModel(self.model)
+        table.setItemDelegate(ChipDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -242,12 +266,17 @@ class DisagreementList(QWidget):
         self.model.modelReset.connect(self._fit_columns)
         self.view: QTableView = table
         top = QHBoxLayout()
-        top.addWidget(self.count, stretch=1)
+        top.addStretch(1)
         top.addWidget(self.prefill)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.count)
         layout.addLayout(top)
         layout.addWidget(table, stretch=1)
+        #: What "NS", "SD" and the other chips stand for.
+        self.legend = plain_label("disagreementLegend")
+        self.legend.setWordWrap(True)
+        layout.addWidget(self.legend)
         self.show_counts()
 
     def show_counts(self, *, computing: bool = False) -> None:
@@ -278,18 +307,20 @@ class DisagreementList(QWidget):
         self.view.scrollTo(index)
 
     def _fit_columns(self) -> None:
-        """Labels as wide as they need (at most ~14 characters, gold always that wide); the
+        """Label chips as wide as their column's name (so gold shows at 1024 pixels); the
         id elided; the text takes the rest."""
         header = self.view.horizontalHeader()
         metrics = self.view.fontMetrics()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(0, metrics.horizontalAdvance("BsjRRAS7") + 12)
-        widest = metrics.horizontalAdvance("Sponsored, und") + 12
-        for column in range(2, self.model.gold_column):
-            hint = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
-            self.view.setColumnWidth(column, min(widest, hint))
-        self.view.setColumnWidth(self.model.gold_column, widest)
+        self.view.setColumnWidth(0, metrics.horizontalAdvance("BsjRR") + 12)
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        shortest = QFontMetrics(bold).horizontalAdvance
+        chip = max((shortest(name) for name in self.model.short_names()), default=0) + 26
+        for column in range(2, self.model.gold_column + 1):
+            self.view.setColumnWidth(column, max(chip, header.sectionSizeHint(column)))
+        self.legend.setText(self.model.legend())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

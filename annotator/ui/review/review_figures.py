@@ -3,10 +3,8 @@ kappa heatmap and the confusion matrix of two annotators; all text shown as plai
 
 from __future__ import annotations
 
-import textwrap
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,10 +21,15 @@ from PySide6.QtWidgets import (
 from annotator.domain.agreement import Estimate
 from annotator.services.review.agreement_report import AgreementReport, landis_koch
 from annotator.ui.browse.browse_model import plain_tooltip
+from annotator.ui.label_chips import chip_icon, label_colour, short_names
 from annotator.ui.look import plain_label
 
 CAVEAT = "Bands after Landis and Koch (1977) are conventions, not thresholds of truth."
-RARE_WARNING = "⚠ rare (<5% of labels): kappa and alpha are unstable"
+RARE_WARNING = "⚠ rare"
+RARE_TIP = "Under 5% of all labels: a few posts move kappa and alpha a lot."
+#: Kappa from fewer posts than this is marked (hatched, grey) as too few to trust.
+SMALL_N = 10
+SMALL_N_BRUSH = QBrush(QColor("#9e9e9e"), Qt.BrushStyle.BDiagPattern)
 #: The heatmap runs from this colour (kappa 0 or below) to the app's dark blue (kappa 1).
 LOW_COLOUR, HIGH_COLOUR = QColor("#f1f5fa"), QColor("#1f3a5f")
 UNDEFINED_COLOUR = QColor("#e6e6e6")
@@ -158,7 +161,8 @@ class LabelAgreementTable(QTableWidget):
     """Per label: how often it was given, its share, specific agreement and alpha against
     every other label, with a visible warning on rare labels."""
 
-    HEADERS = ("Label", "Count", "Share", "Specific agreement", "Alpha vs rest", "Note")
+    #: On two lines, so the table fits beside the headline or in a narrow window.
+    HEADERS = ("Label", "Count", "Share", "Specific\nagreement", "Alpha\nvs rest", "Note")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,8 +182,10 @@ class LabelAgreementTable(QTableWidget):
         for row, (key, agreement) in enumerate(report.labels.items()):
             label = report.codebook.get(key)
             share = f"{agreement.share:.1%}" if agreement.share is not None else "n/a"
+            name = _item(label.display_name if label else key, tip=key)
+            name.setIcon(chip_icon(label_colour(report.codebook, key)))
             cells = [
-                _item(label.display_name if label else key, tip=key),
+                name,
                 _item(f"{agreement.count:,}", align_right=True),
                 _item(share, align_right=True),
                 _estimate_item(agreement.specific_agreement),
@@ -188,9 +194,7 @@ class LabelAgreementTable(QTableWidget):
             ]
             if agreement.rare:
                 cells[-1].setForeground(QColor("#8a4b00"))
-                cells[-1].setToolTip(
-                    "Under 5% of all labels: a few posts move kappa and alpha a lot."
-                )
+                cells[-1].setToolTip(RARE_TIP)
             for column, cell in enumerate(cells):
                 self.setItem(row, column, cell)
         _fit_height(self)
@@ -217,7 +221,8 @@ class KappaHeatmap(QTableWidget):
         self.horizontalHeader().setDefaultSectionSize(
             self.fontMetrics().horizontalAdvance("0.000") + 34
         )
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 18)
+        # Two lines: kappa, and the number of posts both labeled.
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() * 2 + 12)
 
     def set_report(self, report: AgreementReport) -> None:
         names = report.annotators
@@ -236,17 +241,13 @@ class KappaHeatmap(QTableWidget):
                 else:
                     pair = (first, second) if (first, second) in report.cohen else (second, first)
                     kappa = report.cohen.get(pair, Estimate.undefined("not computed"))
-                    item = _item(format_estimate(kappa))
-                    background, foreground = shade(kappa.value)
-                    item.setBackground(background)
-                    item.setForeground(foreground)
-                    if kappa.value is not None:
-                        item.setFont(bold)
+                    item = _kappa_item(kappa, bold)
                     item.setToolTip(
                         plain_tooltip(
                             f"{first} × {second}: Cohen's kappa {format_estimate(kappa)}"
                             + (f" ({band_text(kappa)})" if kappa.value is not None else "")
                             + f"\nn = {kappa.n or 0:,} posts both labeled"
+                            + (SMALL_N_NOTE if (kappa.n or 0) < SMALL_N else "")
                             + (f"\n{kappa.reason}" if kappa.value is None and kappa.reason else "")
                         )
                     )
@@ -265,6 +266,25 @@ class KappaHeatmap(QTableWidget):
         )
         frame = 2 * self.frameWidth() + 2
         self.setFixedSize(min(width + frame, 520), min(height + frame, 320))
+
+
+SMALL_N_NOTE = f"\nFewer than {SMALL_N} posts: too few for a kappa to mean much."
+
+
+def _kappa_item(kappa: Estimate, bold: QFont) -> QTableWidgetItem:
+    """Kappa over its n; shaded by kappa, or hatched grey when n is too small to trust."""
+    n = kappa.n or 0
+    item = _item(f"{format_estimate(kappa)}\nn = {n:,}")
+    background, foreground = shade(kappa.value)
+    if n < SMALL_N:
+        item.setBackground(SMALL_N_BRUSH)
+        item.setForeground(QColor("#555555"))
+    else:
+        item.setBackground(background)
+        item.setForeground(foreground)
+        if kappa.value is not None:
+            item.setFont(bold)
+    return item
 
 
 def confusion_between(report: AgreementReport, rows: str, columns: str) -> list[list[int]] | None:
@@ -300,6 +320,8 @@ class ConfusionMatrixView(QWidget):
         pickers.addStretch(1)
         self.caption = plain_label("confusionCaption")
         self.caption.setWordWrap(True)
+        self.legend = plain_label("confusionLegend")
+        self.legend.setWordWrap(True)
         self.table = _make_read_only(QTableWidget(), "confusionMatrix")
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setHighlightSections(False)
@@ -311,6 +333,7 @@ class ConfusionMatrixView(QWidget):
         layout.addLayout(pickers)
         layout.addWidget(self.caption)
         layout.addWidget(self.table, stretch=1)
+        layout.addWidget(self.legend)
 
     def set_report(self, report: AgreementReport) -> None:
         self.report = report
@@ -343,18 +366,30 @@ class ConfusionMatrixView(QWidget):
         if matrix is None:
             self.table.setRowCount(0)
             self.table.setColumnCount(0)
+            self.legend.clear()
             self.caption.setText(
                 "Pick two different annotators."
                 if len(report.annotators) >= 2
                 else "A confusion matrix needs two annotators."
             )
             return
-        names = [label.display_name for label in report.codebook.labels]
+        codebook = report.codebook
+        names = [label.display_name for label in codebook.labels]
         self.table.setRowCount(len(names))
         self.table.setColumnCount(len(names))
-        # Column titles on a few short lines, so the matrix fits beside the chart.
-        self.table.setHorizontalHeaderLabels([textwrap.fill(name, 12) for name in names])
-        self.table.setVerticalHeaderLabels(names)
+        # Short colour-coded names ("NS") so the matrix fits; the full name in the tool tip.
+        short = short_names(codebook)
+        for place, label in enumerate(codebook.labels):
+            for header_item, setter in (
+                (QTableWidgetItem(short[label.key]), self.table.setHorizontalHeaderItem),
+                (QTableWidgetItem(short[label.key]), self.table.setVerticalHeaderItem),
+            ):
+                header_item.setIcon(chip_icon(label_colour(codebook, label.key)))
+                header_item.setToolTip(plain_tooltip(label.display_name))
+                setter(place, header_item)
+        self.legend.setText(
+            "  ·  ".join(f"{short[label.key]} {label.display_name}" for label in codebook.labels)
+        )
         both = sum(sum(line) for line in matrix)
         largest = max((max(line) for line in matrix), default=0)
         self.caption.setText(

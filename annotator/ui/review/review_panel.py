@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QMessageBox,
@@ -47,6 +48,7 @@ from annotator.ui.review.review_disagreements import (
     load_disagreements,
 )
 from annotator.ui.review.review_figures import (
+    SMALL_N,
     ConfusionMatrixView,
     HeadlineBox,
     KappaHeatmap,
@@ -76,10 +78,14 @@ def compute_review(project: Project, cancel: CancelToken) -> ReviewData:
         return ReviewData(report, load_disagreements(project, cancel))
 
 
-HEATMAP_NOTE = "Darker: higher kappa. Hover a cell for the posts both labeled."
+HEATMAP_NOTE = (
+    "Darker: higher kappa; n: posts both labeled. Hatched grey: fewer than "
+    f"{SMALL_N} posts, too few to trust."
+)
 LABEL_TABLE_NOTE = (
     "Specific agreement: how often a second annotator gave the label when one did. "
-    "Alpha vs rest: Krippendorff's alpha of this label against all the others."
+    "Alpha vs rest: Krippendorff's alpha of this label against all the others. "
+    "⚠ rare: under 5% of all labels, so kappa and alpha are unstable."
 )
 
 
@@ -94,6 +100,58 @@ def _section(title: str, content: QWidget, name: str, note: str = "") -> QGroupB
         layout.addWidget(caption)
     layout.addStretch(1)
     return box
+
+
+class ReflowingFigures(QWidget):
+    """The Agreement page's sections in as many columns as its width allows: headline and
+    per label, then pairs, chart and confusion; one under the other when narrow."""
+
+    #: Widths from which two and three columns fit without a horizontal scroll bar.
+    TWO_COLUMNS, THREE_COLUMNS = 900, 1250
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(8, 8, 8, 8)
+        self.sections: list[QWidget] = []
+        self.columns = 0
+
+    def set_sections(self, sections: list[QWidget]) -> None:
+        """Headline, per label, pairs, confusion, chart."""
+        self.sections = sections
+        self._place(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = event.size().width()
+        wanted = 3 if width >= self.THREE_COLUMNS else 2 if width >= self.TWO_COLUMNS else 1
+        if wanted != self.columns:
+            self._place(wanted)
+
+    def _place(self, columns: int) -> None:
+        self.columns = columns
+        for section in self.sections:
+            self.grid.removeWidget(section)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 0)
+        headline, labels, pairs, confusion, chart = self.sections
+        spots: list[tuple[QWidget, int, int, int, int]]
+        if columns == 3:
+            spots = [
+                (headline, 0, 0, 1, 2), (labels, 0, 2, 1, 1),
+                (pairs, 1, 0, 1, 1), (chart, 1, 1, 1, 1), (confusion, 1, 2, 1, 1),
+            ]  # fmt: skip
+        elif columns == 2:
+            spots = [
+                (headline, 0, 0, 1, 1), (labels, 0, 1, 1, 1),
+                (pairs, 1, 0, 1, 1), (confusion, 1, 1, 1, 1), (chart, 2, 0, 1, 2),
+            ]  # fmt: skip
+        else:
+            spots = [(widget, row, 0, 1, 1) for row, widget in enumerate(self.sections)]
+        for widget, row, column, rows, span in spots:
+            self.grid.addWidget(widget, row, column, rows, span)
+        for column in range(columns):
+            self.grid.setColumnStretch(column, 1)
 
 
 class ReviewPanel(QWidget):
@@ -140,7 +198,7 @@ class ReviewPanel(QWidget):
         self.look_alike.setWordWrap(True)
         self.look_alike.setContentsMargins(8, 2, 8, 2)
         self.look_alike.hide()
-        self.figures = QWidget()
+        self.figures = ReflowingFigures()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.disagreements = DisagreementList()
         self.adjudication = AdjudicationPanel(keys_scope=self.splitter)
@@ -165,24 +223,19 @@ class ReviewPanel(QWidget):
         self._show_state()
 
     def _agreement_page(self) -> QWidget:
-        """Headline and per label above; pairs, distributions and confusion below."""
-        figures = QVBoxLayout(self.figures)
-        figures.setContentsMargins(8, 8, 8, 8)
-        first_row, second_row = QHBoxLayout(), QHBoxLayout()
-        first_row.addWidget(_section("Agreement", self.headline, "reviewHeadline"), stretch=1)
-        first_row.addWidget(
-            _section("Per label", self.labels, "reviewPerLabel", LABEL_TABLE_NOTE), stretch=1
-        )
-        second_row.addWidget(
-            _section("Cohen's kappa by pair", self.heatmap, "reviewPairs", HEATMAP_NOTE)
-        )
-        second_row.addWidget(self.chart, stretch=5)
-        second_row.addWidget(
-            _section("Confusion matrix", self.confusion, "reviewConfusion"), stretch=4
-        )
-        figures.addLayout(first_row)
-        figures.addLayout(second_row, stretch=1)
+        """The figures in a scroll area that reflows them to its width: in one column when
+        narrow (1024 pixels with the Codebook open), in two or three when wide; never wider
+        than the window."""
         self.chart.setMinimumSize(380, 260)
+        self.figures.set_sections(
+            [
+                _section("Agreement", self.headline, "reviewHeadline"),
+                _section("Per label", self.labels, "reviewPerLabel", LABEL_TABLE_NOTE),
+                _section("Cohen's kappa by pair", self.heatmap, "reviewPairs", HEATMAP_NOTE),
+                _section("Confusion matrix", self.confusion, "reviewConfusion"),
+                self.chart,
+            ]
+        )
         agreement = QWidget()
         agreement_layout = QVBoxLayout(agreement)
         agreement_layout.setContentsMargins(0, 0, 0, 0)
@@ -199,10 +252,19 @@ class ReviewPanel(QWidget):
         """The list on the left, the post being adjudicated on the right; the label keys
         work anywhere on the page except in the note field."""
         self.splitter.addWidget(self.disagreements)
-        self.splitter.addWidget(self.adjudication)
+        # Scrolls inside rather than asking the window for more room.
+        adjudication = QScrollArea()
+        adjudication.setObjectName("adjudicationScroll")
+        adjudication.setWidgetResizable(True)
+        adjudication.setFrameShape(QFrame.Shape.NoFrame)
+        adjudication.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        adjudication.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        adjudication.setWidget(self.adjudication)
+        self.splitter.addWidget(adjudication)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([600, 680])
+        self.splitter.setSizes([500, 500])
         self.disagreements.post_selected.connect(self.adjudication.show_post)
         self.disagreements.post_activated.connect(self.open_disagreement)
         self.disagreements.prefill_requested.connect(self.prefill_unanimous_gold)
