@@ -57,9 +57,11 @@ def shortcut_rows(
 def rows_for_tab(
     rows: list[tuple[str, str, str, str]], tab: str
 ) -> list[tuple[str, str, str, str]]:
-    """The rows of ``tab`` first (those working there), then the rest, order kept."""
-    here = [row for row in rows if row[3] == EVERYWHERE or tab in row[3]]
-    return here + [row for row in rows if row not in here]
+    """The rows of ``tab`` itself first, then those working on every tab, then the
+    rest, each group in menu order."""
+    own = [row for row in rows if row[3] != EVERYWHERE and tab and tab in row[3]]
+    everywhere = [row for row in rows if row[3] == EVERYWHERE]
+    return own + everywhere + [row for row in rows if row not in own and row not in everywhere]
 
 
 class HelpOverlay(QDialog):
@@ -93,7 +95,9 @@ class HelpOverlay(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if current:
-            caption = QLabel(f"The keys of the {current} tab first, then those of the others.")
+            caption = QLabel(
+                f"The keys of the {current} tab first, then those of every tab, then the others."
+            )
             caption.setObjectName("keysCaption")
             layout.addWidget(caption)
         layout.addWidget(self.table)

@@ -234,6 +234,7 @@ def test_f1_lists_the_adjudication_keys_and_the_tab_s_keys_first(
     assert ("", "Remove gold", "Del", "Review: Disagreements") in rows
     assert ("Review", "Refresh figures", "F5", "Review") in rows
     wheres = [row[3] for row in rows]
+    assert "Review" in wheres[0]  # the tab's own keys open the list
     # Keys of the Review tab (or of every tab) come before those of other tabs only.
     first_elsewhere = next(
         i for i, w in enumerate(wheres) if "Review" not in w and w != "Everywhere"

@@ -85,7 +85,8 @@ class LabelPanel(QWidget):
         self._layout.addWidget(notes_label)
         self._layout.addWidget(self.notes, stretch=1)
         keys = QLabel(
-            "E evidence from selection · S skip · F flag for lead · ← → move · "
+            "T caret in the text · E evidence from selection · S skip · F flag for lead · "
+            "← → move · "
             "Ctrl+Z undo · F1 all keys"
         )
         keys.setObjectName("keyHints")
