@@ -104,15 +104,16 @@ class PostTextView(QPlainTextEdit):
     """The read-only post text with a keyboard caret: arrows move it, Shift+Ctrl+arrows
     select by word, E (a window key) quotes the selection, Esc hands the keys back.
 
-    A mouse selection is quoted exactly as made: Qt's word-wise drag after a double click
-    drops a word whose middle the pointer has not passed ("r that filters" became "that
-    filters"), so a double click here selects one word and nothing more; a drag selects
-    what it covers, partial words included, since a partial word (a hashtag inside a
-    longer one) can be the evidence."""
+    A drag selects exactly what it covers, partial words included (a hashtag inside a
+    longer one can be the evidence). A drag that starts with a double click extends by
+    whole words and never drops one: Qt's own word-wise drag left out a word whose middle
+    the pointer had not passed ("r that filters" became "filters")."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
+        #: The word a double click selected while the button is held, else None.
+        self._word: tuple[int, int] | None = None
         # Tab and T reach it; a click does not, so the window's keys stay after selecting.
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setTabChangesFocus(True)
@@ -137,10 +138,40 @@ class PostTextView(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._word = None
+        super().mousePressEvent(event)
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        cursor = self.cursorForPosition(event.position().toPoint())
-        cursor.select(QTextCursor.SelectionType.WordUnderCursor)
-        self.setTextCursor(cursor)
+        super().mouseDoubleClickEvent(event)  # selects the word under the pointer
+        cursor = self.textCursor()
+        self._word = (cursor.selectionStart(), cursor.selectionEnd())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        word = self._word
+        if word is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            super().mouseMoveEvent(event)
+            return
+        self.setTextCursor(_whole_words(self.cursorForPosition(event.position().toPoint()), word))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._word = None
+        super().mouseReleaseEvent(event)
+
+
+def _whole_words(pointer: QTextCursor, word: tuple[int, int]) -> QTextCursor:
+    """The double-clicked ``word`` joined with the whole word under ``pointer``."""
+    start, end = word
+    edge, cursor = QTextCursor(pointer), QTextCursor(pointer)
+    if pointer.position() < start:
+        edge.movePosition(QTextCursor.MoveOperation.StartOfWord)
+        cursor.setPosition(end)
+        cursor.setPosition(edge.position(), QTextCursor.MoveMode.KeepAnchor)
+    else:
+        edge.movePosition(QTextCursor.MoveOperation.EndOfWord)
+        cursor.setPosition(start)
+        cursor.setPosition(max(edge.position(), end), QTextCursor.MoveMode.KeepAnchor)
+    return cursor
 
 
 class PostPanel(QWidget):
