@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
                 "&Other page",
                 "Ctrl+Tab",
                 self.review.other_page,
-                more_shortcuts=("Ctrl+Shift+Tab", "Ctrl+Backtab"),
+                more_shortcuts=("Ctrl+Shift+Tab",),
             ),
             ActionSpec(
                 ActionId.REVIEW_GOLD_NOTE,

@@ -117,6 +117,9 @@ def test_review_pages_switch_by_ctrl_tab_and_ctrl_page_keys(
     assert pages.currentIndex() == AGREEMENT_PAGE
     press(qtbot, review_window, Qt.Key.Key_PageDown, CTRL)
     assert pages.currentIndex() == DISAGREEMENTS_PAGE
+    press(qtbot, review_window, Qt.Key.Key_Backtab, CTRL | SHIFT)  # Ctrl+Shift+Tab
+    assert pages.currentIndex() == AGREEMENT_PAGE
+    press(qtbot, review_window, Qt.Key.Key_PageDown, CTRL)
     press(qtbot, review_window, Qt.Key.Key_PageUp, CTRL)
     assert pages.currentIndex() == AGREEMENT_PAGE
     # The same actions are in the Review menu with their keys.
