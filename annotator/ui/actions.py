@@ -25,15 +25,18 @@ class ActionId(StrEnum):
     FILE_QUIT = "file.quit"
     EDIT_UNDO = "edit.undo"
     EDIT_REDO = "edit.redo"
+    POST_CARET = "post.caret"
     POST_EVIDENCE = "post.evidence"
     POST_NOTES = "post.notes"
     POST_SPONSOR = "post.sponsor"
     POST_SKIP = "post.skip"
     POST_FLAG = "post.flag"
     POST_CLUSTER = "post.cluster"
+    CLUSTERS_LABEL = "clusters.label"
     GO_NEXT = "go.next"
     GO_PREVIOUS = "go.previous"
     GO_NEXT_UNLABELED = "go.next_unlabeled"
+    GO_SHOW = "go.show"
     VIEW_SEARCH = "view.search"
     VIEW_LABEL = "view.label"
     VIEW_BROWSE = "view.browse"
@@ -41,6 +44,12 @@ class ActionId(StrEnum):
     VIEW_CLUSTERS = "view.clusters"
     VIEW_CODEBOOK = "view.codebook"
     VIEW_GUIDELINES = "view.guidelines"
+    REVIEW_AGREEMENT = "review.agreement"
+    REVIEW_DISAGREEMENTS = "review.disagreements"
+    REVIEW_OTHER_PAGE = "review.other_page"
+    REVIEW_GOLD_NOTE = "review.gold_note"
+    REVIEW_PREFILL = "review.prefill"
+    REVIEW_REFRESH = "review.refresh"
     PROJECT_BLIND = "project.blind"
     PROJECT_COLUMNS = "project.columns"
     PROJECT_KEYS = "project.keys"
@@ -76,6 +85,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
     (
         "&Post",
         (
+            ActionId.POST_CARET,
             ActionId.POST_EVIDENCE,
             ActionId.POST_NOTES,
             ActionId.POST_SPONSOR,
@@ -84,9 +94,19 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
             ActionId.POST_FLAG,
             None,
             ActionId.POST_CLUSTER,
+            ActionId.CLUSTERS_LABEL,
         ),
     ),
-    ("&Go", (ActionId.GO_NEXT, ActionId.GO_PREVIOUS, ActionId.GO_NEXT_UNLABELED)),
+    (
+        "&Go",
+        (
+            ActionId.GO_NEXT,
+            ActionId.GO_PREVIOUS,
+            ActionId.GO_NEXT_UNLABELED,
+            None,
+            ActionId.GO_SHOW,
+        ),
+    ),
     (
         "&View",
         (
@@ -99,6 +119,18 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
             None,
             ActionId.VIEW_CODEBOOK,
             ActionId.VIEW_GUIDELINES,
+        ),
+    ),
+    (
+        "Rev&iew",
+        (
+            ActionId.REVIEW_AGREEMENT,
+            ActionId.REVIEW_DISAGREEMENTS,
+            ActionId.REVIEW_OTHER_PAGE,
+            None,
+            ActionId.REVIEW_GOLD_NOTE,
+            ActionId.REVIEW_PREFILL,
+            ActionId.REVIEW_REFRESH,
         ),
     ),
     (

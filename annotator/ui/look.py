@@ -67,6 +67,7 @@ def plain_chart(view: QChartView, name: str) -> QChart:
     view.setObjectName(name)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # else an invisible Tab stop
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))

@@ -40,20 +40,43 @@ from annotator.ui.labeling.queue_bar import QueueBar
 from annotator.ui.project.file_jobs import FileJobs
 from annotator.ui.project.first_run import FirstRun
 from annotator.ui.project.project_menu import ProjectMenu
-from annotator.ui.review.review_panel import ReviewPanel
+from annotator.ui.review.review_panel import AGREEMENT_PAGE, DISAGREEMENTS_PAGE, ReviewPanel
 from annotator.ui.settings import Preferences, WindowState
 from annotator.ui.tasks import TaskRunner
 from annotator.ui.workspace import Workspace
 
 LABEL_TAB, BROWSE_TAB, REVIEW_TAB, CLUSTERS_TAB = 0, 1, 2, 3
-#: Besides the label and post actions, keys of the labeling view that are off while the
-#: Review tab shows: there the same keys adjudicate (the review panel's own actions).
-NOT_IN_REVIEW = (
-    ActionId.POST_NOTES,
-    ActionId.POST_SPONSOR,
-    ActionId.GO_NEXT,
-    ActionId.GO_PREVIOUS,
-    ActionId.GO_NEXT_UNLABELED,
+TAB_NAMES = ("Label", "Browse", "Review", "Clusters")
+LABELING_TABS = (LABEL_TAB, BROWSE_TAB)
+#: Actions that work on some tabs only (the rest work everywhere). The same keys do
+#: other things elsewhere: the digits adjudicate on Review, N writes the gold note there,
+#: Ctrl+K labels the selected cluster on Clusters. F1 shows this as "Where".
+ONLY_ON: dict[str, tuple[int, ...]] = {
+    ActionId.POST_CARET: LABELING_TABS,
+    ActionId.POST_EVIDENCE: LABELING_TABS,
+    ActionId.POST_SKIP: LABELING_TABS,
+    ActionId.POST_FLAG: LABELING_TABS,
+    ActionId.POST_CLUSTER: LABELING_TABS,
+    ActionId.POST_NOTES: LABELING_TABS,
+    ActionId.POST_SPONSOR: LABELING_TABS,
+    ActionId.GO_NEXT: LABELING_TABS,
+    ActionId.GO_PREVIOUS: LABELING_TABS,
+    ActionId.GO_NEXT_UNLABELED: LABELING_TABS,
+    ActionId.CLUSTERS_LABEL: (CLUSTERS_TAB,),
+    ActionId.REVIEW_AGREEMENT: (REVIEW_TAB,),
+    ActionId.REVIEW_DISAGREEMENTS: (REVIEW_TAB,),
+    ActionId.REVIEW_OTHER_PAGE: (REVIEW_TAB,),
+    ActionId.REVIEW_GOLD_NOTE: (REVIEW_TAB,),
+    ActionId.REVIEW_PREFILL: (REVIEW_TAB,),
+    ActionId.REVIEW_REFRESH: (REVIEW_TAB,),
+}
+#: Actions that also need a post on screen.
+NEED_POST = (
+    ActionId.POST_CARET,
+    ActionId.POST_EVIDENCE,
+    ActionId.POST_SKIP,
+    ActionId.POST_FLAG,
+    ActionId.POST_CLUSTER,
 )
 #: Actions that need an open project.
 NEED_PROJECT = (
@@ -67,7 +90,14 @@ NEED_PROJECT = (
     ActionId.PROJECT_KEYS,
     ActionId.PROJECT_ASSIGN,
     ActionId.PROJECT_PEOPLE,
+    ActionId.REVIEW_PREFILL,
+    ActionId.REVIEW_REFRESH,
 )
+
+
+def where_text(tabs: tuple[int, ...] | None) -> str:
+    """The tabs an action works on, as F1 lists them."""
+    return ", ".join(TAB_NAMES[tab] for tab in tabs) if tabs else "Everywhere"
 
 
 class MainWindow(QMainWindow):
@@ -153,6 +183,11 @@ class MainWindow(QMainWindow):
             ],
         )
         self.actions_by_id.update(self._undo_actions())
+        # Tab reads the window top down: Show, Search, then the labeling view.
+        QWidget.setTabOrder(self.queue_bar.modes, self.queue_bar.search)
+        QWidget.setTabOrder(self.queue_bar.search, self.labeling.post_panel.text)
+        for action_id, action in self.actions_by_id.items():
+            action.setProperty("where", where_text(ONLY_ON.get(action_id)))
         self.menus = build_menus(self.menuBar(), self.actions_by_id, MENUS)
         self.label_menu: QMenu = self.menus["&Label"]
         self.label_actions: dict[str, QAction] = {}
@@ -173,6 +208,13 @@ class MainWindow(QMainWindow):
             ActionSpec(ActionId.FILE_ANNOTATOR, "Switch &annotator…", None, self.switch_annotator),
             ActionSpec(ActionId.FILE_QUIT, "&Quit", QKeySequence.StandardKey.Quit, self.close),
             ActionSpec(
+                ActionId.POST_CARET,
+                "Move a caret in the post &text",
+                "T",
+                self._focus_post_text,
+                tip="Arrows move, Shift+Ctrl+arrows select words, E adds them; Esc returns",
+            ),
+            ActionSpec(
                 ActionId.POST_EVIDENCE,
                 "Add &evidence from selection",
                 "E",
@@ -186,6 +228,12 @@ class MainWindow(QMainWindow):
             ActionSpec(
                 ActionId.POST_CLUSTER, "Open this post's &cluster…", "Ctrl+K", self.open_cluster
             ),
+            ActionSpec(
+                ActionId.CLUSTERS_LABEL,
+                "&Label the selected cluster…",
+                "Ctrl+K",
+                self.clusters.label_selected_cluster,
+            ),
             ActionSpec(ActionId.POST_NOTES, "Write &notes", "N", self._focus_notes),
             ActionSpec(ActionId.POST_SPONSOR, "Enter s&ponsor", "P", self._focus_sponsor),
             ActionSpec(ActionId.GO_NEXT, "&Next post", "Right", lambda: view.go("next")),
@@ -196,6 +244,46 @@ class MainWindow(QMainWindow):
                 "Ctrl+Right",
                 lambda: view.go("unlabeled"),
             ),
+            ActionSpec(
+                ActionId.GO_SHOW,
+                "&Show… (which posts)",
+                "Ctrl+Shift+S",
+                self.queue_bar.open_choices,
+                tip="Choose the posts to walk: arrows, then Enter",
+            ),
+            ActionSpec(
+                ActionId.REVIEW_AGREEMENT,
+                "&Agreement page",
+                "Ctrl+PgUp",
+                lambda: self.review.show_page(AGREEMENT_PAGE),
+            ),
+            ActionSpec(
+                ActionId.REVIEW_DISAGREEMENTS,
+                "&Disagreements page",
+                "Ctrl+PgDown",
+                lambda: self.review.show_page(DISAGREEMENTS_PAGE),
+            ),
+            ActionSpec(
+                ActionId.REVIEW_OTHER_PAGE,
+                "&Other page",
+                "Ctrl+Tab",
+                self.review.other_page,
+                more_shortcuts=("Ctrl+Shift+Tab",),
+            ),
+            ActionSpec(
+                ActionId.REVIEW_GOLD_NOTE,
+                "Write the gold &note",
+                "N",
+                self.review.focus_gold_note,
+                tip="Esc gives the keys back to adjudication",
+            ),
+            ActionSpec(
+                ActionId.REVIEW_PREFILL,
+                "&Pre-fill gold for unanimous posts…",
+                "Ctrl+Shift+U",
+                self.review.prefill_unanimous_gold,
+            ),
+            ActionSpec(ActionId.REVIEW_REFRESH, "&Refresh figures", "F5", self.review.refresh),
             ActionSpec(
                 ActionId.VIEW_SEARCH,
                 "&Search…",
@@ -277,6 +365,8 @@ class MainWindow(QMainWindow):
             for label in codebook.labels
         ]
         self.label_actions = build_actions(self, specs)
+        for action in self.label_actions.values():
+            action.setProperty("where", where_text(LABELING_TABS))
         self.label_menu.addActions(list(self.label_actions.values()))
 
     def _restore_geometry(self) -> None:
@@ -356,10 +446,22 @@ class MainWindow(QMainWindow):
         if index != LABEL_TAB:
             self.labeling.leave_post()  # typed text lands before another tab reads
         self.refresh_actions()
-        self.setFocus()
+        if index == REVIEW_TAB:
+            self.review.take_keys()  # on Disagreements the digits adjudicate at once
+        elif index == CLUSTERS_TAB:
+            self.clusters.take_keys()  # arrows choose a cluster, Ctrl+K labels it
+        else:
+            self.setFocus()
 
     def show_help(self) -> None:
-        HelpOverlay(self.menuBar(), self).open()
+        """F1: the menus' actions, and the keys that live on one page (adjudication)."""
+        adjudication = self.review.adjudication
+        HelpOverlay(
+            self.menuBar(),
+            [*adjudication.key_actions.values(), adjudication.remove_action],
+            current=TAB_NAMES[self.tabs.currentIndex()],
+            parent=self,
+        ).open()
 
     def open_cluster(self) -> None:
         """Post > Open this post's cluster: what clicking the cluster badge does."""
@@ -379,6 +481,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(LABEL_TAB)
         self.labeling.label_panel.sponsor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _focus_post_text(self) -> None:
+        """T: a caret in the post text, to select evidence words by keyboard."""
+        self.tabs.setCurrentIndex(LABEL_TAB)
+        self.labeling.post_panel.take_caret()
+
     # ----- following the workspace ----------------------------------------------------------
 
     def _on_changed(self, what: Changes) -> None:
@@ -393,24 +500,15 @@ class MainWindow(QMainWindow):
         """Enable what applies to the tab and post shown; status bar and title follow."""
         queue, project = self.labeling.queue, self.workspace.project
         has_post = queue is not None and queue.current_id is not None
-        labeling = self.tabs.currentIndex() not in (REVIEW_TAB, CLUSTERS_TAB)
-        for action in (
-            *self.label_actions.values(),
-            *(
-                self.actions_by_id[i]
-                for i in (
-                    ActionId.POST_EVIDENCE,
-                    ActionId.POST_SKIP,
-                    ActionId.POST_FLAG,
-                    ActionId.POST_CLUSTER,
-                )
-            ),
-        ):
-            action.setEnabled(has_post and labeling)
-        for action_id in NOT_IN_REVIEW:
-            self.actions_by_id[action_id].setEnabled(labeling)
-        for action_id in NEED_PROJECT:
-            self.actions_by_id[action_id].setEnabled(project is not None)
+        tab = self.tabs.currentIndex()
+        for action_id in {*ONLY_ON, *NEED_PROJECT}:
+            self.actions_by_id[action_id].setEnabled(
+                tab in ONLY_ON.get(action_id, (tab,))
+                and (has_post or action_id not in NEED_POST)
+                and (project is not None or action_id not in NEED_PROJECT)
+            )
+        for action in self.label_actions.values():
+            action.setEnabled(has_post and tab in LABELING_TABS)
         if queue is not None and project is not None:
             total = queue.total_posts()
             self.progress_label.setText(f"{queue.labeled_count:,} of {total:,} labeled by me")

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QTableWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.services.imports.importing import import_dataset
@@ -394,3 +395,54 @@ def test_undo_while_the_project_is_busy_waits_its_turn_and_keeps_the_history(
     qtbot.waitUntil(lambda: stack.index() == 0, timeout=5000)
     assert reread(window, post_id) is None
     assert any(m.startswith("Undo: label ‘Sponsored, disclosed’") for m in messages)
+
+
+def _point_of(view: QPlainTextEdit, index: int) -> QPoint:
+    """Where character ``index`` of the shown text is, in the viewport."""
+    cursor = view.textCursor()
+    cursor.setPosition(index)
+    return view.cursorRect(cursor).center()
+
+
+def _send(viewport: QWidget, kind: QEvent.Type, at: QPoint, buttons: Qt.MouseButton) -> None:
+    """A mouse event as a hand makes it (QTest cannot hold the button while moving)."""
+    left = Qt.MouseButton.LeftButton
+    event = QMouseEvent(
+        kind,
+        QPointF(at),
+        QPointF(viewport.mapToGlobal(at)),
+        left,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def test_mouse_selections_keep_every_word_covered(qtbot: QtBot, window: MainWindow) -> None:
+    """A plain drag quotes exactly what it covers; a drag after a double click extends by
+    whole words and never drops the one under the pointer (Qt's word-wise drag did:
+    "r that filters" became "filters")."""
+    go_to(qtbot, window, "1229871234567890124")
+    text = "Vote Rivera on Tuesday, our future depends on it"
+    panel = window.labeling.post_panel
+    view = panel.text
+    viewport = view.viewport()
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    start, end = text.index("era on"), text.index("Tuesday") + 4
+    _send(viewport, QEvent.Type.MouseButtonPress, _point_of(view, start), left)
+    _send(viewport, QEvent.Type.MouseMove, _point_of(view, end), left)
+    _send(viewport, QEvent.Type.MouseButtonRelease, _point_of(view, end), none)
+    span = panel.selected_span()
+    assert span is not None and span.quote == "era on Tues"
+
+    # Double click on "Tuesday", hold, drag back to the end of "Rivera".
+    tuesday = _point_of(view, text.index("Tuesday") + 2)
+    _send(viewport, QEvent.Type.MouseButtonPress, tuesday, left)
+    _send(viewport, QEvent.Type.MouseButtonRelease, tuesday, none)
+    _send(viewport, QEvent.Type.MouseButtonPress, tuesday, left)
+    _send(viewport, QEvent.Type.MouseButtonDblClick, tuesday, left)
+    back = _point_of(view, text.index("Rivera") + 5)
+    _send(viewport, QEvent.Type.MouseMove, back, left)
+    _send(viewport, QEvent.Type.MouseButtonRelease, back, none)
+    span = panel.selected_span()
+    assert span is not None and span.quote == "Rivera on Tuesday"

@@ -88,6 +88,7 @@ class BrowsePanel(QWidget):
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         table = BrowseTableView()
         table.setObjectName("browseTable")
+        table.setAccessibleName("Posts")
         table.row_entered.connect(self._activate)
         table.doubleClicked.connect(self._activate)
         self.view: QTableView = table

@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDoubleSpinBox,
     QFrame,
     QGroupBox,
@@ -78,12 +79,15 @@ class ClustersPanel(QWidget):
         )
         self._loaded = False
         self._note = ""
+        #: The tab was shown before its list loaded: the list takes the keys once it has.
+        self._wants_keys = False
         self.model = ClusterTableModel(self)
 
         self.status = plain_label("clustersStatus")
         self.status.setWordWrap(True)  # on two lines rather than widen the window
         self.min_size = QSpinBox()
         self.min_size.setObjectName("clustersMinSize")
+        self.min_size.setAccessibleName("Smallest cluster size")
         self.min_size.setRange(2, 1_000_000)
         self.min_size.setPrefix("at least ")
         self.min_size.setSuffix(" posts")
@@ -91,6 +95,7 @@ class ClustersPanel(QWidget):
         self.min_size.valueChanged.connect(lambda _value: self.refresh())
         self.threshold = QDoubleSpinBox()
         self.threshold.setObjectName("clustersThreshold")
+        self.threshold.setAccessibleName("Similarity threshold")
         self.threshold.setRange(0.3, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setDecimals(2)
@@ -131,6 +136,7 @@ class ClustersPanel(QWidget):
     def _list_page(self) -> QWidget:
         view = self.view = QTableView()
         view.setObjectName("clustersTable")
+        view.setAccessibleName("Clusters")
         view.setModel(self.model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -160,9 +166,11 @@ class ClustersPanel(QWidget):
         self.title.setFont(bold)
         self.text = QPlainTextEdit()
         self.text.setObjectName("clusterText")
+        self.text.setAccessibleName("Cluster's representative text")
         self.text.setReadOnly(True)
         self.text.setMaximumHeight(self.text.fontMetrics().lineSpacing() * 5 + 12)
         self.chart = TimelineChart()
+        # Narrow enough for 1024 px with the system font at 150 % and the Codebook open.
         self.chart.setMinimumSize(260, 220)
         self.undated = plain_label("clusterUndated")
         self.undated.setWordWrap(True)
@@ -331,6 +339,20 @@ class ClustersPanel(QWidget):
         dialog.open()
         return dialog
 
+    def take_keys(self) -> None:
+        """The tab is shown: the cluster list has the keys (arrows choose, Ctrl+K labels),
+        now or once the list has loaded."""
+        self._wants_keys = True
+        if self.pages.currentIndex() == LIST_PAGE and self.isVisible():
+            self._wants_keys = False
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def label_selected_cluster(self) -> None:
+        """Post > Label the selected cluster… (Ctrl+K here): the first one when none is."""
+        if self.current_summary() is None and self.model.rowCount():
+            self.view.selectRow(0)
+        self.label_cluster()
+
     def open_representative(self) -> None:
         summary = self.current_summary()
         if summary is not None:
@@ -355,6 +377,8 @@ class ClustersPanel(QWidget):
         else:
             self._show_cluster(None)
         self._show_state()
+        if self._wants_keys and QApplication.focusWidget() in (None, self.window()):
+            self.take_keys()  # nobody has taken the keys meanwhile
         if self._note:
             self.status.setText(f"{self._note}  {self.status.text()}")
             self._note = ""

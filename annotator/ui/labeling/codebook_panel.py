@@ -131,6 +131,7 @@ class CodebookPanel(QWidget):
         inner_layout.addLayout(self._cards_box)
         inner_layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Codebook")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

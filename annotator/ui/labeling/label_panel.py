@@ -63,7 +63,8 @@ class LabelPanel(QWidget):
         self.sponsor = SponsorEdit()
         self.sponsor.setObjectName("sponsor")
         self.sponsor.setPlaceholderText("e.g. Rivera for America (P; Esc returns)")
-        self.sponsor.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.sponsor.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.sponsor.setAccessibleName("Sponsor")
         self._completer = QCompleter([], self.sponsor)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -76,13 +77,16 @@ class LabelPanel(QWidget):
         self.notes.setObjectName("notes")
         self.notes.setPlaceholderText("Evidence, reasoning… (Esc returns to the label keys)")
         self.notes.setTabChangesFocus(True)
-        # Only a deliberate click puts the cursor here; at start the keys label posts.
-        self.notes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # A click, Tab or N puts the cursor here; each new post gives the keys back to
+        # labeling (the window takes the focus), so digits label posts again.
+        self.notes.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.notes.setAccessibleName("Notes")
         notes_label.setBuddy(self.notes)
         self._layout.addWidget(notes_label)
         self._layout.addWidget(self.notes, stretch=1)
         keys = QLabel(
-            "E evidence from selection · S skip · F flag for lead · ← → move · "
+            "T caret in the text · E evidence from selection · S skip · F flag for lead · "
+            "← → move · "
             "Ctrl+Z undo · F1 all keys"
         )
         keys.setObjectName("keyHints")
@@ -109,7 +113,10 @@ class LabelPanel(QWidget):
             button = QPushButton(f"{key_hint}{label.display_name}")
             button.setObjectName(f"label_{label.key}")
             button.setProperty("labelButton", True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Tab reaches it (Space applies it); a click leaves the keys with the window.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAccessibleName(f"Label: {label.display_name}")
+            button.setAccessibleDescription(label.description)
             button.setToolTip(label.description)
             button.clicked.connect(
                 lambda _checked=False, key=label.key: self.label_chosen.emit(key)
@@ -129,6 +136,10 @@ class LabelPanel(QWidget):
         self._show_descriptions = visible
         for description in self._descriptions:
             description.setVisible(visible)
+
+    def focus_chain(self) -> tuple[QWidget, ...]:
+        """The panel's controls in Tab order: the label buttons, sponsor, notes."""
+        return (*self._buttons.values(), self.sponsor, self.notes)
 
     def button(self, key: str) -> QPushButton:
         return self._buttons[key]

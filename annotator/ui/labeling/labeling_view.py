@@ -10,6 +10,7 @@ reloads what a change concerns; its own changes it has already shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
@@ -142,6 +143,7 @@ class LabelingView(QWidget):
         codebook = self.workspace.codebook
         if what.touches(Change.CODEBOOK) and codebook is not None:
             self.label_panel.set_codebook(codebook)
+            self.chain_tabs()
         if what.touches(_NEW_QUEUE):
             self.leave_post()
             fresh = what.touches(Change.PROJECT | Change.ANNOTATOR)
@@ -227,10 +229,19 @@ class LabelingView(QWidget):
         assert workspace.annotator
         self.shown = _Shown(workspace.project, workspace.annotator)
         self.label_panel.set_codebook(workspace.codebook)
+        self.chain_tabs()
         self.label_panel.set_known_sponsors(sponsor_names(workspace.project))
         self.queue = LabelingQueue(
             workspace.project, workspace.annotator, workspace.mode, start_at=start_at
         )
+
+    def chain_tabs(self) -> None:
+        """Tab walks the view as it reads: post text, Show whole text, label buttons,
+        sponsor, notes, evidence list, Remove span (after the codebook made buttons)."""
+        text, more, evidence, remove = self.post_panel.focus_chain()
+        chain = (text, more, *self.label_panel.focus_chain(), evidence, remove)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _saved_position(self) -> int | None:
         workspace = self.workspace

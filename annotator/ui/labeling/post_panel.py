@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,7 @@ from annotator.domain.markers import MarkerMatch
 from annotator.domain.records import EvidenceSpan, PostRecord
 from annotator.domain.search_terms import search_hits
 from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
+from annotator.ui.focus import return_keys_to_window
 from annotator.ui.look import EVIDENCE_COLOUR, MARKER_COLOUR, with_emoji_fallback
 
 #: Words and phrases of the search that found the post, on a pale blue.
@@ -89,6 +90,96 @@ class EvidenceList(QListWidget):
         super().keyPressEvent(event)
 
 
+#: Keys that move the caret in the post text (with or without Shift and Ctrl). While the
+#: text has the keys they move the caret instead of going to another post.
+_CARET_KEYS = frozenset(
+    {
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    }
+)
+
+
+class PostTextView(QPlainTextEdit):
+    """The read-only post text with a keyboard caret: arrows move it, Shift+Ctrl+arrows
+    select by word, E (a window key) quotes the selection, Esc hands the keys back.
+
+    A drag selects exactly what it covers, partial words included (a hashtag inside a
+    longer one can be the evidence). A drag that starts with a double click extends by
+    whole words and never drops one: Qt's own word-wise drag left out a word whose middle
+    the pointer had not passed ("r that filters" became "filters")."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        #: The word a double click selected while the button is held, else None.
+        self._word: tuple[int, int] | None = None
+        # Tab and T reach it; a click does not, so the window's keys stay after selecting.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setTabChangesFocus(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and Qt.Key(event.key()) in _CARET_KEYS
+        ):
+            event.accept()  # the caret's, not Next / Previous post
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            return_keys_to_window(self)
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._word = None
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(event)  # selects the word under the pointer
+        cursor = self.textCursor()
+        self._word = (cursor.selectionStart(), cursor.selectionEnd())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        word = self._word
+        if word is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            super().mouseMoveEvent(event)
+            return
+        self.setTextCursor(_whole_words(self.cursorForPosition(event.position().toPoint()), word))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._word = None
+        super().mouseReleaseEvent(event)
+
+
+def _whole_words(pointer: QTextCursor, word: tuple[int, int]) -> QTextCursor:
+    """The double-clicked ``word`` joined with the whole word under ``pointer``."""
+    start, end = word
+    edge, cursor = QTextCursor(pointer), QTextCursor(pointer)
+    if pointer.position() < start:
+        edge.movePosition(QTextCursor.MoveOperation.StartOfWord)
+        cursor.setPosition(end)
+        cursor.setPosition(edge.position(), QTextCursor.MoveMode.KeepAnchor)
+    else:
+        edge.movePosition(QTextCursor.MoveOperation.EndOfWord)
+        cursor.setPosition(start)
+        cursor.setPosition(max(edge.position(), end), QTextCursor.MoveMode.KeepAnchor)
+    return cursor
+
+
 class PostPanel(QWidget):
     """Post text in a read-only plain-text view, metadata above, evidence below."""
 
@@ -98,17 +189,17 @@ class PostPanel(QWidget):
         super().__init__(parent)
         self.meta = _plain_label("postMeta")
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text = QPlainTextEdit()
+        self.meta.setAccessibleName("Post details")
+        self.text = PostTextView()
         self.text.setObjectName("postText")
         self.text.setFont(with_emoji_fallback(self.text.font()))
-        self.text.setReadOnly(True)
-        # The window's arrow and number keys must reach the labeling actions; the mouse
-        # still selects text for evidence.
-        self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAccessibleName("Post text")
+        self.text.setAccessibleDescription(
+            "T puts a caret here; Shift+Ctrl+arrows select words; E adds them as evidence"
+        )
         self.more_button = QPushButton()
         self.more_button.setObjectName("showWholeText")
-        self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.more_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.more_button.clicked.connect(self.show_whole_text)
         self.more_button.hide()
         self.suggestion = _plain_label("markerSuggestion")
@@ -118,13 +209,18 @@ class PostPanel(QWidget):
         self.evidence_list = EvidenceList()
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.setMaximumHeight(96)
-        self.evidence_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.evidence_list.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.evidence_list.setAccessibleName("Evidence spans")
+        self.evidence_list.setAccessibleDescription("Delete removes the selected span")
         self.evidence_list.remove_requested.connect(self.remove_evidence)
         self.remove_button = QPushButton("Remove span")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.remove_button.setAccessibleName("Remove evidence span")
         self.remove_button.clicked.connect(self._remove_selected)
         self.evidence_title = QLabel("Evidence (select words in the post, press E)")
         self.evidence_title.setObjectName("evidenceTitle")
+        # Wraps rather than widening the window when the system font is large.
+        self.evidence_title.setWordWrap(True)
         evidence_head = QHBoxLayout()
         evidence_head.addWidget(self.evidence_title, stretch=1)
         evidence_head.addWidget(self.remove_button)
@@ -334,6 +430,15 @@ class PostPanel(QWidget):
         cursor.setPosition(self._to_shown(start))
         cursor.setPosition(self._to_shown(end), QTextCursor.MoveMode.KeepAnchor)
         self.text.setTextCursor(cursor)
+
+    def take_caret(self) -> None:
+        """Give the post text the keys, the caret where it was (the start at first)."""
+        if self.text.isVisible():
+            self.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_chain(self) -> tuple[QWidget, ...]:
+        """The panel's controls in Tab order, for the view to chain with its other ones."""
+        return (self.text, self.more_button, self.evidence_list, self.remove_button)
 
     def clear_selection(self) -> None:
         cursor = self.text.textCursor()

@@ -37,14 +37,17 @@ class QueueBar(QWidget):
         super().__init__(parent)
         self.modes = QComboBox()
         self.modes.setObjectName("queueMode")
-        self.modes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.modes.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.modes.setAccessibleName("Show")
+        self.modes.setAccessibleDescription("Which posts to walk (Go > Show…, Ctrl+Shift+S)")
         self.modes.setMinimumContentsLength(26)
         self.modes.activated.connect(self._mode_chosen)
         self.search = SearchEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search text and authors (Ctrl+F, Enter; Esc clears)")
         self.search.setClearButtonEnabled(True)
-        self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.search.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.search.setAccessibleName("Search")
         self.search.returnPressed.connect(self._search)
         # The clear button, Esc and deleting the text all end the search, not only empty it.
         self.search.textChanged.connect(self._search_edited)
@@ -56,7 +59,9 @@ class QueueBar(QWidget):
         self._workspace: Workspace | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(QLabel("Show:"))
+        show = QLabel("&Show:")
+        show.setBuddy(self.modes)
+        layout.addWidget(show)
         layout.addWidget(self.modes)
         layout.addWidget(self.search_state)
         layout.addSpacing(12)
@@ -158,6 +163,11 @@ class QueueBar(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def open_choices(self) -> None:
+        """Go > Show…: the list of views opens with the keys in it (arrows, Enter)."""
+        self.modes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.modes.showPopup()
 
     def _mode_chosen(self, *_args: object) -> None:
         blocked = self.search.blockSignals(True)

@@ -97,6 +97,10 @@ class AdjudicationPanel(QWidget):
         #: Gold decisions go through the workspace's one undo history (set by the Review tab).
         self.workspace: Workspace | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Drawn with a frame when it has the keys (style.qss), so the focus shows.
+        self.setObjectName("adjudicationPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAccessibleName("Adjudication: label keys set gold")
         self._keys_scope = keys_scope or self
         self.project: Project | None = None
         self.codebook = Codebook()
@@ -116,6 +120,7 @@ class AdjudicationPanel(QWidget):
         self.text.setObjectName("adjudicationText")
         self.text.setReadOnly(True)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.text.setAccessibleName("Post text")
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._cards_box = QHBoxLayout()
         self._cards_box.setContentsMargins(0, 0, 0, 0)
@@ -133,18 +138,18 @@ class AdjudicationPanel(QWidget):
         self.history.setWordWrap(True)
         self.notes = GoldNotesEdit()
         self.notes.setObjectName("goldNotes")
-        self.notes.setPlaceholderText(
-            "Why this gold label (click to write; Esc returns to the keys)"
-        )
+        self.notes.setPlaceholderText("Why this gold label (N to write; Esc returns to the keys)")
         self.notes.setTabChangesFocus(True)
-        self.notes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.notes.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.notes.setAccessibleName("Note on the gold decision")
         self.notes.setFixedHeight(self.notes.fontMetrics().height() * 3 + 16)
         self.notes.escaped.connect(self.take_keys)
         #: The label buttons wrap onto two lines when the panel is narrow.
         self._buttons_box = FlowLayout()
         self.remove = QPushButton("Remove gold")
         self.remove.setObjectName("removeGold")
-        self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.remove.setAccessibleName("Remove gold")
         self.remove.setToolTip(f"Withdraw the gold label ({REMOVE_SHORTCUT}); history keeps it")
         self.remove.clicked.connect(lambda: self.decide(None))
         self.status = plain_label("adjudicationStatus")
@@ -158,6 +163,7 @@ class AdjudicationPanel(QWidget):
         remove_action.setAutoRepeat(False)
         remove_action.triggered.connect(lambda: self.decide(None))
         self._keys_scope.addAction(remove_action)
+        remove_action.setProperty("where", "Review: Disagreements")
         self.remove_action = remove_action
 
         self.body = QWidget()
@@ -222,6 +228,7 @@ class AdjudicationPanel(QWidget):
         ]
         self.key_actions = build_actions(self, specs)
         for action in self.key_actions.values():
+            action.setProperty("where", "Review: Disagreements")
             # Only while the keys are here: elsewhere the same digits label posts.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.removeAction(action)
@@ -229,14 +236,15 @@ class AdjudicationPanel(QWidget):
         keys = "/".join(label.shortcut for label in codebook.labels if label.shortcut)
         self.hint.setText(
             f"{keys or 'A label button'}: make it gold, go to the next without gold  ·  "
-            f"click the note to write, Esc returns to the keys  ·  {REMOVE_SHORTCUT}: remove gold"
+            f"N writes the note, Esc returns to the keys  ·  {REMOVE_SHORTCUT}: remove gold"
         )
         for label in codebook.labels:
             hint = f"{label.shortcut}   " if label.shortcut else ""
             button = QPushButton(f"{hint}{label.display_name}")
             button.setObjectName(f"gold_{label.key}")
             button.setProperty("labelButton", True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAccessibleName(f"Gold: {label.display_name}")
             button.clicked.connect(lambda _checked=False, key=label.key: self.decide(key))
             self._buttons_box.addWidget(button)
             self.buttons[label.key] = button
@@ -375,6 +383,12 @@ class AdjudicationPanel(QWidget):
     def take_keys(self) -> None:
         """Leave the note field: the label keys adjudicate again."""
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_note(self) -> None:
+        """The note on the gold decision, typing on from its end."""
+        if self.notes.isEnabled():
+            self.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.notes.moveCursor(QTextCursor.MoveOperation.End)
 
     def decide(self, key: str | None) -> None:
         """Store ``key`` as the gold label of the shown post (None withdraws it)."""

@@ -239,13 +239,15 @@ class DisagreementList(QWidget):
         self.count.setWordWrap(True)
         self.prefill = QPushButton("Pre-fill gold for unanimous posts…")
         self.prefill.setObjectName("prefillGold")
-        self.prefill.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.prefill.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.prefill.setAccessibleName("Pre-fill gold for unanimous posts")
         self.prefill.setToolTip(
             "Posts every annotator labeled alike get that label as gold, after you confirm"
         )
         self.prefill.clicked.connect(self.prefill_requested)
         table = BrowseTableView()
         table.setObjectName("disagreementTable")
+        table.setAccessibleName("Disagreements")
         table.setModel(self.model)
         table.setItemDelegate(ChipDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

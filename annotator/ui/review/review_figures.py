@@ -306,8 +306,10 @@ class ConfusionMatrixView(QWidget):
         self.report: AgreementReport | None = None
         self.first = QComboBox()
         self.first.setObjectName("confusionRows")
+        self.first.setAccessibleName("Confusion matrix rows: annotator")
         self.second = QComboBox()
         self.second.setObjectName("confusionColumns")
+        self.second.setAccessibleName("Confusion matrix columns: annotator")
         for combo in (self.first, self.second):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._show)

@@ -181,8 +181,9 @@ class ReviewPanel(QWidget):
         self.status = plain_label("reviewStatus")
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setObjectName("reviewRefresh")
-        self.refresh_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.refresh_button.setToolTip("Compute the figures again from the labels saved now")
+        self.refresh_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.refresh_button.setAccessibleName("Refresh figures")
+        self.refresh_button.setToolTip("Compute the figures again from the labels saved now (F5)")
         self.refresh_button.clicked.connect(self.refresh)
 
         self.headline = HeadlineBox()
@@ -205,6 +206,7 @@ class ReviewPanel(QWidget):
 
         self.pages = QTabWidget()
         self.pages.setObjectName("reviewPages")
+        self.pages.setAccessibleName("Review pages")
         self.pages.setDocumentMode(True)
         self.pages.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pages.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -243,6 +245,7 @@ class ReviewPanel(QWidget):
         agreement_layout.addWidget(self.empty, stretch=1)
         scroll = QScrollArea()
         scroll.setObjectName("reviewScroll")
+        scroll.setAccessibleName("Agreement figures")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(agreement)
@@ -354,6 +357,34 @@ class ReviewPanel(QWidget):
         if self.adjudication.post_id != post_id:
             self.adjudication.show_post(post_id)
         self.adjudication.take_keys()
+
+    def show_page(self, index: int) -> None:
+        """Review > Agreement / Disagreements page (Ctrl+PgUp, Ctrl+PgDn)."""
+        self.pages.setCurrentIndex(index)
+        self.take_keys()
+
+    def other_page(self) -> None:
+        """Ctrl+Tab: the other of the two pages."""
+        self.show_page(1 - self.pages.currentIndex())
+
+    def take_keys(self) -> None:
+        """On Disagreements the label keys adjudicate at once, without a click: a post is
+        selected (the first without gold) and the adjudication panel has the keys."""
+        if self.pages.currentIndex() != DISAGREEMENTS_PAGE:
+            window = self.window()
+            if window is not None:
+                window.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        model = self.disagreements.model
+        if self.disagreements.current_post_id() is None and model.rowCount():
+            self.disagreements.select_post(model.next_without_gold(None) or model.post_id(0))
+        self.adjudication.take_keys()
+
+    def focus_gold_note(self) -> None:
+        """Review > Write the gold note (N): on the Disagreements page, in the note field."""
+        if self.pages.currentIndex() != DISAGREEMENTS_PAGE:
+            self.show_page(DISAGREEMENTS_PAGE)
+        self.adjudication.focus_note()
 
     def prefill_unanimous_gold(self) -> None:
         """After the lead confirms the count, give every unanimous post its label as gold."""
@@ -492,6 +523,8 @@ class ReviewPanel(QWidget):
     def _page_changed(self, index: int) -> None:
         if index == AGREEMENT_PAGE and self._gold_changed:
             self.refresh()
+        if self.isVisible():
+            self.take_keys()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
