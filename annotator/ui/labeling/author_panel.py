@@ -11,6 +11,8 @@ from annotator.domain.records import AuthorPost
 POST_ID_ROLE = Qt.ItemDataRole.UserRole
 #: Lines an entry takes: two or three of text, one or two of labels, and its padding.
 ENTRY_LINES = 4
+#: The most the author list insists on (two entries at the default font size).
+AUTHOR_LIST_MIN_PX = 140
 #: How much of each post an entry shows (all of it in the tool tip).
 TEXT_CHARS = 90
 
@@ -30,12 +32,15 @@ class AuthorPanel(QWidget):
         self.posts.setObjectName("authorPosts")
         self.posts.setWordWrap(True)
         # Entries apart (alternating shade, a line under each; see style.qss), and room for
-        # about three of them however tall the label panel above wants to be.
+        # two of them however tall the label panel above wants to be; capped in pixels so
+        # that with the system font at 150 % the window still fits 700 px (it scrolls).
         self.posts.setAlternatingRowColors(True)
         self.posts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.posts.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.posts.setSpacing(1)
-        self.posts.setMinimumHeight(self.posts.fontMetrics().lineSpacing() * ENTRY_LINES * 3)
+        entry = self.posts.fontMetrics().lineSpacing() * ENTRY_LINES + 14  # + padding, rule
+        two_entries = entry * 2 + 8
+        self.posts.setMinimumHeight(min(two_entries, AUTHOR_LIST_MIN_PX))
         self.posts.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.posts.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
