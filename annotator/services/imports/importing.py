@@ -27,6 +27,7 @@ from annotator.services.imports.numeric_times import ORIGINAL_TIME_COLUMN, settl
 from annotator.services.imports.post_identity import PostIdentity, content_hash
 from annotator.services.imports.sources import SourceChunk, SourceTable, cell_text, open_source
 from annotator.services.labeling.post_text import resolve_texts
+from annotator.store.bulk_copy import insert_rows
 from annotator.store.engine import Project
 from annotator.store.schema import index_new_posts
 from annotator.store.tables import Dataset, Post
@@ -300,7 +301,7 @@ def import_dataset(
             for chunk in source.chunks(CHUNK_ROWS, cancel):
                 rows = writer.rows(chunk)
                 if rows:
-                    connection.exec_driver_sql(statement, rows)
+                    insert_rows(connection, statement, "post", _POST_COLUMNS, rows)
                 progress(source.position(), source.size, f"{report.rows_read:,} rows read")
             cancel.raise_if_cancelled()
             order, rewritten = settle_numeric_times(
