@@ -147,8 +147,8 @@ def _bound_columns(
         memo = memos.setdefault(repr(kind), {})
         out = []
         for value in values:
-            if isinstance(value, list):  # unhashable: only the empty list is memoised
-                if value:
+            if isinstance(value, list | dict):  # unhashable: only the empty list is memoised
+                if value or isinstance(value, dict):
                     out.append(process(value))
                     continue
                 value = ()
