@@ -347,7 +347,7 @@ class ChunkSource:
         params: dict[str, Any] = {"after": after, "size": self.size}
         if self.filters.dataset is not None:
             params["dataset"] = self.filters.dataset
-        rows = fetch_rows(connection, statement, params)
+        rows = fetch_rows(connection, statement, params, json_as_text=True)
         if not rows:
             return None
         span = {"first": int(rows[0][0]), "last": int(rows[-1][0])}
@@ -448,16 +448,42 @@ class ChunkSource:
         return frame[keep]
 
 
-def fetch_rows(connection: Any, statement: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(
+    connection: Any, statement: Any, params: dict[str, Any], *, json_as_text: bool = False
+) -> list[tuple[Any, ...]]:
     """Rows as plain tuples. On SQLite straight from the driver's cursor: SQLAlchemy's
-    row objects cost as much as the query itself on a million posts."""
+    row objects cost as much as the query itself on a million posts. ``json_as_text``:
+    a server's JSON columns come as their text, for a caller that decodes them (SQLite
+    has no JSON type: its JSON is text already)."""
     if connection.dialect.name != "sqlite":
-        return [tuple(row) for row in connection.execute(statement, params).all()]
+        return fetch_server_rows(connection, statement, params, json_as_text=json_as_text)
     compiled = statement.compile(dialect=connection.dialect)
     ordered = [params[name] for name in compiled.positiontup]
     cursor = connection.connection.driver_connection.cursor()
     try:
         return list(cursor.execute(str(compiled), ordered).fetchall())
+    finally:
+        cursor.close()
+
+
+def fetch_server_rows(
+    connection: Any, statement: Any, params: dict[str, Any], *, json_as_text: bool = False
+) -> list[tuple[Any, ...]]:
+    """``fetch_rows`` on a database server. Over psycopg from the driver's cursor as on
+    SQLite (a ``text()`` statement has no result types, so the values are the same), and
+    JSON optionally left as text: SQLAlchemy's rows and psycopg's JSON loader took two
+    thirds of a 100,000-post PostgreSQL export's read (0.9 s against 0.2 s)."""
+    if connection.dialect.driver != "psycopg":
+        return [tuple(row) for row in connection.execute(statement, params).all()]
+    from psycopg.types.string import TextLoader
+
+    compiled = statement.compile(dialect=connection.dialect)
+    cursor = connection.connection.driver_connection.cursor()
+    if json_as_text:
+        cursor.adapters.register_loader("json", TextLoader)
+        cursor.adapters.register_loader("jsonb", TextLoader)
+    try:
+        return list(cursor.execute(compiled.string, compiled.construct_params(params)).fetchall())
     finally:
         cursor.close()
 
