@@ -154,3 +154,29 @@ def test_copy_stores_times_as_insert_does_in_any_session_time_zone(database: str
     stored = {str(name): at for name, at in rows}
     assert stored["by_copy"] == stored["by_insert"] == moment
     assert stored["by_copy"].utcoffset() == timedelta(hours=-4)  # read in the session's zone
+
+
+def test_extras_of_every_json_kind_export_as_the_python_path_gives_them(
+    database: str, tmp_path: Path
+) -> None:
+    """Strings and booleans come out of the JSON on the server, numbers, objects and
+    arrays are decoded in Python: each must read as ``json.dumps`` writes it."""
+    rows = [
+        {"id": "1", "text": "one", "s": "tab\there", "b": True, "n": 1.5, "o": {"é": [1, 2]}},
+        {"id": "2", "text": "two", "s": None, "b": False, "n": 7, "o": []},
+        {"id": "3", "text": "three", "s": "plain"},
+    ]
+    source = tmp_path / "posts.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    project = init_project(database)
+    import_dataset(project, source)
+    export_data(project, tmp_path / "out.jsonl", ExportOptions(manifest=False))
+    project.close()
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    keys = ("s", "b", "n", "o", "o.é")  # an object's keys are columns of their own
+    got = [{key: json.loads(line)[key] for key in keys} for line in lines]
+    assert got == [
+        {"s": "tab\there", "b": "true", "n": "1.5", "o": None, "o.é": "[1, 2]"},
+        {"s": None, "b": "false", "n": "7", "o": "[]", "o.é": None},
+        {"s": "plain", "b": None, "n": None, "o": None, "o.é": None},
+    ]

@@ -302,10 +302,14 @@ class ChunkSource:
         sqlite = connection.dialect.name == "sqlite"
         in_sql = sqlite and extras_in_sql(self._extras)
         extra_sql = "".join(f", {json_text(e)}" for e in self._extras) if in_sql else ""
+        on_server = not sqlite and bool(self._extras) and extras_in_sql(self._extras)
+        extra_column = "p.extra"
+        if on_server:
+            extra_column, extra_sql = server_extras_sql(self._extras)
         dataset_sql = " AND d.name = :dataset" if self.filters.dataset is not None else ""
         statement = text(
             "SELECT p.id, d.name, p.external_id, p.text, p.author, p.created_at, p.platform,"
-            f" p.url, p.extra{extra_sql} FROM post p JOIN dataset d ON d.id = p.dataset_id"
+            f" p.url, {extra_column}{extra_sql} FROM post p JOIN dataset d ON d.id = p.dataset_id"
             f" WHERE p.id > :after{dataset_sql} ORDER BY p.id LIMIT :size"
         )
         for window in self._windows(connection, statement):
@@ -321,7 +325,11 @@ class ChunkSource:
                 },
                 dtype=object,
             )
-            if in_sql:
+            if on_server:
+                extras = pd.DataFrame(
+                    server_extras(values, self._extras), index=frame.index, dtype=object
+                )
+            elif in_sql:
                 extras = pd.DataFrame(
                     {e: np.array(values[9 + i], dtype=object) for i, e in enumerate(self._extras)},
                     index=frame.index,
@@ -486,6 +494,41 @@ def fetch_server_rows(
         return list(cursor.execute(compiled.string, compiled.construct_params(params)).fetchall())
     finally:
         cursor.close()
+
+
+def server_extras_sql(names: list[str]) -> tuple[str, str]:
+    """PostgreSQL's part of the posts statement for these extra columns: (the JSON column,
+    given only for posts ``server_extras`` must decode; each extra as text or NULL).
+
+    Strings and booleans come out of the JSON on the server as ``_text`` gives them;
+    numbers, objects and arrays (rare: JSON sources) are left to Python, so their text
+    stays ``_text``'s. Decoding every post's JSON in Python took a third of an export."""
+    typed = [f"json_typeof((p.extra -> {_literal(name)})::json)" for name in names]
+    texts = "".join(
+        f", CASE {kind} WHEN 'string' THEN p.extra ->> {_literal(name)}"
+        f" WHEN 'boolean' THEN p.extra ->> {_literal(name)} END"
+        for kind, name in zip(typed, names, strict=True)
+    )
+    needs_python = " OR ".join(f"{kind} IN ('number', 'object', 'array')" for kind in typed)
+    return f"CASE WHEN {needs_python} THEN p.extra END", texts
+
+
+def _literal(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def server_extras(values: list[tuple[Any, ...]], names: list[str]) -> dict[str, Any]:
+    """The extra columns of a window read with ``server_extras_sql`` (``values``: its
+    columns), each post's JSON decoded only where the server left a value to Python."""
+    columns = [list(values[9 + i]) for i in range(len(names))]
+    for row, raw in enumerate(values[8]):
+        if raw is not None:
+            decoded = json.loads(raw) if isinstance(raw, str) else raw
+            for i, name in enumerate(names):
+                columns[i][row] = _text(decoded.get(name))
+    return {
+        name: np.array(column, dtype=object) for name, column in zip(names, columns, strict=True)
+    }
 
 
 def extras_in_sql(names: list[str]) -> bool:
