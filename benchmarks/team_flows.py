@@ -43,9 +43,7 @@ from label_import import build_project_at, make_labels, make_posts
 ANNOTATOR = "ana"
 
 
-def prepare(
-    folder: Path, posts: int, changes: int, base: str | Path, package_path: Path
-) -> None:
+def prepare(folder: Path, posts: int, changes: int, base: str | Path, package_path: Path) -> None:
     """The project at ``base`` (a file or a database URL; labels by ana and ben, half the
     posts assigned to ana) and a package of ana's at ``package_path`` in which ``changes``
     labels were changed."""
