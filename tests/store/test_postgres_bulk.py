@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from annotator.domain.errors import UserError
 from annotator.services.exports.exporting import ExportOptions, export_data
 from annotator.services.imports.importing import import_dataset
 from annotator.services.imports.label_import import import_labels
@@ -180,3 +181,18 @@ def test_extras_of_every_json_kind_export_as_the_python_path_gives_them(
         {"s": None, "b": "false", "n": "7", "o": "[]", "o.é": None},
         {"s": "plain", "b": None, "n": None, "o": None, "o.é": None},
     ]
+
+
+def test_an_import_refused_midway_leaves_the_server_project_as_it_was(
+    database: str, tmp_path: Path
+) -> None:
+    """The refusal, not an error of the interrupted ``COPY``, reaches the user; no post
+    of the file stays, and the next import works."""
+    project = init_project(database)
+    bad = write_csv(tmp_path / "bad.csv", "id,text\n1,one\n2,two\n1,other text\n")
+    with pytest.raises(UserError, match="also on row 2"):
+        import_dataset(project, bad)
+    assert _rows(project, "SELECT count(*) FROM post") == [(0,)]
+    good = write_csv(tmp_path / "good.csv", "id,text\n1,one\n2,two\n")
+    assert import_dataset(project, good).added == 2
+    project.close()
