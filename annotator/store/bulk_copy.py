@@ -53,7 +53,11 @@ def streamed_rows(
     processes, two cores); a ``COPY`` per chunk waits for the server at each chunk's end
     (100,000 posts: 1.6 s of waiting out of 4.3 s)."""
     if not copies_rows(connection):
-        yield lambda rows: connection.exec_driver_sql(statement, list(rows))
+
+        def execute_many(rows: Sequence[Sequence[Any]]) -> None:
+            connection.exec_driver_sql(statement, list(rows))
+
+        yield execute_many
         return
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
