@@ -9,7 +9,7 @@ BUNDLE_STAMP := $(VENV)/.installed-bundle
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team screenshot screenshots wheel bundle bundle-smoke clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team bench-postgres screenshot screenshots wheel bundle bundle-smoke clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -79,6 +79,19 @@ bench-cluster-quality: $(STAMP)
 
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/agreement.py --posts 100000 --annotators 5 --missing 0.3
+
+# Every benchmark on both stores at 100,000 posts. ANNOTATOR_BENCH_URL names a PostgreSQL
+# server where the user may create databases; each benchmark makes and drops its own.
+bench-postgres: $(STAMP)
+	@test -n "$(ANNOTATOR_BENCH_URL)" || { echo "set ANNOTATOR_BENCH_URL=postgresql+psycopg://USER:PASSWORD@HOST:5432/postgres"; exit 1; }
+	$(PY) benchmarks/import_rate.py --rows 100000 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/label_import.py --posts 100000 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/team_flows.py --posts 100000 --changes 10000 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/export_rate.py --posts 100000 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/workspace.py --posts 100000 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/agreement.py --posts 100000 --annotators 5 --missing 0.3 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/clustering.py --posts 100000 --url "$(ANNOTATOR_BENCH_URL)"
+	$(PY) benchmarks/cluster_quality.py --url "$(ANNOTATOR_BENCH_URL)"
 
 # Shipping to people who do not use Python (README: "Install as an app").
 # A wheel with the resources and sample data inside: pip install dist/annotator-*.whl

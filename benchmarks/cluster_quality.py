@@ -9,6 +9,9 @@ organic posts, imports them into a real project and runs the real cluster search
 similarity from 0.3 to 1.0. A pair of posts is found when both land in one cluster, and
 true when both copy one campaign; a campaign is whole when one cluster holds all its
 copies and nothing else. Prints what this run measured; it asserts nothing.
+
+``--url`` (a PostgreSQL server where the user may create databases) runs the same on a
+fresh database there instead of a project file.
 """
 
 from __future__ import annotations
@@ -16,10 +19,16 @@ from __future__ import annotations
 import argparse
 import csv
 import platform
+import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from child_runs import fresh_database
 
 from annotator.services.clusters.cluster_quality import (
     pairwise_scores,
@@ -38,6 +47,9 @@ def main() -> None:
     parser.add_argument("--campaigns", type=int, default=60, help="talking points copied")
     parser.add_argument("--step", type=float, default=0.05, help="between similarities")
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument(
+        "--url", help="a PostgreSQL server URL: run on a fresh database there instead of a file"
+    )
     args = parser.parse_args()
     posts = simulated_posts(organic=args.organic, campaigns=args.campaigns, seed=args.seed)
     campaign_of = {p.external_id: p.campaign for p in posts}
@@ -47,13 +59,16 @@ def main() -> None:
         f"(seed {args.seed}); {date.today()}, {platform.python_implementation()} "
         f"{platform.python_version()} on {platform.machine()}"
     )
-    with tempfile.TemporaryDirectory() as name:
+    with tempfile.TemporaryDirectory() as name, ExitStack() as stack:
+        target: str | Path = Path(name) / "campaigns.annotator"
+        if args.url:
+            target = stack.enter_context(fresh_database(args.url))
         source = Path(name) / "campaigns.csv"
         with source.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "text", "author"])
             writer.writerows((p.external_id, p.text, p.author) for p in posts)
-        project = init_project(Path(name) / "campaigns.annotator")
+        project = init_project(target)
         try:
             import_dataset(project, source)
             print("| similarity | precision | recall | clusters | campaigns whole | time |")

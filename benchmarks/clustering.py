@@ -5,6 +5,12 @@
 80% organic posts (random words) and 20% copies of 2,000 talking points, a third of the
 copies with one word changed and a third pasted with a link, a mention and an emoji.
 Prints the time for grouping identical texts alone and for the whole clustering.
+
+With ``--url`` (a PostgreSQL server where the user may create databases) the same posts
+are also written into a fresh database on that server and both measures repeated there.
+
+    python benchmarks/clustering.py --posts 100000 \
+        --url postgresql+psycopg://annotator:annotator@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from child_runs import copy_into, fresh_database
 from peak_memory import peak_rss_mib
 
 from annotator.domain.text_similarity import normalise
@@ -27,7 +34,8 @@ from annotator.services.project.projects import init_project, open_project
 VOCABULARY = [f"w{i}" for i in range(5000)]
 
 
-def build(path: Path, posts: int, seed: int = 3) -> None:
+def build(path: Path | str, posts: int, seed: int = 3) -> None:
+    """The posts in a project at ``path`` (a file, or a database URL)."""
     rng = random.Random(seed)
     scripts = [" ".join(rng.choices(VOCABULARY, k=25)) for _ in range(2000)]
     init_project(path).close()
@@ -44,6 +52,21 @@ def build(path: Path, posts: int, seed: int = 3) -> None:
         else:
             text = " ".join(rng.choices(VOCABULARY, k=rng.randint(8, 30)))
         rows.append((i + 1, str(i), text, f"user{rng.randrange(200_000)}", "2020-02-14"))
+    if isinstance(path, str):
+        copy_into(
+            path,
+            "dataset",
+            ["id", "name", "source_name", "source_sha256", "imported_at", "column_mapping"],
+            [(1, "sim", "sim.csv", "", "2026-01-01", "{}")],
+        )
+        copy_into(
+            path,
+            "post",
+            ["id", "dataset_id", "external_id", "text", "author", "created_at", "extra",
+             "content_hash"],
+            ((i, 1, e, t, a, c, "{}", "") for i, e, t, a, c in rows),
+        )  # fmt: skip
+        return
     connection = sqlite3.connect(path)
     with connection:
         connection.execute(
@@ -58,7 +81,7 @@ def build(path: Path, posts: int, seed: int = 3) -> None:
     connection.close()
 
 
-def measure_exact(path: Path) -> None:
+def measure_exact(path: str) -> None:
     """Grouping identical texts alone (read + normalise + hash), in its own process."""
     project = open_project(path)
     started = time.perf_counter()
@@ -69,7 +92,7 @@ def measure_exact(path: Path) -> None:
     print(f"grouping identical texts alone: {time.perf_counter() - started:.1f} s")
 
 
-def measure(path: Path) -> None:
+def measure(path: str) -> None:
     """In a process of its own, so its peak memory is the clustering's alone."""
     project = open_project(path)
     started = time.perf_counter()
@@ -87,8 +110,9 @@ def measure(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--measure-exact", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-exact", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help="a PostgreSQL server URL: also run on a fresh database")
     args = parser.parse_args()
     if args.measure:
         measure(args.measure)
@@ -102,6 +126,12 @@ def main() -> None:
         print(f"{args.posts:,} posts")
         for flag in ("--measure-exact", "--measure"):
             subprocess.run([sys.executable, __file__, flag, str(path)], check=True)
+    if args.url:
+        with fresh_database(args.url) as url:
+            build(url, args.posts)
+            print("PostgreSQL:")
+            for flag in ("--measure-exact", "--measure"):
+                subprocess.run([sys.executable, __file__, flag, url], check=True)
 
 
 if __name__ == "__main__":

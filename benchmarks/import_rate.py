@@ -5,21 +5,25 @@ The baseline is what the issue names: pandas reading the same CSV plus raw ``sql
 DDL and indexes, copied from a fresh project). Each side runs in its own process so
 its peak memory (max RSS) is its own. Prints rows/s, the ratio and peak memory.
 
+With ``--url`` (a PostgreSQL server where the user may create databases) the import
+also runs into a fresh database on that server, and the ratio PostgreSQL / annotator on
+SQLite of the same run is printed. The baseline stays raw ``sqlite3``.
+
     python benchmarks/import_rate.py --rows 1000000
+    python benchmarks/import_rate.py --rows 100000 \
+        --url postgresql+psycopg://annotator:annotator@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from child_runs import child, fresh_database, ratio_line, report
 from peak_memory import peak_rss_mib
 
 TEXTS = [
@@ -98,11 +102,13 @@ def run_baseline(source: Path, folder: Path) -> None:
     _report(time.perf_counter() - started, len(frame))
 
 
-def run_annotator(source: Path, folder: Path) -> None:
+def run_annotator(source: Path, target: str) -> None:
+    """The import service into ``target``: a folder (a new project file in it) or a
+    database URL."""
     from annotator.services.imports.importing import import_dataset
     from annotator.services.project.projects import init_project
 
-    project = init_project(folder / "bench.annotator")
+    project = init_project(target if "://" in target else Path(target) / "bench.annotator")
     started = time.perf_counter()
     report = import_dataset(project, source)
     elapsed = time.perf_counter() - started
@@ -111,27 +117,11 @@ def run_annotator(source: Path, folder: Path) -> None:
 
 
 def _report(seconds: float, rows: int) -> None:
-    peak_mib = peak_rss_mib()
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mib": peak_mib}))
+    report(seconds=seconds, rows=rows, peak_mib=peak_rss_mib())
 
 
-def _child(side: str, source: Path, folder: Path) -> dict[str, float]:
-    output = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--side",
-            side,
-            "--source",
-            str(source),
-            "--folder",
-            str(folder),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+def _child(side: str, source: Path, target: str | Path) -> dict[str, float]:
+    return child(__file__, "--side", side, "--source", source, "--folder", target)
 
 
 def main() -> None:
@@ -139,10 +129,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--side", choices=["baseline", "annotator"])
     parser.add_argument("--source", type=Path)
-    parser.add_argument("--folder", type=Path)
+    parser.add_argument("--folder", help="a folder, or a database URL for the annotator side")
+    parser.add_argument("--url", help="a PostgreSQL server URL: also import into a fresh database")
     args = parser.parse_args()
     if args.side == "baseline":
-        run_baseline(args.source, args.folder)
+        run_baseline(args.source, Path(args.folder))
         return
     if args.side == "annotator":
         run_annotator(args.source, args.folder)
@@ -154,7 +145,12 @@ def main() -> None:
         size_mib = source.stat().st_size / 2**20
         baseline = _child("baseline", source, folder)
         ours = _child("annotator", source, folder)
+        server = None
+        if args.url:
+            with fresh_database(args.url) as url:
+                server = _child("annotator", source, url)
     assert ours["rows"] == args.rows, ours
+    assert server is None or server["rows"] == args.rows, server
     print(f"file: {args.rows:,} rows, {size_mib:,.0f} MiB of CSV")
     for label, result in (
         ("pandas + raw sqlite3 executemany", baseline),
@@ -166,6 +162,13 @@ def main() -> None:
             f"peak {result['peak_mib']:,.0f} MiB"
         )
     print(f"ratio (annotator time / baseline time): {ours['seconds'] / baseline['seconds']:.2f}")
+    if server is not None:
+        rate = server["rows"] / server["seconds"]
+        print(
+            f"{'annotator import on PostgreSQL':34} {rate:>10,.0f} rows/s  "
+            f"{server['seconds']:6.2f} s  peak {server['peak_mib']:,.0f} MiB"
+        )
+        print(ratio_line("import", ours["seconds"], server["seconds"]))
 
 
 if __name__ == "__main__":

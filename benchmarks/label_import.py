@@ -7,22 +7,31 @@ history), and the physical baseline the issue names: pandas reading the same fil
 raw ``sqlite3`` ``executemany`` of the same rows into the same ``annotation`` table.
 Prints labels/s and the ratios to the whole baseline and to its executemany alone.
 
+With ``--url`` (a PostgreSQL server where the user may create databases) the same posts
+are also imported into a fresh database on that server and the same label file imported
+there; the ratio PostgreSQL / annotator on SQLite of the same run is printed. The
+baseline stays raw ``sqlite3``.
+
     python benchmarks/label_import.py --posts 100000
+    python benchmarks/label_import.py --posts 100000 \
+        --url postgresql+psycopg://annotator:annotator@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from child_runs import child, fresh_database, ratio_line, report
 
 ANNOTATORS = ("ana", "ben")
 LABELS = ("not_sponsored", "Sponsored disclosed", "sponsored_undisclosed")
@@ -50,14 +59,19 @@ def make_labels(path: Path, posts: int) -> int:
 
 
 def build_project(folder: Path, posts: int) -> Path:
+    make_posts(folder / "posts.csv", posts)
+    build_project_at(folder / "base.annotator", folder / "posts.csv")
+    return folder / "base.annotator"
+
+
+def build_project_at(target: str | Path, posts_csv: Path) -> None:
+    """A project at ``target`` (a file or a database URL) holding the posts of ``posts_csv``."""
     from annotator.services.imports.importing import import_dataset
     from annotator.services.project.projects import init_project
 
-    make_posts(folder / "posts.csv", posts)
-    project = init_project(folder / "base.annotator")
-    import_dataset(project, folder / "posts.csv")
+    project = init_project(target)
+    import_dataset(project, posts_csv)
     project.close()
-    return folder / "base.annotator"
 
 
 def run_baseline(project: Path, labels: Path) -> None:
@@ -103,7 +117,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def run_annotator(project: Path, labels: Path) -> None:
+def run_annotator(project: str, labels: Path) -> None:
     from annotator.services.imports.label_import import import_labels
     from annotator.services.project.projects import open_project
 
@@ -116,26 +130,23 @@ def run_annotator(project: Path, labels: Path) -> None:
 
 
 def _report(seconds: float, labels: int, insert_seconds: float | None = None) -> None:
-    print(json.dumps({"seconds": seconds, "labels": labels, "insert_seconds": insert_seconds}))
+    report(seconds=seconds, labels=labels, insert_seconds=insert_seconds)
 
 
-def _child(side: str, project: Path, labels: Path) -> dict[str, float]:
-    command = [sys.executable, __file__, "--side", side, "--project", str(project)]
-    output = subprocess.run(
-        [*command, "--labels", str(labels)], check=True, capture_output=True, text=True
-    ).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+def _child(side: str, project: str | Path, labels: Path) -> dict[str, float]:
+    return child(__file__, "--side", side, "--project", project, "--labels", labels)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--side", choices=["baseline", "annotator"])
-    parser.add_argument("--project", type=Path)
+    parser.add_argument("--project", help="a project file, or a database URL (annotator side)")
     parser.add_argument("--labels", type=Path)
+    parser.add_argument("--url", help="a PostgreSQL server URL: also run on a fresh database")
     args = parser.parse_args()
     if args.side == "baseline":
-        run_baseline(args.project, args.labels)
+        run_baseline(Path(args.project), args.labels)
         return
     if args.side == "annotator":
         run_annotator(args.project, args.labels)
@@ -149,7 +160,13 @@ def main() -> None:
         shutil.copy(base, folder / "ours.annotator")
         baseline = _child("baseline", folder / "raw.annotator", labels)
         ours = _child("annotator", folder / "ours.annotator", labels)
+        server = None
+        if args.url:
+            with fresh_database(args.url) as url:
+                build_project_at(url, folder / "posts.csv")
+                server = _child("annotator", url, labels)
     assert baseline["labels"] == ours["labels"] == expected, (baseline, ours)
+    assert server is None or server["labels"] == expected, server
     print(f"project: {args.posts:,} posts; file: {expected:,} labels by {len(ANNOTATORS)}")
     for label, result in (
         ("pandas + raw sqlite3 executemany", baseline),
@@ -162,6 +179,11 @@ def main() -> None:
     print(f"{alone:34} {expected / insert:>10,.0f} labels/s  {insert:6.2f} s")
     print(f"ratio (annotator time / baseline time): {ours['seconds'] / baseline['seconds']:.2f}")
     print(f"ratio (annotator time / executemany alone): {ours['seconds'] / insert:.2f}")
+    if server is not None:
+        rate = server["labels"] / server["seconds"]
+        label = "annotator import-labels, PostgreSQL"
+        print(f"{label:34} {rate:>10,.0f} labels/s  {server['seconds']:6.2f} s")
+        print(ratio_line("label import", ours["seconds"], server["seconds"]))
 
 
 if __name__ == "__main__":

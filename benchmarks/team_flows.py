@@ -15,16 +15,21 @@ Builds a project of ``--posts`` posts with one label per post by each of two ann
 
 Prints seconds and the ratio service / baseline for each.
 
+With ``--url`` (a PostgreSQL server where the user may create databases) the same project
+is also built in a fresh database on that server, and pack and merge run there too (the
+package itself is always a file); the ratio PostgreSQL / annotator on SQLite of the same
+run is printed. The baselines stay raw ``sqlite3``: ``ATTACH`` only exists in SQLite.
+
     python benchmarks/team_flows.py --posts 100000 --changes 10000
+    python benchmarks/team_flows.py --posts 100000 --changes 10000 \
+        --url postgresql+psycopg://annotator:annotator@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,14 +37,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from label_import import build_project, make_labels
+from child_runs import child, fresh_database, ratio_line, report
+from label_import import build_project_at, make_labels, make_posts
 
 ANNOTATOR = "ana"
 
 
-def prepare(folder: Path, posts: int, changes: int) -> tuple[Path, Path]:
-    """The project (labels by ana and ben, half the posts assigned to ana) and a package
-    of ana's in which ``changes`` labels were changed."""
+def prepare(folder: Path, posts: int, changes: int, base: str | Path, package_path: Path) -> None:
+    """The project at ``base`` (a file or a database URL; labels by ana and ben, half the
+    posts assigned to ana) and a package of ana's at ``package_path`` in which ``changes``
+    labels were changed."""
     from annotator.domain.records import AnnotationChange
     from annotator.services.imports.label_import import import_labels
     from annotator.services.project.projects import open_project
@@ -47,14 +54,15 @@ def prepare(folder: Path, posts: int, changes: int) -> tuple[Path, Path]:
     from annotator.services.team.packing import pack
     from annotator.store.bulk_annotations import apply_annotation_changes
 
-    base = build_project(folder, posts)
-    make_labels(folder / "labels.csv", posts)
+    if not (folder / "posts.csv").exists():
+        make_posts(folder / "posts.csv", posts)
+        make_labels(folder / "labels.csv", posts)
+    build_project_at(base, folder / "posts.csv")
     project = open_project(base)
     import_labels(project, folder / "labels.csv")
     assign_posts(project, [ANNOTATOR, "ben"], per_post=1, seed=1)
     project.close()
     project = open_project(base)
-    package_path = folder / "changed.pkg"
     pack(project, package_path, annotator=ANNOTATOR)
     project.close()
     package = open_project(package_path)
@@ -73,10 +81,9 @@ def prepare(folder: Path, posts: int, changes: int) -> tuple[Path, Path]:
         ]
         apply_annotation_changes(session, batch)
     package.close()
-    return base, package_path
 
 
-def run_pack(project: Path, out: Path) -> None:
+def run_pack(project: str, out: Path) -> None:
     from annotator.services.project.projects import open_project
     from annotator.services.team.packing import pack
 
@@ -125,7 +132,7 @@ def run_pack_baseline(project: Path, out: Path) -> None:
     _report(elapsed, int(posts))
 
 
-def run_merge(project: Path, package: Path) -> None:
+def run_merge(project: str, package: Path) -> None:
     from annotator.services.project.projects import open_project
     from annotator.services.team.packages import merge
 
@@ -177,13 +184,11 @@ def run_merge_baseline(project: Path, package: Path) -> None:
 
 
 def _report(seconds: float, rows: int) -> None:
-    print(json.dumps({"seconds": seconds, "rows": rows}))
+    report(seconds=seconds, rows=rows)
 
 
-def _child(side: str, first: Path, second: Path) -> dict[str, float]:
-    command = [sys.executable, __file__, "--side", side, str(first), str(second)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+def _child(side: str, first: str | Path, second: Path) -> dict[str, float]:
+    return child(__file__, "--side", side, first, second)
 
 
 def _empty_package_file(project: Path, out: Path) -> None:
@@ -210,7 +215,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--side", choices=["pack", "pack-raw", "merge", "merge-raw"])
-    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("paths", nargs="*", help="the side's project (file or URL) and file")
+    parser.add_argument("--url", help="a PostgreSQL server URL: also run on a fresh database")
     args = parser.parse_args()
     if args.side is not None:
         sides = {
@@ -219,17 +225,27 @@ def main() -> None:
             "merge": run_merge,
             "merge-raw": run_merge_baseline,
         }
-        sides[args.side](*args.paths)
+        first, second = args.paths
+        sides[args.side](first if "://" in first else Path(first), Path(second))
         return
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        base, package = prepare(folder, args.posts, args.changes)
+        base, package = folder / "base.annotator", folder / "changed.pkg"
+        prepare(folder, args.posts, args.changes, base, package)
         _empty_package_file(base, folder / "raw.pkg")
         raw_pack = _child("pack-raw", base, folder / "raw.pkg")
         ours_pack = _child("pack", base, folder / "ours.pkg")
         shutil.copy(base, folder / "raw.annotator")
         raw_merge = _child("merge-raw", folder / "raw.annotator", package)
         ours_merge = _child("merge", base, package)
+        server = None
+        if args.url:
+            with fresh_database(args.url) as url:
+                prepare(folder, args.posts, args.changes, url, folder / "changed-pg.pkg")
+                server = (
+                    _child("pack", url, folder / "ours-pg.pkg"),
+                    _child("merge", url, folder / "changed-pg.pkg"),
+                )
     assert raw_pack["rows"] == ours_pack["rows"], (raw_pack, ours_pack)
     assert raw_merge["rows"] == ours_merge["rows"] == args.changes, (raw_merge, ours_merge)
     print(
@@ -241,6 +257,11 @@ def main() -> None:
             f"{flow:6} annotator {ours['seconds']:7.2f} s   raw sqlite3 {raw['seconds']:6.2f} s"
             f"   ratio {ours['seconds'] / raw['seconds']:.2f}"
         )
+    if server is not None:
+        assert server[0]["rows"] == ours_pack["rows"], server
+        assert server[1]["rows"] == args.changes, server
+        print(ratio_line("pack", ours_pack["seconds"], server[0]["seconds"]))
+        print(ratio_line("merge", ours_merge["seconds"], server[1]["seconds"]))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session
 
 from annotator.domain.records import AnnotationChange
+from annotator.store.bulk_copy import copies_rows, copy_rows
 from annotator.store.queries import annotator_id, lock_labels_of
 from annotator.store.tables import Annotation, AnnotationEvent, utc_now
 
@@ -74,9 +75,27 @@ def insert_many(
     if not rows:
         return
     names = list(rows[0])
-    statement = sa_insert(table).values({name: bindparam(name) for name in names})
     kinds = {name: table.c[name].type for name in names}
+    if copies_rows(session.connection()):
+        _copy_many(session, table, kinds, rows, memos)
+        return
+    statement = sa_insert(table).values({name: bindparam(name) for name in names})
     _execute_many(session, statement, kinds, rows, memos)
+
+
+def _copy_many(
+    session: Session,
+    table: Table,
+    kinds: dict[str, Any],
+    rows: list[dict[str, Any]],
+    memos: dict[str, dict[Any, Any]] | None = None,
+) -> None:
+    """``insert_many`` through PostgreSQL's ``COPY`` (``store/bulk_copy.py``): the same
+    bound values, one statement instead of one ``INSERT`` per row (200,000 labels and
+    their history spent 11 s in pipelined inserts)."""
+    connection = session.connection()
+    columns = _bound_columns(connection.dialect, kinds, rows, {} if memos is None else memos)
+    copy_rows(connection, table.name, list(columns), zip(*columns.values(), strict=True))
 
 
 def _execute_many(
@@ -99,7 +118,25 @@ def _execute_many(
     dialect = connection.dialect
     names = list(rows[0])
     compiled = statement.compile(dialect=dialect)
-    memos = {} if memos is None else memos
+    columns = _bound_columns(dialect, kinds, rows, {} if memos is None else memos)
+    if compiled.positiontup is not None:
+        order = [columns[name] for name in compiled.positiontup]
+        params: list[Any] = list(zip(*order, strict=True))
+    else:
+        params = [
+            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+        ]
+    connection.exec_driver_sql(compiled.string, params)
+
+
+def _bound_columns(
+    dialect: Any,
+    kinds: dict[str, Any],
+    rows: list[dict[str, Any]],
+    memos: dict[str, dict[Any, Any]],
+) -> dict[str, list[Any]]:
+    """Every column of ``rows`` as the driver receives it: each value through its type's
+    bind processor, memoised per type (see ``_execute_many``)."""
 
     def column(name: str) -> list[Any]:
         kind = kinds[name]
@@ -110,8 +147,8 @@ def _execute_many(
         memo = memos.setdefault(repr(kind), {})
         out = []
         for value in values:
-            if isinstance(value, list):  # unhashable: only the empty list is memoised
-                if value:
+            if isinstance(value, list | dict):  # unhashable: only the empty list is memoised
+                if value or isinstance(value, dict):
                     out.append(process(value))
                     continue
                 value = ()
@@ -120,15 +157,7 @@ def _execute_many(
             out.append(memo[value])
         return out
 
-    columns = {name: column(name) for name in names}
-    if compiled.positiontup is not None:
-        order = [columns[name] for name in compiled.positiontup]
-        params: list[Any] = list(zip(*order, strict=True))
-    else:
-        params = [
-            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
-        ]
-    connection.exec_driver_sql(compiled.string, params)
+    return {name: column(name) for name in rows[0]}
 
 
 def _new_uids(count: int) -> list[str]:

@@ -306,10 +306,14 @@ class ChunkSource:
         sqlite = connection.dialect.name == "sqlite"
         in_sql = sqlite and extras_in_sql(self._extras)
         extra_sql = "".join(f", {json_text(e)}" for e in self._extras) if in_sql else ""
+        on_server = not sqlite and bool(self._extras) and extras_in_sql(self._extras)
+        extra_column = "p.extra"
+        if on_server:
+            extra_column, extra_sql = server_extras_sql(self._extras)
         dataset_sql = " AND d.name = :dataset" if self.filters.dataset is not None else ""
         statement = text(
             "SELECT p.id, d.name, p.external_id, p.text, p.author, p.created_at, p.platform,"
-            f" p.url, p.extra{extra_sql} FROM post p JOIN dataset d ON d.id = p.dataset_id"
+            f" p.url, {extra_column}{extra_sql} FROM post p JOIN dataset d ON d.id = p.dataset_id"
             f" WHERE p.id > :after{dataset_sql} ORDER BY p.id LIMIT :size"
         )
         for window in self._windows(connection, statement):
@@ -325,7 +329,11 @@ class ChunkSource:
                 },
                 dtype=object,
             )
-            if in_sql:
+            if on_server:
+                extras = pd.DataFrame(
+                    server_extras(values, self._extras), index=frame.index, dtype=object
+                )
+            elif in_sql:
                 extras = pd.DataFrame(
                     {e: np.array(values[9 + i], dtype=object) for i, e in enumerate(self._extras)},
                     index=frame.index,
@@ -351,7 +359,7 @@ class ChunkSource:
         params: dict[str, Any] = {"after": after, "size": self.size}
         if self.filters.dataset is not None:
             params["dataset"] = self.filters.dataset
-        rows = fetch_rows(connection, statement, params)
+        rows = fetch_rows(connection, statement, params, json_as_text=True)
         if not rows:
             return None
         span = {"first": int(rows[0][0]), "last": int(rows[-1][0])}
@@ -452,11 +460,15 @@ class ChunkSource:
         return frame[keep]
 
 
-def fetch_rows(connection: Any, statement: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(
+    connection: Any, statement: Any, params: dict[str, Any], *, json_as_text: bool = False
+) -> list[tuple[Any, ...]]:
     """Rows as plain tuples. On SQLite straight from the driver's cursor: SQLAlchemy's
-    row objects cost as much as the query itself on a million posts."""
+    row objects cost as much as the query itself on a million posts. ``json_as_text``:
+    a server's JSON columns come as their text, for a caller that decodes them (SQLite
+    has no JSON type: its JSON is text already)."""
     if connection.dialect.name != "sqlite":
-        return [tuple(row) for row in connection.execute(statement, params).all()]
+        return fetch_server_rows(connection, statement, params, json_as_text=json_as_text)
     compiled = statement.compile(dialect=connection.dialect)
     ordered = [params[name] for name in compiled.positiontup]
     cursor = connection.connection.driver_connection.cursor()
@@ -464,6 +476,63 @@ def fetch_rows(connection: Any, statement: Any, params: dict[str, Any]) -> list[
         return list(cursor.execute(str(compiled), ordered).fetchall())
     finally:
         cursor.close()
+
+
+def fetch_server_rows(
+    connection: Any, statement: Any, params: dict[str, Any], *, json_as_text: bool = False
+) -> list[tuple[Any, ...]]:
+    """``fetch_rows`` on a database server. Over psycopg from the driver's cursor as on
+    SQLite (a ``text()`` statement has no result types, so the values are the same), and
+    JSON optionally left as text: SQLAlchemy's rows and psycopg's JSON loader took two
+    thirds of a 100,000-post PostgreSQL export's read (0.9 s against 0.2 s)."""
+    if connection.dialect.driver != "psycopg":
+        return [tuple(row) for row in connection.execute(statement, params).all()]
+    from psycopg.types.string import TextLoader
+
+    compiled = statement.compile(dialect=connection.dialect)
+    cursor = connection.connection.driver_connection.cursor()
+    if json_as_text:
+        cursor.adapters.register_loader("json", TextLoader)
+        cursor.adapters.register_loader("jsonb", TextLoader)
+    try:
+        return list(cursor.execute(compiled.string, compiled.construct_params(params)).fetchall())
+    finally:
+        cursor.close()
+
+
+def server_extras_sql(names: list[str]) -> tuple[str, str]:
+    """PostgreSQL's part of the posts statement for these extra columns: (the JSON column,
+    given only for posts ``server_extras`` must decode; each extra as text or NULL).
+
+    Strings and booleans come out of the JSON on the server as ``_text`` gives them;
+    numbers, objects and arrays (rare: JSON sources) are left to Python, so their text
+    stays ``_text``'s. Decoding every post's JSON in Python took a third of an export."""
+    typed = [f"json_typeof((p.extra -> {_literal(name)})::json)" for name in names]
+    texts = "".join(
+        f", CASE {kind} WHEN 'string' THEN p.extra ->> {_literal(name)}"
+        f" WHEN 'boolean' THEN p.extra ->> {_literal(name)} END"
+        for kind, name in zip(typed, names, strict=True)
+    )
+    needs_python = " OR ".join(f"{kind} IN ('number', 'object', 'array')" for kind in typed)
+    return f"CASE WHEN {needs_python} THEN p.extra END", texts
+
+
+def _literal(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def server_extras(values: list[tuple[Any, ...]], names: list[str]) -> dict[str, Any]:
+    """The extra columns of a window read with ``server_extras_sql`` (``values``: its
+    columns), each post's JSON decoded only where the server left a value to Python."""
+    columns = [list(values[9 + i]) for i in range(len(names))]
+    for row, raw in enumerate(values[8]):
+        if raw is not None:
+            decoded = json.loads(raw) if isinstance(raw, str) else raw
+            for i, name in enumerate(names):
+                columns[i][row] = _text(decoded.get(name))
+    return {
+        name: np.array(column, dtype=object) for name, column in zip(names, columns, strict=True)
+    }
 
 
 def extras_in_sql(names: list[str]) -> bool:

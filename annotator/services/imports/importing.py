@@ -27,6 +27,7 @@ from annotator.services.imports.numeric_times import ORIGINAL_TIME_COLUMN, settl
 from annotator.services.imports.post_identity import PostIdentity, content_hash
 from annotator.services.imports.sources import SourceChunk, SourceTable, cell_text, open_source
 from annotator.services.labeling.post_text import resolve_texts
+from annotator.store.bulk_copy import streamed_rows
 from annotator.store.engine import Project
 from annotator.store.queries import hold_writers
 from annotator.store.schema import index_new_posts
@@ -301,11 +302,12 @@ def import_dataset(
             connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM post").scalar() or 0
         )
         with _large_cache(connection):
-            for chunk in source.chunks(CHUNK_ROWS, cancel):
-                rows = writer.rows(chunk)
-                if rows:
-                    connection.exec_driver_sql(statement, rows)
-                progress(source.position(), source.size, f"{report.rows_read:,} rows read")
+            with streamed_rows(connection, statement, "post", _POST_COLUMNS) as insert:
+                for chunk in source.chunks(CHUNK_ROWS, cancel):
+                    rows = writer.rows(chunk)
+                    if rows:
+                        insert(rows)
+                    progress(source.position(), source.size, f"{report.rows_read:,} rows read")
             cancel.raise_if_cancelled()
             order, rewritten = settle_numeric_times(
                 connection,

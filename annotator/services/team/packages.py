@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -36,6 +36,7 @@ from annotator.services.team.package_checks import (
     refuse,
 )
 from annotator.store.bulk_annotations import IN_CHUNK, insert_many, rebuild_annotations
+from annotator.store.bulk_copy import copies_rows, copy_rows
 from annotator.store.engine import Project, open_project
 from annotator.store.queries import annotator_id, load_codebook
 from annotator.store.tables import AnnotationEvent, Assignment, PostMark
@@ -298,6 +299,18 @@ def _check_package(
     return who, post_map
 
 
+def _fill_merging_post(connection: Connection, rows: list[tuple[Any, ...]], mark: str) -> None:
+    """The package's posts into ``_match_posts``' temporary table: ``COPY`` on PostgreSQL
+    (50,000 pipelined one-row ``INSERT`` took 1.4 s there), else one ``executemany``."""
+    if copies_rows(connection):
+        columns = ["package_id", "dataset", "external_id", "digest"]
+        copy_rows(connection, "merging_post", columns, rows)
+        return
+    connection.exec_driver_sql(
+        f"INSERT INTO merging_post VALUES ({mark}, {mark}, {mark}, {mark})", rows
+    )
+
+
 def _match_posts(
     session: Session, content: _PackageContent, who: int, package: str
 ) -> tuple[dict[int, int], set[int]]:
@@ -321,9 +334,7 @@ def _match_posts(
         "(package_id INTEGER, dataset TEXT, external_id TEXT, digest TEXT)"
     )
     if rows:
-        connection.exec_driver_sql(
-            f"INSERT INTO merging_post VALUES ({mark}, {mark}, {mark}, {mark})", rows
-        )
+        _fill_merging_post(connection, rows, mark)
     matched = connection.exec_driver_sql(
         "SELECT m.package_id, post.id, post.content_hash, m.digest, assignment.id "
         "FROM merging_post m "
