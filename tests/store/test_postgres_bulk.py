@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -23,6 +24,7 @@ from annotator.services.exports.exporting import ExportOptions, export_data
 from annotator.services.imports.importing import import_dataset
 from annotator.services.imports.label_import import import_labels
 from annotator.services.project.projects import Project, init_project
+from annotator.services.review.adjudication import set_gold
 from annotator.services.team.assignment import assign_posts
 from annotator.services.team.packing import pack
 from annotator.store.bulk_copy import copy_rows
@@ -106,12 +108,27 @@ def test_exports_from_the_server_match_sqlite(
     both: tuple[Project, Project], tmp_path: Path
 ) -> None:
     local, server = both
+    for project in both:  # gold on two posts, decided at the same moments in both stores
+        ids = [int(r[0]) for r in _rows(project, "SELECT id FROM post ORDER BY id")]
+        set_gold(project, post_id=ids[0], label_key="sponsored_disclosed", decided_by="lead")
+        set_gold(project, post_id=ids[1], label_key="not_sponsored", decided_by="lead", notes="n")
+        with project.engine.begin() as connection:
+            for post_id, at in (
+                (ids[0], "2026-01-02 03:04:05.123456"),
+                (ids[1], "2026-01-02 03:04:05"),
+            ):
+                connection.execute(
+                    text("UPDATE gold_label SET decided_at = :at WHERE post_id = :post"),
+                    {"at": datetime.fromisoformat(at), "post": post_id},
+                )
     for suffix in (".csv", ".jsonl", ".parquet"):
         export_data(local, tmp_path / f"local{suffix}", ExportOptions(manifest=False))
         export_data(server, tmp_path / f"server{suffix}", ExportOptions(manifest=False))
         here = (tmp_path / f"local{suffix}").read_bytes()
         assert (tmp_path / f"server{suffix}").read_bytes() == here, suffix
-    assert "Glöw" in (tmp_path / "server.csv").read_text(encoding="utf-8-sig")
+    written = (tmp_path / "server.csv").read_text(encoding="utf-8-sig")
+    assert "Glöw" in written
+    assert '"2026-01-02T03:04:05.123456"' in written and '"2026-01-02T03:04:05"' in written
 
 
 def test_package_packed_from_the_server_holds_the_same_rows(
@@ -172,7 +189,14 @@ def test_extras_of_every_json_kind_export_as_the_python_path_gives_them(
     project = init_project(database)
     import_dataset(project, source)
     export_data(project, tmp_path / "out.jsonl", ExportOptions(manifest=False))
+    export_data(project, tmp_path / "out.csv", ExportOptions(manifest=False))  # Arrow's path
     project.close()
+    table = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert table[["s", "b", "n", "o", "o.é"]].values.tolist() == [
+        ["tab\there", "true", "1.5", "", "[1, 2]"],
+        ["", "false", "7", "[]", ""],
+        ["plain", "", "", "", ""],
+    ]
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     keys = ("s", "b", "n", "o", "o.é")  # an object's keys are columns of their own
     got = [{key: json.loads(line)[key] for key in keys} for line in lines]

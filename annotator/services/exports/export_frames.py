@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -133,7 +134,7 @@ def _gold_between(session: Session, first: int, last: int) -> dict[int, tuple[An
         col(GoldLabel.decided_at),
     ).where(col(GoldLabel.post_id) >= first, col(GoldLabel.post_id) <= last)
     return {
-        int(post): (str(key), note or None, who or None, _stamp(at))
+        int(post): (str(key), note or None, who or None, stamp(at))
         for post, key, note, who, at in session.execute(statement).all()
     }
 
@@ -141,7 +142,7 @@ def _gold_between(session: Session, first: int, last: int) -> dict[int, tuple[An
 def gold_sql(alias: str, *, sqlite: bool) -> str:
     """SQL for ``GOLD_COLUMNS`` of the gold_label row ``alias``: blank note and decider as
     missing, the time in ISO 8601 (SQLite stores ``YYYY-MM-DD HH:MM:SS.ffffff``; other
-    databases give a datetime, which ``_stamp`` renders)."""
+    databases give a datetime, which ``stamp`` renders)."""
     at = f"replace({alias}.decided_at, ' ', 'T')" if sqlite else f"{alias}.decided_at"
     return f"{alias}.label_key, NULLIF({alias}.notes, ''), NULLIF({alias}.decided_by, ''), {at}"
 
@@ -274,7 +275,7 @@ class ChunkSource:
                 [dataset, external_id, text, name, key, note, sponsor,
                  json.dumps(evidence or [], ensure_ascii=False),
                  " | ".join(span["quote"] for span in evidence or []),
-                 seconds, _stamp(created), _stamp(updated), *decided]
+                 seconds, stamp(created), stamp(updated), *decided]
                 for _, name, key, note, sponsor, evidence, seconds, created, updated in annotations
                 if wanted.annotator in (None, name) and wanted.label in (None, key)
             ]  # fmt: skip
@@ -384,7 +385,7 @@ class ChunkSource:
                 span,
             )
             if not sqlite:
-                gold = [(*row[:-1], _stamp(row[-1])) for row in gold]
+                gold = [(*row[:-1], stamp(row[-1])) for row in gold]
         return _Window(rows, labels, gold)
 
     def _windows(self, connection: Any, statement: Any) -> Iterator[_Window]:
@@ -527,12 +528,17 @@ def server_extras(values: list[tuple[Any, ...]], names: list[str]) -> dict[str, 
     columns = [list(values[9 + i]) for i in range(len(names))]
     for row, raw in enumerate(values[8]):
         if raw is not None:
-            decoded = json.loads(raw) if isinstance(raw, str) else raw
-            for i, name in enumerate(names):
-                columns[i][row] = _text(decoded.get(name))
+            for i, value in enumerate(decoded_extras(raw, names)):
+                columns[i][row] = value
     return {
         name: np.array(column, dtype=object) for name, column in zip(names, columns, strict=True)
     }
+
+
+def decoded_extras(raw: Any, names: list[str]) -> list[Any]:
+    """One post's extra columns from its JSON, as the row path renders them."""
+    decoded = json.loads(raw) if isinstance(raw, str) else raw
+    return [_text(decoded.get(name)) for name in names]
 
 
 def extras_in_sql(names: list[str]) -> bool:
@@ -552,5 +558,12 @@ def json_text(key: str) -> str:
     )
 
 
-def _stamp(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+def stamp(value: Any) -> str | None:
+    """A time as the exports write it: ISO 8601 in UTC without an offset, or None. Every
+    stored time is UTC; SQLite gives it back naive and PostgreSQL aware, and an export
+    must not depend on the store (it wrote ``+00:00`` from PostgreSQL only)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return str(value.isoformat())
