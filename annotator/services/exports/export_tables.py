@@ -56,11 +56,19 @@ def _statement(source: ChunkSource, ids: list[int], *, sqlite: bool) -> str:
     the extra columns; the rest is Arrow's work (``_resolved``). On a server the extras
     are followed by the JSON of the posts whose extras Python must render
     (``server_extras_sql``)."""
-    labels = "".join(
-        f", (SELECT a.label_key FROM annotation a WHERE a.post_id = p.id"
-        f" AND a.annotator_id = {number})"
-        for number in ids
-    )
+    if sqlite:
+        labels = "".join(
+            f", (SELECT a.label_key FROM annotation a WHERE a.post_id = p.id"
+            f" AND a.annotator_id = {number})"
+            for number in ids
+        )
+        label_joins = ""
+    else:  # PostgreSQL runs a scalar subquery per row and column: joins are 2x faster
+        labels = "".join(f", a{i}.label_key" for i in range(len(ids)))
+        label_joins = "".join(
+            f" LEFT JOIN annotation a{i} ON a{i}.post_id = p.id AND a{i}.annotator_id = {number}"
+            for i, number in enumerate(ids)
+        )
     # One gold row at most per post (its primary key): a join, not a subquery per column.
     with_gold = source.filters.annotator is None
     gold = gold_sql("g", sqlite=sqlite) if with_gold else ", ".join(["NULL"] * len(GOLD_COLUMNS))
@@ -74,7 +82,7 @@ def _statement(source: ChunkSource, ids: list[int], *, sqlite: bool) -> str:
     return (
         "SELECT p.id, d.name, p.external_id, p.text, p.author, p.created_at, p.platform,"
         f" p.url{labels}, {gold}{extras}"
-        f" FROM post p JOIN dataset d ON d.id = p.dataset_id{join}"
+        f" FROM post p JOIN dataset d ON d.id = p.dataset_id{join}{label_joins}"
         f" WHERE p.id > :after{dataset} ORDER BY p.id LIMIT :size"
     )
 
