@@ -23,6 +23,19 @@ needs_server = pytest.mark.skipif(
 )
 
 
+#: Parameters for a test run on an SQLite file and, when a server is set, on PostgreSQL.
+BOTH_STORES = ["sqlite", pytest.param("postgres", marks=needs_server)]
+
+
+@pytest.fixture(params=BOTH_STORES)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a project goes: an SQLite file, or a fresh database on the test server."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "team.annotator")
+        return
+    yield request.getfixturevalue("database")
+
+
 @pytest.fixture
 def database() -> Iterator[str]:
     """A fresh, empty database on the server for one test (its URL), dropped afterwards."""

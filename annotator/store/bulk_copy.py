@@ -29,6 +29,15 @@ def copy_rows(
 
     Values travel as text: an aware datetime keeps its offset, which the project's
     ``timestamp with time zone`` columns read as an ``INSERT`` would."""
+    with _copy_into(connection, table, columns) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+@contextmanager
+def _copy_into(connection: Connection, table: str, columns: Sequence[str]) -> Iterator[Any]:
+    """psycopg's ``COPY ... FROM STDIN`` into ``table`` (``columns`` in order), open for
+    the block."""
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
     driver = connection.connection.driver_connection
@@ -37,8 +46,7 @@ def copy_rows(
         driver.cursor() as cursor,
         cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
     ):
-        for row in rows:
-            copy.write_row(row)
+        yield copy
 
 
 @contextmanager
@@ -59,14 +67,7 @@ def streamed_rows(
 
         yield execute_many
         return
-    quote = connection.dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
-    ):
+    with _copy_into(connection, table, columns) as copy:
 
         def write(rows: Sequence[Sequence[Any]]) -> None:
             for row in rows:

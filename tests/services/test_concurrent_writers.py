@@ -17,27 +17,17 @@ from annotator.domain.records import AnnotationChange
 from annotator.services.imports.importing import import_dataset
 from annotator.services.labeling.annotating import save_annotation
 from annotator.services.project.projects import Project, init_project, open_project
-from tests.conftest import SERVER, write_csv
+from tests.conftest import write_csv
 
 KEYS = ["not_sponsored", "sponsored_disclosed", "sponsored_undisclosed"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "team.annotator")
-        return
-    if not SERVER:
-        pytest.skip("no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)")
-    yield request.getfixturevalue("database")
-
-
 @pytest.fixture
-def two_programs(target: str, tmp_path: Path) -> Iterator[tuple[Project, Project]]:
-    first = init_project(target)
+def two_programs(store_target: str, tmp_path: Path) -> Iterator[tuple[Project, Project]]:
+    first = init_project(store_target)
     rows = "".join(f"p{i},post {i}\n" for i in range(4))
     import_dataset(first, write_csv(tmp_path / "posts.csv", "id,text\n" + rows))
-    second = open_project(target)
+    second = open_project(store_target)
     yield first, second
     first.close()
     second.close()
@@ -73,13 +63,13 @@ def _post_ids(project: Project) -> list[int]:
 
 
 def test_two_programs_naming_one_new_annotator_both_go_on(
-    two_programs: tuple[Project, Project], target: str
+    two_programs: tuple[Project, Project], store_target: str
 ) -> None:
     first, _ = two_programs
     one, two = _post_ids(first)[:2]
     names = [f"newcomer{round_}" for round_ in range(15)]
     _together(
-        target,
+        store_target,
         [(one, name, "not_sponsored") for name in names],
         [(two, name, "not_sponsored") for name in names],
     )
@@ -92,7 +82,7 @@ def test_two_programs_naming_one_new_annotator_both_go_on(
 
 
 def test_one_label_written_at_once_by_two_programs_keeps_a_true_history(
-    two_programs: tuple[Project, Project], target: str
+    two_programs: tuple[Project, Project], store_target: str
 ) -> None:
     first, _ = two_programs
     post = _post_ids(first)[0]
@@ -101,7 +91,7 @@ def test_one_label_written_at_once_by_two_programs_keeps_a_true_history(
         [(post, "ana", choices.choice(KEYS)) for _ in range(40)]
         for choices in (random.Random(1), random.Random(2))
     ]
-    _together(target, *programs)
+    _together(store_target, *programs)
     with first.session() as session:
         history = (
             session.connection()

@@ -21,20 +21,10 @@ from annotator.services.project.projects import (
 )
 from annotator.services.review.adjudication import set_gold
 from annotator.store.queries import post_ids
-from tests.conftest import SERVER, SMALL_CSV, write_csv
-
-TARGETS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            SERVER is None, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL"
-        ),
-    ),
-]
+from tests.conftest import BOTH_STORES, SMALL_CSV, write_csv
 
 
-@pytest.fixture(params=TARGETS)
+@pytest.fixture(params=BOTH_STORES)
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A project with the small dataset, on an SQLite file or a fresh server database."""
     if request.param == "sqlite":

@@ -24,26 +24,15 @@ from annotator.services.review import agreement_report as report_module
 from annotator.services.review.agreement_report import agreement_report
 from annotator.services.team.assignment import assign_posts
 from annotator.services.team.packing import pack
-from tests.conftest import SERVER, write_csv
+from tests.conftest import write_csv
 
 POSTS = 50
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The project's file, or a fresh database on the test server."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "team.annotator")
-        return
-    if not SERVER:
-        pytest.skip("no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL (.ci/run does)")
-    yield request.getfixturevalue("database")
-
-
 @pytest.fixture
-def labeled(target: str, tmp_path: Path) -> Iterator[Project]:
+def labeled(store_target: str, tmp_path: Path) -> Iterator[Project]:
     """POSTS posts, each labeled "not sponsored" by ana and by ben."""
-    project = init_project(target)
+    project = init_project(store_target)
     rows = "".join(f"p{i},post number {i},author{i}\n" for i in range(POSTS))
     import_dataset(project, write_csv(tmp_path / "posts.csv", "id,text,author\n" + rows))
     labels = "".join(f"p{i},{who},not_sponsored\n" for i in range(POSTS) for who in ("ana", "ben"))

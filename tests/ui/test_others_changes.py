@@ -28,7 +28,7 @@ from annotator.ui.browse.browse_model import COLUMNS
 from annotator.ui.change_watcher import POLL_BACK, POLL_FAILED, ChangeWatcher
 from annotator.ui.main_window import BROWSE_TAB, REVIEW_TAB, MainWindow
 from annotator.ui.tasks import Job, ShownLoader, TaskRunner
-from tests.conftest import SERVER, write_csv
+from tests.conftest import BOTH_STORES, write_csv
 from tests.ui.keys import external_id, press
 
 pytestmark = pytest.mark.gui
@@ -44,23 +44,13 @@ TYPED = "still thinking about th"
 #: Long enough for a few polls at the shortened interval, short enough for a test.
 SEEN_WITHIN_MS = 5000
 
-TARGETS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            SERVER is None, reason="no PostgreSQL server: set ANNOTATOR_TEST_POSTGRES_URL"
-        ),
-    ),
-]
-
 
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ChangeWatcher, "POLL_MS", 100)
 
 
-@pytest.fixture(params=TARGETS)
+@pytest.fixture(params=BOTH_STORES)
 def shared(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """One project, on an SQLite file or a fresh server database."""
     if request.param == "sqlite":
