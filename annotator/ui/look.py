@@ -8,7 +8,7 @@ import math
 
 from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontInfo, QPainter
 from PySide6.QtWidgets import QLabel
 
 #: The colour of each label by its place in the codebook (Okabe-Ito, safe for colour blindness).
@@ -34,8 +34,14 @@ EMOJI_FAMILIES = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Tw
 
 
 def with_emoji_fallback(font: QFont) -> QFont:
-    """``font`` with the colour emoji fonts after its own families."""
-    own = [family for family in font.families() or [font.family()] if family]
+    """``font`` with the colour emoji fonts after its own families.
+
+    The family Qt really draws with goes first: a generic name such as "Sans Serif" is
+    no installed family, so left alone it would let the emoji font (which has digits
+    and a space) draw "52" and every blank of the post."""
+    resolved = QFontInfo(font).family()
+    own = [family for family in [resolved, *(font.families() or [font.family()])] if family]
+    own = list(dict.fromkeys(own))
     fallback = QFont(font)
     fallback.setFamilies([*own, *(f for f in EMOJI_FAMILIES if f not in own)])
     return fallback

@@ -77,6 +77,9 @@ class LabelPanel(QWidget):
         self.notes.setObjectName("notes")
         self.notes.setPlaceholderText("Evidence, reasoning… (Esc returns to the label keys)")
         self.notes.setTabChangesFocus(True)
+        # Three lines at least (it grows with the window), not Qt's default of about five:
+        # with the system font at 150 % the Label tab must still fit a 700 px window.
+        self.notes.setMinimumHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
         # A click, Tab or N puts the cursor here; each new post gives the keys back to
         # labeling (the window takes the focus), so digits label posts again.
         self.notes.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
