@@ -45,9 +45,10 @@ def label_column(annotator: str) -> str:
 
 
 def split_of(key: str, seed: int, fractions: tuple[float, float, float]) -> str:
-    """The split a post falls in: a hash of (seed, post) against the cumulative fractions.
+    """The split a key falls in: a hash of (seed, key) against the cumulative fractions.
 
-    Depends on nothing but the post and the seed, so adding posts never moves an
+    ``key`` is the post's cluster anchor's (``cluster_anchors``) or the post's own, so it
+    depends on nothing but the seed and posts already there: adding posts never moves an
     existing one; per label the shares match the fractions in expectation (exact quotas
     per label would reshuffle old posts whenever new ones arrive).
     """
@@ -182,6 +183,33 @@ class _Window:
 
 
 #: Posts per page an export reads and writes at a time (memory stays flat).
+def cluster_anchors(session: Session) -> dict[int, str]:
+    """Post id -> split key of its cluster's anchor (the member with the smallest post id).
+
+    Splitting by the anchor's key keeps every copy-paste cluster inside one split, so a
+    campaign cannot leak from train into test. New posts get higher ids, so an existing
+    cluster keeps its anchor and its posts keep their split; posts in no cluster keep
+    their own key (and today's split). Known limit: when re-clustering merges two
+    existing clusters, the posts of the one whose anchor changed move together.
+    One query, built once per export: a dict lookup per row costs nothing at 1M rows.
+    """
+    rows = session.connection().execute(
+        text(
+            "SELECT m.post_id, d.name, p.external_id FROM cluster_member m"
+            " JOIN (SELECT cluster_id, MIN(post_id) AS anchor FROM cluster_member"
+            " GROUP BY cluster_id) a ON a.cluster_id = m.cluster_id"
+            " JOIN post p ON p.id = a.anchor JOIN dataset d ON d.id = p.dataset_id"
+        )
+    )
+    return {int(post_id): f"{dataset}\x1f{external_id}" for post_id, dataset, external_id in rows}
+
+
+def has_clusters(session: Session) -> bool:
+    """Whether ``annotator clusters`` has been run (any post is in a cluster)."""
+    row = session.connection().execute(text("SELECT 1 FROM cluster_member LIMIT 1")).first()
+    return row is not None
+
+
 PAGE_ROWS = 20_000
 
 
@@ -196,6 +224,7 @@ class ChunkSource:
     split: tuple[float, float, float] | None = None
     seed: int = 0
     size: int = field(default_factory=lambda: PAGE_ROWS)
+    _anchors: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     def columns(self) -> list[str]:
         if self.what == "annotations":
@@ -238,6 +267,7 @@ class ChunkSource:
             return
         columns = self.columns()
         label_ids = {key: i for i, key in enumerate(self.codebook.keys)}
+        self._anchors = cluster_anchors(self.session) if self.split else {}
         after = 0
         while True:
             posts = _posts_window(self.session, self.filters, after, self.size)
@@ -296,7 +326,8 @@ class ChunkSource:
         ]
         row = [external_id, text, resolved, label_ids[resolved], list(dict.fromkeys(quotes))]
         if self.split:
-            row.append(split_of(f"{dataset}\x1f{external_id}", self.seed, self.split))
+            key = self._anchors.get(int(post_id), f"{dataset}\x1f{external_id}")
+            row.append(split_of(key, self.seed, self.split))
         return [row]
 
     def _post_frames(self) -> Iterator[pd.DataFrame]:

@@ -29,7 +29,13 @@ from annotator.domain.people import name_key
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.atomic_files import atomic_write, temporary_path_for
 from annotator.services.exports.cell_safety import guards_formulas
-from annotator.services.exports.export_frames import SPLITS, ChunkSource, Filters, count_posts
+from annotator.services.exports.export_frames import (
+    SPLITS,
+    ChunkSource,
+    Filters,
+    count_posts,
+    has_clusters,
+)
 from annotator.services.exports.export_tables import arrow_ready, post_tables
 from annotator.services.exports.export_workbook import (
     AGREEMENT_RESAMPLES,
@@ -87,6 +93,9 @@ class ExportResult:
     encoding: str | None = None
     #: xlsx only: ids of the posts whose text was cut to Excel's 32,767 characters per cell.
     truncated: list[str] = field(default_factory=list)
+    #: --split only: "cluster" when clusters were computed (a cluster stays in one split),
+    #: "none" when they were not (each post is split on its own).
+    split_grouped_by: str | None = None
 
     def summary(self) -> str:
         names = ", ".join(str(f) for f in self.files)
@@ -121,6 +130,19 @@ def check_encoding(out: Path, options: ExportOptions) -> None:
             f"{out}: --encoding utf-8-sig applies to CSV files only; "
             f"{out.suffix or 'this format'} files carry no byte-order mark"
         )
+
+
+def _note_split_grouping(session: Session, result: ExportResult) -> None:
+    """Say how the split was grouped; never cluster silently inside an export (slow, and
+    it would change the project behind the user's back)."""
+    if has_clusters(session):
+        result.split_grouped_by = "cluster"
+        return
+    result.split_grouped_by = "none"
+    result.warnings.append(
+        "No clusters computed, so copy-paste posts may straddle splits:"
+        " run `annotator clusters PROJECT` first."
+    )
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -257,6 +279,8 @@ def _export(
                                  options.seed)  # fmt: skip
             columns = source.columns()
             result.columns = columns
+            if options.split is not None:
+                _note_split_grouping(session, result)
             total = count_posts(session, filters)
             writers: dict[str | None, FrameWriter | WorkbookWriter] = {}
             for target, split in targets:
@@ -357,6 +381,8 @@ def write_manifest(
         },
         "split": list(options.split) if options.split else None,
         "seed": options.seed if options.split else None,
+        "split_grouped_by": result.split_grouped_by,
+        "clusters_computed": result.split_grouped_by == "cluster" if options.split else None,
         "codebook": {
             "version": codebook_version(codebook),
             "labels": [
