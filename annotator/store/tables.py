@@ -298,7 +298,7 @@ class PostPrediction(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("model_run.id", ondelete="CASCADE"), nullable=False)
     )
     label: str
-    confidence: float = Field(index=True)
+    confidence: float
     margin: float = Field(index=True)
     resolved_label: str | None = None
     oof_label: str | None = None

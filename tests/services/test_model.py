@@ -189,3 +189,43 @@ def test_predictions_appear_in_posts_exports_the_same_on_both_paths(
     assert first[-2] in set(made.truth.values())
     assert 0 < float(first[-1]) <= 1
     project.close()
+
+
+def test_large_projects_predict_in_two_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.services.model import training
+
+    project, _ = _project(tmp_path / "p.annotator", tmp_path, posts=150, labeled=100)
+    train_model(project, ModelSettings(folds=3))
+    serial = _predictions(project)
+    monkeypatch.setattr(training, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(training, "PREDICT_CHUNK", 40)
+    train_model(project, ModelSettings(folds=3))
+    assert _predictions(project) == serial
+    project.close()
+
+
+def _predictions(project: Project) -> list[tuple[object, ...]]:
+    with project.engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "SELECT post_id, label, round(margin, 5) FROM post_prediction ORDER BY post_id"
+                )
+            )
+        ]
+
+
+def test_a_cancelled_training_stores_nothing(tmp_path: Path) -> None:
+    from annotator.domain.errors import CancelledError
+    from annotator.domain.progress import CancelToken
+
+    project, _ = _project(tmp_path / "c.annotator", tmp_path, posts=120, labeled=90)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(CancelledError):
+        train_model(project, ModelSettings(folds=3, group_by="none"), cancel=token)
+    assert latest_report(project) is None
+    project.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,14 +21,16 @@ from annotator.services.model.evaluation import (
     learning_curve,
     out_of_fold,
     scores,
-)  # fmt: skip
+)
 from annotator.services.model.features import (
     CLASSIFIER,
     FEATURES,
+    PARALLEL_FROM,
     PREDICT_CHUNK,
     make_classifier,
     make_vectorizer,
-)  # fmt: skip
+    predict_chunk,
+)
 from annotator.services.model.report import ModelReport, ModelSettings
 from annotator.services.model.stored_predictions import latest_report_json, store_run
 from annotator.services.model.training_data import GROUP_BY, TrainingData, read_training_data
@@ -127,10 +131,9 @@ def _prediction_rows(
     """Rows for ``post_prediction``, one chunk of posts vectorised at a time."""
     names = [str(c) for c in classes]
     index = {name: i for i, name in enumerate(names)}
-    for start in range(0, len(data.post_ids), PREDICT_CHUNK):
+    for start, proba in _chunk_probabilities(data.texts, vectorizer, model):
         cancel.raise_if_cancelled()
-        stop = min(start + PREDICT_CHUNK, len(data.post_ids))
-        proba = model.predict_proba(vectorizer.transform(data.texts[start:stop]))
+        stop = start + len(proba)
         top2 = np.sort(proba, axis=1)[:, -2:]
         best = proba.argmax(axis=1)
         rows = []
@@ -150,6 +153,25 @@ def _prediction_rows(
                 )
             )
         yield rows
+
+
+def _chunk_probabilities(
+    texts: list[str], vectorizer: Any, model: Any
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(first post, probabilities) per chunk, in order; a large project in two worker
+    processes (never in a frozen app, where a new process would start the app again)."""
+    starts = range(0, len(texts), PREDICT_CHUNK)
+    if len(texts) < PARALLEL_FROM or getattr(sys, "frozen", False) or (os.cpu_count() or 1) < 2:
+        for start in starts:
+            yield start, predict_chunk(vectorizer, model, texts[start : start + PREDICT_CHUNK])
+        return
+    from joblib import Parallel, delayed
+
+    found = Parallel(n_jobs=2, return_as="generator")(
+        delayed(predict_chunk)(vectorizer, model, texts[start : start + PREDICT_CHUNK])
+        for start in starts
+    )
+    yield from zip(starts, found, strict=True)
 
 
 def _probabilities_json(names: list[str], probabilities: np.ndarray) -> str:
