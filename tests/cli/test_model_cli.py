@@ -54,3 +54,9 @@ def test_suspects_and_next_without_a_model_say_to_train(tmp_path: Path, cli: Cli
         assert result.returncode == 2 and "annotator model" in result.stderr
     unlabeled = json.loads(cli("next", project, "--annotator", "ana", "--json").stdout)
     assert len(unlabeled) == 10 and all(p["predicted"] is None for p in unlabeled)
+
+
+def test_a_limit_below_one_is_refused(tmp_path: Path, cli: CliRunner) -> None:
+    project = _labeled_project(tmp_path, cli, posts=40, labeled=10, campaigns=0)
+    result = cli("next", project, "--annotator", "ana", "--limit", "0", check=False)
+    assert result.returncode == 2 and "--limit must be 1 or more" in result.stderr

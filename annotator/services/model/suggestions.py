@@ -55,6 +55,11 @@ class NextPost:
         return found
 
 
+def _check_limit(limit: int) -> None:
+    if limit < 1:
+        raise UserError(f"--limit must be 1 or more, not {limit}.")
+
+
 def _refuse_without_model(project: Project) -> None:
     if not has_predictions(project):
         raise UserError(
@@ -64,6 +69,7 @@ def _refuse_without_model(project: Project) -> None:
 
 def find_suspects(project: Project, limit: int = 50) -> list[Suspect]:
     """Labeled posts, least likely own label first (confident-learning style ranking)."""
+    _check_limit(limit)
     _refuse_without_model(project)
     with project.session() as session:
         rows = session.execute(
@@ -91,7 +97,9 @@ def find_suspects(project: Project, limit: int = 50) -> list[Suspect]:
 def next_posts(
     project: Project, annotator: str, strategy: str = "unlabeled", limit: int = 10
 ) -> list[NextPost]:
-    """The posts ``annotator``'s queue would show next under ``strategy``."""
+    """The posts ``annotator``'s queue would show next under ``strategy``. ``suspects``
+    includes posts the annotator labeled: rechecking one's own label is the point."""
+    _check_limit(limit)
     if strategy not in STRATEGIES:
         raise UserError(f"--strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}.")
     if strategy == "suspects":

@@ -33,7 +33,12 @@ from annotator.services.model.features import (
 )
 from annotator.services.model.report import ModelReport, ModelSettings
 from annotator.services.model.stored_predictions import latest_report_json, store_run
-from annotator.services.model.training_data import GROUP_BY, TrainingData, read_training_data
+from annotator.services.model.training_data import (
+    GROUP_BY,
+    TrainingData,
+    has_clusters,
+    read_training_data,
+)
 from annotator.store.engine import Project
 
 
@@ -113,12 +118,12 @@ def train_model(
 def _ensure_clusters(
     project: Project, settings: ModelSettings, progress: ProgressCallback, cancel: CancelToken
 ) -> list[str]:
-    """Cluster the posts first when grouping by cluster and it was never done."""
+    """Cluster the posts first when grouping by cluster and the project has no clusters
+    (never computed; a project whose posts have no near-copies at all is searched again
+    each time, which costs a search but never groups wrongly)."""
     if settings.group_by != "cluster":
         return []
-    from annotator.services.clusters.clustering import list_clusters
-
-    if list_clusters(project, min_size=2):
+    if has_clusters(project):
         return []
     find_clusters(project, progress=progress, cancel=cancel)
     return ["Clusters had not been computed for this project; they were found first."]

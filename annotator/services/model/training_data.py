@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from annotator.store.engine import Project
-from annotator.store.tables import Annotation, ClusterMember, Dataset, GoldLabel, Post
+from annotator.store.tables import Annotation, Cluster, ClusterMember, Dataset, GoldLabel, Post
 
 GROUP_BY = ("cluster", "author", "none")
 
@@ -116,3 +116,9 @@ def _groups(
         by_author = np.array(ids, dtype=np.int64)
         return np.where(by_author >= 0, by_author, alone)
     return alone
+
+
+def has_clusters(project: Project) -> bool:
+    """Whether the project holds any cluster (one row read, not the clusters)."""
+    with project.session() as session:
+        return session.execute(select(col(Cluster.id)).limit(1)).first() is not None
