@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from annotator.store.bulk_copy import streamed_rows
 from annotator.store.engine import Project
+from annotator.store.queries import hold_writers
 from annotator.store.tables import ModelRun, PostPrediction
 
 COLUMNS = (
@@ -35,10 +36,13 @@ def store_run(
 ) -> None:
     """Record the run and replace every previous prediction with ``chunks`` (rows in
     ``COLUMNS`` order without ``run_id``), in one transaction: a reader sees the old
-    run's predictions or the new ones, never a mix. Bulk: COPY on PostgreSQL, one
-    ``executemany`` per chunk on SQLite."""
+    run's predictions or the new ones, never a mix. ``chunks`` should be cheap to make:
+    the write lock is held while they are written (the caller predicts first). Bulk:
+    COPY on PostgreSQL, one ``executemany`` per chunk on SQLite."""
     project.refuse_if_read_only()
-    with project.engine.begin() as connection:
+    with project.session() as session:
+        hold_writers(session, "model")
+        connection = session.connection()
         inserted = connection.execute(
             insert(ModelRun.__table__).values(  # type: ignore[attr-defined]
                 trained_at=trained_at,

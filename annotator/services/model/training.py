@@ -55,13 +55,14 @@ def train_model(
         raise UserError(
             f"--group-by must be one of {', '.join(GROUP_BY)}, not {settings.group_by!r}."
         )
+    project.refuse_if_read_only()
     cancel = cancel or CancelToken()
     notes = _ensure_clusters(project, settings, progress, cancel)
     data = read_training_data(project, settings.group_by)
     labeled = np.flatnonzero(data.labeled)
     y = np.array([data.labels[i] for i in labeled], dtype=object).astype(str)
     check_labels(y.tolist(), settings.folds)
-    steps = 2 * settings.folds + (len(CURVE_SHARES) - 1) + 2
+    steps = settings.folds + (len(CURVE_SHARES) - 1) + 3
     done = 0
 
     def tick(message: str = "Cross-validating") -> None:
@@ -103,13 +104,17 @@ def train_model(
         notes=notes,
     )
     own = dict(zip(labeled.tolist(), range(len(labeled)), strict=True))
+    # Predicted before the write transaction: a million posts take a minute, during which
+    # annotators must go on saving labels.
+    proba = _all_probabilities(data.texts, vectorizer, final, cancel)
+    tick("Predicted every post")
     store_run(
         project,
         trained_at=trained_at,
         settings=settings.to_json(),
         labels_hash=report.labels_hash,
         report=report.to_json(),
-        chunks=_prediction_rows(data, vectorizer, final, classes, oof, own, cancel),
+        chunks=_prediction_rows(data, proba, classes, oof, own),
     )
     progress(steps, steps, f"Predicted {len(data.post_ids):,} posts")
     return report
@@ -129,15 +134,26 @@ def _ensure_clusters(
     return ["Clusters had not been computed for this project; they were found first."]
 
 
+def _all_probabilities(
+    texts: list[str], vectorizer: Any, model: Any, cancel: CancelToken
+) -> np.ndarray:
+    """Every post's probabilities (float32: 12 MB for a million posts and three labels)."""
+    parts = []
+    for _, part in _chunk_probabilities(texts, vectorizer, model):
+        cancel.raise_if_cancelled()
+        parts.append(part)
+    return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+
 def _prediction_rows(
-    data: TrainingData, vectorizer: Any, model: Any, classes: np.ndarray, oof: np.ndarray,
-    own: dict[int, int], cancel: CancelToken,
+    data: TrainingData, probabilities: np.ndarray, classes: np.ndarray, oof: np.ndarray,
+    own: dict[int, int],
 ) -> Iterator[Sequence[tuple[Any, ...]]]:  # fmt: skip
-    """Rows for ``post_prediction``, one chunk of posts vectorised at a time."""
+    """Rows for ``post_prediction``, a chunk of posts at a time."""
     names = [str(c) for c in classes]
     index = {name: i for i, name in enumerate(names)}
-    for start, proba in _chunk_probabilities(data.texts, vectorizer, model):
-        cancel.raise_if_cancelled()
+    for start in range(0, len(probabilities), PREDICT_CHUNK):
+        proba = probabilities[start : start + PREDICT_CHUNK]
         stop = start + len(proba)
         top2 = np.sort(proba, axis=1)[:, -2:]
         best = proba.argmax(axis=1)
