@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import clusters, exporting, gold, gui, importing, project, stats, team
+from annotator.cli import clusters, exporting, gold, gui, importing, model, project, stats, team
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
 from annotator.cli.parsing import Handler, Subparsers
 from annotator.domain.errors import ProjectBusyError, UserError, machine_error
@@ -32,6 +32,7 @@ _ADD_PARSERS = (
     clusters.add_parser,
     exporting.add_parser,
     stats.add_parser,
+    model.add_parser,
     gui.add_parser,
 )
 

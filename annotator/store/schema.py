@@ -210,6 +210,11 @@ def _migrate_10_to_11(connection: Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _migrate_11_to_12(connection: Connection) -> None:
+    """Version 12 stores the baseline model's runs and its prediction for each post."""
+    SQLModel.metadata.create_all(connection)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -222,6 +227,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: _migrate_8_to_9,
     9: _migrate_9_to_10,
     10: _migrate_10_to_11,
+    11: _migrate_11_to_12,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -269,3 +269,38 @@ class ClusterMember(SQLModel, table=True):
     cluster_id: int = Field(
         sa_column=Column(Integer, ForeignKey("cluster.id", ondelete="CASCADE"), index=True)
     )
+
+
+class ModelRun(SQLModel, table=True):
+    """One training of the project's baseline model: when, how, on which labels, and its
+    cross-validated report (JSON), so a result can be traced to the labels it learned."""
+
+    __tablename__ = "model_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trained_at: datetime = Field(default_factory=utc_now)
+    settings: str = "{}"
+    labels_hash: str = ""
+    report: str = "{}"
+
+
+class PostPrediction(SQLModel, table=True):
+    """The latest model run's prediction for a post (one row per post, replaced whole by
+    each run). ``own_label_probability`` and ``oof_label`` are out-of-fold: set only for
+    posts the model learned from, so they judge a label the model did not see."""
+
+    __tablename__ = "post_prediction"
+
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    )
+    run_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("model_run.id", ondelete="CASCADE"), nullable=False)
+    )
+    label: str
+    confidence: float
+    margin: float = Field(index=True)
+    resolved_label: str | None = None
+    oof_label: str | None = None
+    own_label_probability: float | None = Field(default=None, index=True)
+    probabilities: str = "{}"

@@ -28,6 +28,8 @@ from annotator.store.tables import Annotation, Annotator, Dataset, GoldLabel, Po
 POST_COLUMNS = ["dataset", "id", "text", "author", "created_at", "platform", "url"]
 #: The gold decision beside its label in every export that carries gold: why, who, when.
 GOLD_COLUMNS = ["gold_label", "gold_note", "gold_by", "gold_at"]
+#: The model's prediction, in posts exports of a project whose model was trained.
+MODEL_COLUMNS = ["model_label", "model_confidence"]
 SPLITS = ("train", "dev", "test")
 
 
@@ -155,6 +157,30 @@ def _text(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False)
 
 
+def has_predictions(session: Session) -> bool:
+    """Whether the project's model has stored predictions (posts exports then carry them)."""
+    found = session.connection().execute(text("SELECT 1 FROM post_prediction LIMIT 1"))
+    return found.first() is not None
+
+
+def predictions_for(connection: Any, post_ids: list[int]) -> tuple[list[Any], list[Any]]:
+    """The model's label and confidence (rounded to 4 places) of each post, None where it
+    has none: one read per window of posts, the same on both stores."""
+    if not post_ids:
+        return [], []
+    rows = fetch_rows(
+        connection,
+        text(
+            "SELECT post_id, label, confidence FROM post_prediction"
+            " WHERE post_id BETWEEN :first AND :last"
+        ),
+        {"first": min(post_ids), "last": max(post_ids)},
+    )
+    found = {int(r[0]): (str(r[1]), round(float(r[2]), 4)) for r in rows}
+    pairs = [found.get(int(p), (None, None)) for p in post_ids]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
 def resolved_label(labels: dict[str, str], gold: str | None) -> str | None:
     """Gold, else the label every annotator gave, else None (needs review)."""
     if gold:
@@ -247,14 +273,21 @@ class ChunkSource:
             c for c in extra_columns(self.session, self.filters)
             if c not in POST_COLUMNS
         ]  # fmt: skip
+        self._model = has_predictions(self.session)
+        model = MODEL_COLUMNS if self._model else []
         fixed = [*POST_COLUMNS, *(label_column(n) for n in self._names), *GOLD_COLUMNS,
-                 "resolved_label", "needs_review"]  # fmt: skip
+                 "resolved_label", "needs_review", *model]  # fmt: skip
         return [*fixed, *(e if e not in fixed else f"extra.{e}" for e in self._extras)]
 
     @property
     def annotators(self) -> list[str]:
         """The annotators whose labels a posts export has columns for (after ``columns``)."""
         return self._names
+
+    @property
+    def with_model(self) -> bool:
+        """Whether a posts export carries ``MODEL_COLUMNS`` (after ``columns``)."""
+        return self._model
 
     @property
     def extras(self) -> list[str]:
@@ -378,6 +411,10 @@ class ChunkSource:
                     columns=self._extras,
                     dtype=object,
                 )
+            if self._model:
+                model = predictions_for(connection, [int(p) for p in frame["post_id"]])
+                for name, values in zip(MODEL_COLUMNS, model, strict=True):
+                    frame[name] = np.array(values, dtype=object)
             frame = self._with_labels(frame, window)
             if frame is None:
                 continue

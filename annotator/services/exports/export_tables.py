@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from annotator.services.exports.export_frames import (
     GOLD_COLUMNS,
+    MODEL_COLUMNS,
     POST_COLUMNS,
     ChunkSource,
     decoded_extras,
@@ -29,6 +30,7 @@ from annotator.services.exports.export_frames import (
     gold_sql,
     json_text,
     label_column,
+    predictions_for,
     server_extras_sql,
     stamp,
 )
@@ -161,10 +163,14 @@ def post_tables(source: ChunkSource) -> Iterator[pa.Table]:
         decided = fields[start : start + len(GOLD_COLUMNS)]
         extras = fields[start + len(GOLD_COLUMNS) :]
         labeled, resolved, needs_review = _resolved(labels, decided[0])
+        model: list[pa.Array] = []
+        if source.with_model:
+            label, confidence = predictions_for(connection, [int(r[0]) for r in rows])
+            model = [pa.array(label, pa.string()), pa.array(confidence, pa.float64())]
         table = pa.table(
-            [*posts, *labels, *decided, resolved, needs_review, *extras],
+            [*posts, *labels, *decided, resolved, needs_review, *model, *extras],
             names=[*POST_COLUMNS, *names, *GOLD_COLUMNS, "resolved_label", "needs_review",
-                   *extra_names],
+                   *(MODEL_COLUMNS if model else []), *extra_names],
         )  # fmt: skip
         if source.filters.annotator is not None:  # only posts that annotator labeled
             table = table.filter(labeled)

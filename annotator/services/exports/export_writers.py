@@ -172,6 +172,6 @@ def _arrow_type(column: str) -> pa.DataType:
         return pa.bool_()
     if column == "label_id":
         return pa.int64()
-    if column == "seconds_spent":
+    if column in ("seconds_spent", "model_confidence"):
         return pa.float64()
     return pa.string()

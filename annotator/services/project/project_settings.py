@@ -128,3 +128,31 @@ def check_cluster_threshold(value: float) -> float:
 def set_cluster_threshold(project: Project, value: float) -> None:
     """Store the similarity for this project's next cluster searches."""
     _set(project, CLUSTER_THRESHOLD, repr(check_cluster_threshold(value)))
+
+
+RETRAIN_AFTER_LABELS = "model_retrain_after_labels"
+#: New labels after which the app retrains the model in the background (0: never).
+DEFAULT_RETRAIN_AFTER_LABELS = 50
+SHOW_MODEL_SUGGESTION = "model_show_suggestion"
+
+
+def retrain_after_labels(project: Project) -> int:
+    """How many new labels trigger a background retraining (0: only when asked)."""
+    value = _get(project, RETRAIN_AFTER_LABELS)
+    return int(value) if value else DEFAULT_RETRAIN_AFTER_LABELS
+
+
+def set_retrain_after_labels(project: Project, count: int) -> None:
+    if count < 0:
+        raise UserError(f"Retrain after must be 0 (never) or more labels, not {count}.")
+    _set(project, RETRAIN_AFTER_LABELS, str(count))
+
+
+def show_model_suggestion(project: Project) -> bool:
+    """Whether annotators see the model's suggestion. Off by default: seeing it biases
+    their judgment, and agreement between annotators needs independent judgments."""
+    return _get(project, SHOW_MODEL_SUGGESTION) == "1"
+
+
+def set_show_model_suggestion(project: Project, on: bool) -> None:
+    _set(project, SHOW_MODEL_SUGGESTION, "1" if on else "0")

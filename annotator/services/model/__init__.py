@@ -1,0 +1,2 @@
+"""The project's baseline text classifier: training with grouped cross-validation,
+stored predictions, likely label errors (suspects) and the next posts to label."""

@@ -1,0 +1,48 @@
+"""A model run's settings and report, as stored in ``model_run`` and printed as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """How to train: folds of the cross-validation, seed, and what keeps posts together
+    in one fold (``cluster``, ``author`` or ``none``)."""
+
+    folds: int = 5
+    seed: int = 0
+    group_by: str = "cluster"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ModelReport:
+    """Out-of-fold evaluation of one run (issue 19's JSON keys) and where it came from."""
+
+    labels_used: int
+    macro_f1: float
+    accuracy: float
+    per_label: dict[str, dict[str, float]]
+    confusion: dict[str, Any]
+    learning_curve: list[dict[str, float]]
+    predicted_posts: int
+    grouped_by: str
+    model: dict[str, str]
+    trained_at: str
+    labels_hash: str
+    folds: int
+    seed: int
+    baseline_macro_f1: float
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelReport:
+        return cls(**json.loads(text))

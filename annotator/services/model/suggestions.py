@@ -1,0 +1,165 @@
+"""What the stored predictions suggest: likely label errors and the next posts to label."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from annotator.domain.errors import UserError
+from annotator.services.model.stored_predictions import has_predictions
+from annotator.services.model.training_data import post_key
+from annotator.store.engine import Project
+from annotator.store.navigation import annotator_id_of, unlabeled_filter
+from annotator.store.tables import ClusterMember, Dataset, Post, PostPrediction
+
+STRATEGIES = ("unlabeled", "uncertain", "suspects")
+#: Candidates read per requested post when spreading a batch across clusters.
+_CANDIDATES_PER_POST = 20
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A labeled post whose own label the out-of-fold model finds unlikely.
+    ``confidence``: how sure it is the label is wrong (1 - ``label_probability``)."""
+
+    post_id: str
+    label: str
+    suggested: str
+    confidence: float
+    label_probability: float
+    database_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        found = asdict(self)
+        del found["database_id"]
+        return found
+
+
+@dataclass(frozen=True)
+class NextPost:
+    """A post for an annotator's queue; the model's view of it when there is one."""
+
+    post_id: str
+    database_id: int
+    predicted: str | None = None
+    confidence: float | None = None
+    margin: float | None = None
+    cluster: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        found = asdict(self)
+        del found["database_id"]
+        return found
+
+
+def _check_limit(limit: int) -> None:
+    if limit < 1:
+        raise UserError(f"--limit must be 1 or more, not {limit}.")
+
+
+def _refuse_without_model(project: Project) -> None:
+    if not has_predictions(project):
+        raise UserError(
+            f"The project has no trained model yet; run 'annotator model {project.location}' first."
+        )
+
+
+def find_suspects(project: Project, limit: int = 50) -> list[Suspect]:
+    """Labeled posts, least likely own label first (confident-learning style ranking)."""
+    _check_limit(limit)
+    _refuse_without_model(project)
+    with project.session() as session:
+        rows = session.execute(
+            select(
+                col(PostPrediction.post_id), col(Dataset.name), col(Post.external_id),
+                col(PostPrediction.resolved_label), col(PostPrediction.oof_label),
+                col(PostPrediction.own_label_probability), col(PostPrediction.probabilities),
+            )
+            .join(Post, col(Post.id) == col(PostPrediction.post_id))
+            .join(Dataset, col(Dataset.id) == col(Post.dataset_id))
+            .where(col(PostPrediction.own_label_probability).is_not(None))
+            .order_by(col(PostPrediction.own_label_probability), col(PostPrediction.post_id))
+            .limit(limit)
+        ).all()  # fmt: skip
+    return [
+        Suspect(
+            post_id=post_key(str(r[1]), str(r[2])), label=str(r[3]), suggested=str(r[4]),
+            confidence=round(1.0 - float(r[5]), 4),
+            label_probability=round(float(r[5]), 4), database_id=int(r[0]),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def next_posts(
+    project: Project, annotator: str, strategy: str = "unlabeled", limit: int = 10
+) -> list[NextPost]:
+    """The posts ``annotator``'s queue would show next under ``strategy``. ``suspects``
+    includes posts the annotator labeled: rechecking one's own label is the point."""
+    _check_limit(limit)
+    if strategy not in STRATEGIES:
+        raise UserError(f"--strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}.")
+    if strategy == "suspects":
+        return [
+            NextPost(post_id=s.post_id, database_id=s.database_id, predicted=s.suggested,
+                     confidence=s.confidence)
+            for s in find_suspects(project, limit)
+        ]  # fmt: skip
+    if strategy == "uncertain":
+        _refuse_without_model(project)
+    with project.session() as session:
+        annotator_id = annotator_id_of(session, annotator)
+        statement = (
+            select(
+                col(Post.id), col(Dataset.name), col(Post.external_id), col(PostPrediction.label),
+                col(PostPrediction.confidence), col(PostPrediction.margin),
+                col(ClusterMember.cluster_id),
+            )
+            .join(Dataset, col(Dataset.id) == col(Post.dataset_id))
+            .outerjoin(PostPrediction, col(PostPrediction.post_id) == col(Post.id))
+            .outerjoin(ClusterMember, col(ClusterMember.post_id) == col(Post.id))
+            .where(unlabeled_filter(annotator_id))
+        )  # fmt: skip
+        if strategy == "unlabeled":
+            rows = session.execute(statement.order_by(col(Post.id)).limit(limit)).all()
+        else:
+            rows = session.execute(
+                statement.where(col(PostPrediction.margin).is_not(None))
+                .order_by(col(PostPrediction.margin), col(Post.id))
+                .limit(max(limit * _CANDIDATES_PER_POST, 1000))
+            ).all()
+    found = [
+        NextPost(
+            post_id=post_key(str(r[1]), str(r[2])), database_id=int(r[0]),
+            predicted=None if r[3] is None else str(r[3]),
+            confidence=None if r[4] is None else round(float(r[4]), 4),
+            margin=None if r[5] is None else round(float(r[5]), 4),
+            cluster=None if r[6] is None else int(r[6]),
+        )
+        for r in rows
+    ]  # fmt: skip
+    return found if strategy == "unlabeled" else spread_across_clusters(found, limit)
+
+
+def spread_across_clusters(posts: list[NextPost], limit: int) -> list[NextPost]:
+    """Keep the order but take at most one post per cluster per round, so one campaign
+    does not fill a batch; later rounds fill what is left."""
+    chosen: list[NextPost] = []
+    left = posts
+    while left and len(chosen) < limit:
+        seen: set[int] = set()
+        later: list[NextPost] = []
+        for post in left:
+            if len(chosen) >= limit:
+                break
+            if post.cluster is not None and post.cluster in seen:
+                later.append(post)
+                continue
+            if post.cluster is not None:
+                seen.add(post.cluster)
+            chosen.append(post)
+        left = later
+    return chosen
