@@ -77,9 +77,10 @@ class LabelPanel(QWidget):
         self.notes.setObjectName("notes")
         self.notes.setPlaceholderText("Evidence, reasoning… (Esc returns to the label keys)")
         self.notes.setTabChangesFocus(True)
-        # Three lines at least (it grows with the window), not Qt's default of about five:
+        # At most three lines as its minimum (it grows with the window), not Qt's default:
         # with the system font at 150 % the Label tab must still fit a 700 px window.
-        self.notes.setMinimumHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
+        three_lines = self.notes.fontMetrics().lineSpacing() * 3 + 12
+        self.notes.setMinimumHeight(min(three_lines, self.notes.minimumSizeHint().height()))
         # A click, Tab or N puts the cursor here; each new post gives the keys back to
         # labeling (the window takes the focus), so digits label posts again.
         self.notes.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
