@@ -20,6 +20,13 @@ STRATEGIES = ("unlabeled", "uncertain", "suspects")
 _CANDIDATES_PER_POST = 20
 
 
+def _without_database_id(record: Suspect | NextPost) -> dict[str, Any]:
+    """The record for JSON output: the database's own row id means nothing outside it."""
+    found = asdict(record)
+    del found["database_id"]
+    return found
+
+
 @dataclass(frozen=True)
 class Suspect:
     """A labeled post whose own label the out-of-fold model finds unlikely.
@@ -33,9 +40,7 @@ class Suspect:
     database_id: int
 
     def to_json(self) -> dict[str, Any]:
-        found = asdict(self)
-        del found["database_id"]
-        return found
+        return _without_database_id(self)
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,7 @@ class NextPost:
     cluster: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        found = asdict(self)
-        del found["database_id"]
-        return found
+        return _without_database_id(self)
 
 
 def _check_limit(limit: int) -> None:

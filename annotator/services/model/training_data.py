@@ -13,8 +13,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlmodel import col
 
+from annotator.services.exports.export_frames import has_clusters as clusters_found
 from annotator.store.engine import Project
-from annotator.store.tables import Annotation, Cluster, ClusterMember, Dataset, GoldLabel, Post
+from annotator.store.tables import Annotation, ClusterMember, Dataset, GoldLabel, Post
 
 GROUP_BY = ("cluster", "author", "none")
 
@@ -119,6 +120,6 @@ def _groups(
 
 
 def has_clusters(project: Project) -> bool:
-    """Whether the project holds any cluster (one row read, not the clusters)."""
+    """Whether the project holds any cluster (the export's one-row check)."""
     with project.session() as session:
-        return session.execute(select(col(Cluster.id)).limit(1)).first() is not None
+        return clusters_found(session)
