@@ -59,6 +59,7 @@ class Codebook:
         if any(not key.strip() for key in keys):
             raise UserError("a label has no text; give every label a name")
         _refuse_lookalikes(keys)
+        _refuse_shared_shortcuts(self.labels)
         for question, answers in self.questions.items():
             unknown = {k for group in answers.values() for k in group} - set(keys)
             if unknown:
@@ -87,6 +88,20 @@ class Codebook:
             if wanted in (_normalise(label.key), _normalise(label.display_name)):
                 return label.key
         return None
+
+
+def _refuse_shared_shortcuts(labels: tuple[Label, ...]) -> None:
+    """One key, one label: a key given twice would label neither (Qt runs no action
+    on an ambiguous key), so the codebook is refused with both names."""
+    owner: dict[str, str] = {}
+    for label in labels:
+        key = label.shortcut.strip().casefold()
+        if key and key in owner:
+            raise UserError(
+                f"the codebook gives the key {label.shortcut!r} to both "
+                f"{owner[key]!r} and {label.display_name!r}; give each label its own key"
+            )
+        owner[key] = label.display_name
 
 
 def _normalise(text: str) -> str:

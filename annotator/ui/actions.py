@@ -32,7 +32,6 @@ class ActionId(StrEnum):
     POST_SKIP = "post.skip"
     POST_FLAG = "post.flag"
     POST_CLUSTER = "post.cluster"
-    CLUSTERS_LABEL = "clusters.label"
     GO_NEXT = "go.next"
     GO_PREVIOUS = "go.previous"
     GO_NEXT_UNLABELED = "go.next_unlabeled"
@@ -94,7 +93,6 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
             ActionId.POST_FLAG,
             None,
             ActionId.POST_CLUSTER,
-            ActionId.CLUSTERS_LABEL,
         ),
     ),
     (
@@ -187,6 +185,20 @@ def build_action(parent: QWidget, spec: ActionSpec) -> QAction:
 
 def build_actions(parent: QWidget, specs: Iterable[ActionSpec]) -> dict[str, QAction]:
     return {spec.id: build_action(parent, spec) for spec in specs}
+
+
+def keys_in_use(parent: QWidget, *, besides: Iterable[str] = ()) -> dict[str, str]:
+    """Every key an action of ``parent`` answers to (casefolded) -> that action's name,
+    leaving out the actions named in ``besides``. Two actions on one key make Qt run
+    neither (an "ambiguous shortcut"), so a label key must be checked against these."""
+    skipped = set(besides)
+    return {
+        key.toString().casefold(): action.text().replace("&", "")
+        for action in parent.actions()
+        if action.objectName() not in skipped
+        for key in action.shortcuts()
+        if not key.isEmpty()
+    }
 
 
 def build_menus(

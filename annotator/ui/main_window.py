@@ -29,7 +29,14 @@ from annotator.domain.people import clean_name
 from annotator.domain.queue_modes import QueueMode
 from annotator.services.project.projects import Project
 from annotator.services.team.assignment import has_assignments
-from annotator.ui.actions import MENUS, ActionId, ActionSpec, build_actions, build_menus
+from annotator.ui.actions import (
+    MENUS,
+    ActionId,
+    ActionSpec,
+    build_actions,
+    build_menus,
+    keys_in_use,
+)
 from annotator.ui.browse.browse_panel import BrowsePanel
 from annotator.ui.change_watcher import ChangeWatcher
 from annotator.ui.clusters.clusters_panel import ClustersPanel
@@ -49,20 +56,19 @@ LABEL_TAB, BROWSE_TAB, REVIEW_TAB, CLUSTERS_TAB = 0, 1, 2, 3
 TAB_NAMES = ("Label", "Browse", "Review", "Clusters")
 LABELING_TABS = (LABEL_TAB, BROWSE_TAB)
 #: Actions that work on some tabs only (the rest work everywhere). The same keys do
-#: other things elsewhere: the digits adjudicate on Review, N writes the gold note there,
-#: Ctrl+K labels the selected cluster on Clusters. F1 shows this as "Where".
+#: other things elsewhere: the digits adjudicate on Review, N writes the gold note there.
+#: F1 shows this as "Where".
 ONLY_ON: dict[str, tuple[int, ...]] = {
     ActionId.POST_CARET: LABELING_TABS,
     ActionId.POST_EVIDENCE: LABELING_TABS,
     ActionId.POST_SKIP: LABELING_TABS,
     ActionId.POST_FLAG: LABELING_TABS,
-    ActionId.POST_CLUSTER: LABELING_TABS,
+    ActionId.POST_CLUSTER: (*LABELING_TABS, CLUSTERS_TAB),
     ActionId.POST_NOTES: LABELING_TABS,
     ActionId.POST_SPONSOR: LABELING_TABS,
     ActionId.GO_NEXT: LABELING_TABS,
     ActionId.GO_PREVIOUS: LABELING_TABS,
     ActionId.GO_NEXT_UNLABELED: LABELING_TABS,
-    ActionId.CLUSTERS_LABEL: (CLUSTERS_TAB,),
     ActionId.REVIEW_AGREEMENT: (REVIEW_TAB,),
     ActionId.REVIEW_DISAGREEMENTS: (REVIEW_TAB,),
     ActionId.REVIEW_OTHER_PAGE: (REVIEW_TAB,),
@@ -76,7 +82,6 @@ NEED_POST = (
     ActionId.POST_EVIDENCE,
     ActionId.POST_SKIP,
     ActionId.POST_FLAG,
-    ActionId.POST_CLUSTER,
 )
 #: Actions that need an open project.
 NEED_PROJECT = (
@@ -226,13 +231,11 @@ class MainWindow(QMainWindow):
                 ActionId.POST_FLAG, "&Flag for the lead", "F", view.toggle_flag, auto_repeat=False
             ),
             ActionSpec(
-                ActionId.POST_CLUSTER, "Open this post's &cluster…", "Ctrl+K", self.open_cluster
-            ),
-            ActionSpec(
-                ActionId.CLUSTERS_LABEL,
-                "&Label the selected cluster…",
+                ActionId.POST_CLUSTER,
+                "Open the &cluster…",
                 "Ctrl+K",
-                self.clusters.label_selected_cluster,
+                self.open_cluster,
+                tip="The shown post's cluster; on the Clusters tab, the selected one",
             ),
             ActionSpec(ActionId.POST_NOTES, "Write &notes", "N", self._focus_notes),
             ActionSpec(ActionId.POST_SPONSOR, "Enter s&ponsor", "P", self._focus_sponsor),
@@ -352,18 +355,35 @@ class MainWindow(QMainWindow):
         codebook = self.workspace.codebook
         if codebook is None:
             return
-        specs = [
-            ActionSpec(
-                f"label.{label.key}",
-                label.display_name,
-                label.shortcut or None,
-                partial(self.labeling.apply_label, label.key),
-                tip=label.description,
-                # Holding a key down must not label a run of posts.
-                auto_repeat=False,
+        taken = keys_in_use(self)
+        clashes: list[str] = []
+        specs = []
+        for label in codebook.labels:
+            key = label.shortcut
+            if key and QKeySequence(key).toString().casefold() in taken:
+                clashes.append(
+                    f"{key} (“{label.display_name}”) already does "
+                    f"“{taken[QKeySequence(key).toString().casefold()]}”"
+                )
+                key = ""
+            specs.append(
+                ActionSpec(
+                    f"label.{label.key}",
+                    label.display_name,
+                    key or None,
+                    partial(self.labeling.apply_label, label.key),
+                    tip=label.description,
+                    # Holding a key down must not label a run of posts.
+                    auto_repeat=False,
+                )
             )
-            for label in codebook.labels
-        ]
+        if clashes:
+            self.say(
+                "The codebook's key "
+                + "; ".join(clashes)
+                + ": that label has no key until you choose one (Project > Label keys…).",
+                0,
+            )
         self.label_actions = build_actions(self, specs)
         for action in self.label_actions.values():
             action.setProperty("where", where_text(LABELING_TABS))
@@ -464,7 +484,14 @@ class MainWindow(QMainWindow):
         ).open()
 
     def open_cluster(self) -> None:
-        """Post > Open this post's cluster: what clicking the cluster badge does."""
+        """Post > Open the cluster (Ctrl+K), one meaning on every tab: the cluster in
+        view. That is the shown post's (what clicking its badge does), or on the Clusters
+        tab the selected row's."""
+        if self.tabs.currentIndex() == CLUSTERS_TAB:
+            self.clusters.label_selected_cluster()
+            return
+        if self.labeling.queue is None or self.labeling.queue.current_id is None:
+            return
         if self.labeling.cluster_badge.cluster is None:
             self.say("This post is in no cluster of near-identical posts.")
             return

@@ -49,3 +49,8 @@ def test_bad_keys_are_refused(bad: list[str]) -> None:
 def test_codebook_rejects_duplicate_keys_directly() -> None:
     with pytest.raises(UserError, match="repeats"):
         Codebook((Label("x", "X"), Label("x", "Y")))
+
+
+def test_two_labels_on_one_key_are_refused_with_both_names() -> None:
+    with pytest.raises(UserError, match="'2' to both 'Yes' and 'No'"):
+        Codebook((Label("yes", "Yes", shortcut="2"), Label("no", "No", shortcut="2")))

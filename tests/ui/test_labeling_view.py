@@ -446,3 +446,41 @@ def test_mouse_selections_keep_every_word_covered(qtbot: QtBot, window: MainWind
     _send(viewport, QEvent.Type.MouseButtonRelease, back, none)
     span = panel.selected_span()
     assert span is not None and span.quote == "Rivera on Tuesday"
+
+
+def test_a_codebook_key_that_an_action_owns_is_dropped_and_said(
+    small_project: Project, make_window: Callable, qtbot: QtBot
+) -> None:
+    """A codebook from elsewhere gives S (Skip post) to a label: Qt would run neither on
+    S, so the label loses the key, the window says so, and S still skips."""
+    from annotator.services.project.codebook_editing import set_label_shortcuts
+
+    set_label_shortcuts(small_project, {"sponsored_disclosed": "S"})
+    location = small_project.location
+    small_project.close()
+    window: MainWindow = make_window(location)
+    action = window.label_actions["label.sponsored_disclosed"]
+    assert action.shortcut().isEmpty()
+    message = window.statusBar().currentMessage()
+    assert "S (“Sponsored, disclosed”) already does “Skip post”" in message
+    assert "Project > Label keys" in message
+    post_id = window.labeling.current_post_id
+    assert post_id is not None
+    press(qtbot, window, Qt.Key.Key_S)
+    assert reread(window, post_id) is None
+    assert window.labeling.current_post_id != post_id  # skipped to the next post
+
+
+def test_on_every_tab_each_key_belongs_to_one_enabled_action(window: MainWindow) -> None:
+    """Two enabled actions on one key make Qt run neither; the same key may mean one
+    thing per tab (N writes notes on Label, the gold note on Review)."""
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        owners: dict[str, list[str]] = {}
+        for action in window.actions():
+            if not action.isEnabled():
+                continue
+            for key in action.shortcuts():
+                owners.setdefault(key.toString(), []).append(action.text().replace("&", ""))
+        shared = {key: names for key, names in owners.items() if len(names) > 1}
+        assert not shared, window.tabs.tabText(tab)

@@ -348,7 +348,7 @@ class ClustersPanel(QWidget):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def label_selected_cluster(self) -> None:
-        """Post > Label the selected cluster… (Ctrl+K here): the first one when none is."""
+        """Post > Open the cluster… (Ctrl+K) on this tab: the selected one, else the first."""
         if self.current_summary() is None and self.model.rowCount():
             self.view.selectRow(0)
         self.label_cluster()

@@ -24,7 +24,7 @@ from annotator.services.project.project_settings import (
 )
 from annotator.services.team.annotators import merge_annotators, rename_annotator
 from annotator.services.team.assignment import assign_posts, has_assignments
-from annotator.ui.actions import ActionId, ActionSpec
+from annotator.ui.actions import ActionId, ActionSpec, keys_in_use
 from annotator.ui.errors import report_error
 from annotator.ui.project.assign_dialog import AssignDialog, AssignRequest
 from annotator.ui.project.columns_dialog import ColumnsDialog
@@ -123,12 +123,7 @@ class ProjectMenu(QObject):
         project = self.workspace.project
         if project is None:
             return
-        label_ids = {f"label.{key}" for key in shortcuts}
-        other_actions = {
-            action.shortcut().toString().casefold(): action.text().replace("&", "")
-            for action in self.window.actions()
-            if not action.shortcut().isEmpty() and action.objectName() not in label_ids
-        }
+        other_actions = keys_in_use(self.window, besides=(f"label.{key}" for key in shortcuts))
         for shortcut in shortcuts.values():
             taken = other_actions.get(shortcut.casefold())
             if shortcut and taken:
