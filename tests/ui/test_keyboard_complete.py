@@ -434,3 +434,30 @@ def test_the_label_tab_fits_1024_by_700_with_the_font_at_150_percent(
         if w.height() < w.minimumSizeHint().height() or w.width() < w.minimumSizeHint().width()
     ]
     assert squeezed == []
+
+
+def test_a_long_link_takes_one_line_and_keeps_the_window_at_1024_by_700(
+    qtbot: QtBot, large_font: None, project: Project, tmp_path: Path, make_window: Callable
+) -> None:
+    """A 300-character link without a space (TikTok, tracking parameters) is elided in
+    the middle on one line; the whole link stays in the tooltip and in Copy link."""
+    from annotator.services.imports.importing import import_dataset
+    from tests.conftest import write_csv
+
+    link = "https://www.tiktok.com/@someone/video/7" + "1234567890" * 28 + "?lang=en"
+    csv = write_csv(tmp_path / "links.csv", f"id,text,url\n1,Loving this new serum #ad,{link}\n")
+    import_dataset(project, csv)
+    location = project.location
+    project.close()
+    window = make_window(location)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 700))
+    QApplication.processEvents()
+    assert (window.width(), window.height()) == (1024, 700)
+    shown = window.labeling.post_panel.link
+    assert shown.isVisible() and shown.toolTip() == link
+    assert "…" in shown.text() and shown.text().startswith("https://www.tiktok")
+    assert shown.height() < 2 * shown.fontMetrics().height()
+    assert link not in window.labeling.post_panel.meta.text()
+    shown.copy_full_text()
+    assert QApplication.clipboard().text() == link

@@ -32,6 +32,7 @@ from annotator.domain.markers import MarkerMatch
 from annotator.domain.records import EvidenceSpan, PostRecord
 from annotator.domain.search_terms import search_hits
 from annotator.domain.text_offsets import index_to_utf16, utf16_to_index
+from annotator.ui.elided_label import ElidedLabel
 from annotator.ui.focus import return_keys_to_window
 from annotator.ui.look import EVIDENCE_COLOUR, MARKER_COLOUR, with_emoji_fallback
 
@@ -190,6 +191,9 @@ class PostPanel(QWidget):
         self.meta = _plain_label("postMeta")
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta.setAccessibleName("Post details")
+        self.link = ElidedLabel()
+        self.link.setObjectName("postLink")
+        self.link.setAccessibleName("Post link")
         self.text = PostTextView()
         self.text.setObjectName("postText")
         self.text.setFont(with_emoji_fallback(self.text.font()))
@@ -232,6 +236,7 @@ class PostPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.meta)
+        layout.addWidget(self.link)
         layout.addWidget(self.text, stretch=1)
         layout.addWidget(self.more_button)
         layout.addWidget(self.suggestion)
@@ -271,8 +276,8 @@ class PostPanel(QWidget):
             if value:
                 parts.append(f"{label} {value}")
         lines = ["  ·  ".join(parts)]
-        if post.url and not blind:
-            lines.append(post.url)
+        link = post.url if post.url and not blind else ""
+        self.link.set_full_text(link)
         extras = [
             f"{column}: {post.extra[column]}" for column in extra_columns if column in post.extra
         ]
@@ -295,6 +300,7 @@ class PostPanel(QWidget):
         self.empty.hide()
         for widget in (self.meta, self.text, self.evidence_box):
             widget.show()
+        self.link.setVisible(bool(link))
 
     def show_position(self, position: int, total: int) -> None:
         """ "Post 3 of 120" before the metadata; called again alone when someone else's
@@ -337,7 +343,14 @@ class PostPanel(QWidget):
         return shown - bisect_left(self._break_positions, shown)
 
     def show_message(self, message: str) -> None:
-        for widget in (self.meta, self.text, self.more_button, self.suggestion, self.evidence_box):
+        for widget in (
+            self.meta,
+            self.link,
+            self.text,
+            self.more_button,
+            self.suggestion,
+            self.evidence_box,
+        ):
             widget.hide()
         self.text.clear()
         self._post_text = ""
