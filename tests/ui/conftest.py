@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.app import build_main_window
@@ -76,3 +76,18 @@ def ask_name(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QInputDialog, "getText", answer)
     return asked
+
+
+@pytest.fixture
+def large_font() -> Iterator[None]:
+    """The system font at 150 %, as a person with low vision sets it."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.font()
+    bigger = app.font()
+    bigger.setPointSizeF(before.pointSizeF() * 1.5)
+    app.setFont(bigger)
+    try:
+        yield
+    finally:
+        app.setFont(before)

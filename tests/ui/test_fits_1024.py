@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHeaderView, QStyle, QTableWidget, QWidget
+from PySide6.QtWidgets import QHeaderView, QScrollArea, QStyle, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.codebook import default_codebook
@@ -202,3 +202,17 @@ def test_more_from_this_author_shows_entries_apart(qtbot: QtBot) -> None:
     assert posts.alternatingRowColors()
     assert posts.item(0).text().endswith("not labeled yet")
     assert "ana: Not sponsored" in posts.item(1).text()
+
+
+def test_review_agreement_needs_no_sideways_scroll_with_the_font_at_150_percent(
+    qtbot: QtBot, large_font: None, sample_window: MainWindow
+) -> None:
+    """The bands wrap under a large font, so the alpha interval stays in sight."""
+    window = sample_window
+    show_tab(qtbot, window, REVIEW_TAB, AGREEMENT_PAGE)
+    scroll = window.review.findChild(QScrollArea, "reviewScroll")
+    assert scroll is not None and scroll.isVisible()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    interval = window.review.headline.alpha_ci
+    assert interval.text().startswith("95% CI [")
+    assert interval.visibleRegion().boundingRect().width() == interval.width()

@@ -4,7 +4,7 @@ database is the judge of what the keys did."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -390,21 +390,6 @@ def test_every_focusable_control_on_every_tab_has_an_accessible_name(
         for tab, widgets in seen.items()
     }
     assert nameless == {tab: [] for tab in seen}
-
-
-@pytest.fixture
-def large_font() -> Iterator[None]:
-    """The system font at 150 %, as a person with low vision sets it."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.font()
-    bigger = app.font()
-    bigger.setPointSizeF(before.pointSizeF() * 1.5)
-    app.setFont(bigger)
-    try:
-        yield
-    finally:
-        app.setFont(before)
 
 
 def test_the_label_tab_fits_1024_by_700_with_the_font_at_150_percent(

@@ -145,6 +145,8 @@ class HeadlineBox(QWidget):
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             words = note if (note and estimate.value is not None) else band_text(estimate)
             band = plain_label("reviewBand", words)
+            # Wraps at a large font rather than pushing the interval out of sight.
+            band.setWordWrap(True)
             band.setProperty("undefined", estimate.value is None)
             if estimate.n is not None:
                 value.setToolTip(f"n = {estimate.n:,} posts")
