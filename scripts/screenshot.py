@@ -99,7 +99,10 @@ def main(project: Path, out_dir: Path) -> int:
         window = build_main_window(str(copy), "ana")
         _resize(window, LARGE)
         view = window.labeling
-        window.workspace.set_mode(QueueMode("search", "manufacturing jobs"))
+        # Searched as a person does (the box, then Enter), so the box and the bar agree.
+        window.queue_bar.search.setText('"manufacturing jobs"')
+        window.queue_bar.search.returnPressed.emit()
+        _wait_for(lambda: window.workspace.mode.kind == "search")
         queue = view.queue
         assert queue is not None
         post = queue.current_post()
@@ -118,14 +121,24 @@ def main(project: Path, out_dir: Path) -> int:
         for size, suffix in SIZES:
             _resize(window, size)
             _tabs(window, out_dir, suffix)
+        _resize(window, SMALL)
+        window.tabs.setCurrentIndex(3)  # the batch dialog over the Clusters tab
+        window.clusters.view.selectRow(1)
+        window.clusters.label_selected_cluster()
+        batch = window.clusters.cluster_dialog
+        assert batch is not None
+        QTest.qWait(300)
+        batch.grab().save(str(out_dir / "cluster-dialog.png"))
+        batch.reject()
         _resize(window, LARGE)
-        window.tabs.setCurrentIndex(0)
-        window.show_help()
-        QApplication.processEvents()
-        for dialog in window.findChildren(QDialog):
-            if dialog.windowTitle() == "Keys":
-                dialog.grab().save(str(out_dir / "keys-overlay.png"))
-                dialog.close()
+        for tab, name in ((0, "keys-overlay"), (2, "keys-overlay-review")):
+            window.tabs.setCurrentIndex(tab)  # F1 lists the keys of the tab in view
+            window.show_help()
+            QApplication.processEvents()
+            for dialog in window.findChildren(QDialog):
+                if dialog.windowTitle() == "Keys" and dialog.isVisible():
+                    dialog.grab().save(str(out_dir / f"{name}.png"))
+                    dialog.close()
         # The lead's dialogs, for docs/lead-guide.md.
         importing = window.file_jobs.open_import_dialog(SAMPLE_TWEETS)
         importing.resize(1100, 720)

@@ -110,7 +110,9 @@ class LabelingView(QWidget):
         self.cluster_dialog: ClusterDialog | None = None
         post_layout = self.post_panel.layout()
         if isinstance(post_layout, QVBoxLayout):
-            post_layout.insertWidget(1, self.cluster_badge)
+            # Under the header and its link, just above the text it speaks of.
+            below_link = post_layout.indexOf(self.post_panel.link) + 1
+            post_layout.insertWidget(below_link, self.cluster_badge)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.label_panel)
         side.addWidget(self.author_panel)
