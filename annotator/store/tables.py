@@ -26,6 +26,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+#: The ``project_meta`` key written when the posts were last searched for clusters.
+CLUSTERS_SEARCHED_AT = "clusters_searched_at"
+
+
 class ProjectMeta(SQLModel, table=True):
     """Key/value facts about the project file itself: format, schema version, settings."""
 

@@ -229,3 +229,30 @@ def test_a_cancelled_training_stores_nothing(tmp_path: Path) -> None:
         train_model(project, ModelSettings(folds=3, group_by="none"), cancel=token)
     assert latest_report(project) is None
     project.close()
+
+
+def test_a_project_without_near_copies_is_searched_for_clusters_once(tmp_path: Path) -> None:
+    """No cluster is stored when no post has a near-copy; the search is still noted, so
+    retraining (every N labels in the app) does not search the posts again each time."""
+    from annotator.services.clusters.clustering import find_clusters
+
+    project, _ = _project(tmp_path / "n.annotator", tmp_path, posts=120, labeled=90, campaigns=0)
+    assert find_clusters(project, threshold=0.99) == 0
+    report = train_model(project, ModelSettings(folds=3))
+    assert report.grouped_by == "cluster"
+    assert report.notes == []
+    project.close()
+
+
+def test_an_unreadable_stored_report_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    project, _ = _project(tmp_path / "r.annotator", tmp_path, posts=120, labeled=90)
+    train_model(project, ModelSettings(folds=3, group_by="none"))
+    with project.session() as session:
+        session.execute(text("UPDATE model_run SET report = '{\"labels_used\": 3'"))
+    with pytest.raises(UserError, match="stored model report is unreadable"):
+        latest_report(project)
+    with project.session() as session:
+        session.execute(text("UPDATE model_run SET report = '{\"labels_used\": 3}'"))
+    with pytest.raises(UserError, match="stored model report is unreadable"):
+        latest_report(project)
+    project.close()

@@ -15,6 +15,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.domain.text_similarity import normalise, shingles
 from annotator.services.project.project_settings import check_cluster_threshold, cluster_threshold
 from annotator.store.engine import Project
-from annotator.store.tables import Cluster, ClusterMember, Post
+from annotator.store.tables import CLUSTERS_SEARCHED_AT, Cluster, ClusterMember, Post, ProjectMeta
 
 NUM_PERM = 64
 BATCH = 10_000
@@ -242,6 +243,16 @@ def _components(count: int, pairs: Iterable[tuple[np.ndarray, np.ndarray]]) -> n
 _ISO = " AND p.created_at LIKE '____-__-__%'"
 
 
+def _note_searched(connection: Any) -> None:
+    """Remember that the posts were searched, in the same transaction as the clusters:
+    a project with no near-copies at all stores no cluster, and without this note the
+    model (which groups its folds by cluster) would search again on every retraining."""
+    connection.execute(delete(ProjectMeta).where(col(ProjectMeta.key) == CLUSTERS_SEARCHED_AT))
+    connection.execute(
+        insert(ProjectMeta).values(key=CLUSTERS_SEARCHED_AT, value=datetime.now(UTC).isoformat())
+    )
+
+
 def _store(project: Project, post_ids: np.ndarray, cluster_of_post: np.ndarray) -> int:
     """Replace the stored clusters; numbered by size, biggest first. Counts in SQL."""
     in_cluster = cluster_of_post >= 0
@@ -257,6 +268,7 @@ def _store(project: Project, post_ids: np.ndarray, cluster_of_post: np.ndarray) 
         connection = session.connection()
         connection.execute(delete(ClusterMember))
         connection.execute(delete(Cluster))
+        _note_searched(connection)
         if not len(sizes):
             return 0
         connection.execute(

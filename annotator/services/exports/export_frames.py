@@ -23,7 +23,15 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from annotator.domain.codebook import Codebook
-from annotator.store.tables import Annotation, Annotator, Dataset, GoldLabel, Post
+from annotator.store.tables import (
+    CLUSTERS_SEARCHED_AT,
+    Annotation,
+    Annotator,
+    Dataset,
+    GoldLabel,
+    Post,
+    ProjectMeta,
+)
 
 POST_COLUMNS = ["dataset", "id", "text", "author", "created_at", "platform", "url"]
 #: The gold decision beside its label in every export that carries gold: why, who, when.
@@ -231,9 +239,16 @@ def cluster_anchors(session: Session) -> dict[int, str]:
 
 
 def has_clusters(session: Session) -> bool:
-    """Whether ``annotator clusters`` has been run (any post is in a cluster)."""
-    row = session.connection().execute(text("SELECT 1 FROM cluster_member LIMIT 1")).first()
-    return row is not None
+    """Whether the posts were searched for clusters (``annotator clusters``, or an import
+    that clusters): noted when searched, or any post is in a cluster (a project made
+    before the note existed)."""
+    connection = session.connection()
+    noted = connection.execute(
+        select(col(ProjectMeta.key)).where(col(ProjectMeta.key) == CLUSTERS_SEARCHED_AT)
+    ).first()
+    if noted is not None:
+        return True
+    return connection.execute(text("SELECT 1 FROM cluster_member LIMIT 1")).first() is not None
 
 
 PAGE_ROWS = 20_000

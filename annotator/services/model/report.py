@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from annotator.domain.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -45,4 +47,14 @@ class ModelReport:
 
     @classmethod
     def from_json(cls, text: str) -> ModelReport:
-        return cls(**json.loads(text))
+        """The stored report; one written by a newer version (more keys) still reads.
+        A damaged or hand-edited one is a sentence, never a traceback in the app."""
+        try:
+            data = json.loads(text)
+            known = {f.name for f in fields(cls)}
+            return cls(**{key: value for key, value in data.items() if key in known})
+        except (ValueError, TypeError, AttributeError) as error:
+            raise UserError(
+                "the stored model report is unreadable (damaged or edited); train the "
+                "model again to replace it"
+            ) from error
