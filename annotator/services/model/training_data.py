@@ -44,7 +44,6 @@ class TrainingData:
     labels: list[str | None]
     groups: np.ndarray
     clusters: np.ndarray
-    had_clusters: bool
 
     @property
     def labeled(self) -> np.ndarray:
@@ -100,7 +99,6 @@ def read_training_data(project: Project, group_by: str) -> TrainingData:
         labels=[training_label(given.get(int(r[0]), []), gold.get(int(r[0]))) for r in rows],
         groups=_groups(group_by, post_ids, clusters, [r[4] for r in rows]),
         clusters=clusters,
-        had_clusters=bool(cluster_of),
     )
 
 
