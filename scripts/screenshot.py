@@ -57,7 +57,7 @@ def _grab(window: QWidget, path: Path, size: QSize) -> None:
 
 
 def _tabs(window: MainWindow, out_dir: Path, suffix: str) -> None:
-    """Browse, Review (both pages, a disagreement open) and Clusters at the current size."""
+    """Browse, Review (its three pages, a disagreement open) and Clusters at the current size."""
     size = window.size()
     window.tabs.setCurrentIndex(1)
     QTest.qWait(200)
@@ -80,6 +80,12 @@ def _tabs(window: MainWindow, out_dir: Path, suffix: str) -> None:
     review.open_disagreement(first)
     QTest.qWait(200)
     _grab(window, out_dir / f"adjudication{suffix}.png", size)
+    review.show_page(2)  # Model: trained once, in the background as Train now does
+    if review.model_page.report is None:
+        window.model_training.train()
+        _wait_for(lambda: review.model_page.report is not None, seconds=120)
+    QTest.qWait(200)
+    _grab(window, out_dir / f"model-page{suffix}.png", size)
     window.tabs.setCurrentIndex(3)
     _wait_for(lambda: window.clusters.model.rowCount() > 1)
     window.clusters.view.selectRow(1)  # an afternoon's burst, counted per hour

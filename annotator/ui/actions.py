@@ -45,15 +45,20 @@ class ActionId(StrEnum):
     VIEW_GUIDELINES = "view.guidelines"
     REVIEW_AGREEMENT = "review.agreement"
     REVIEW_DISAGREEMENTS = "review.disagreements"
+    REVIEW_MODEL = "review.model"
     REVIEW_OTHER_PAGE = "review.other_page"
+    REVIEW_PREVIOUS_PAGE = "review.previous_page"
     REVIEW_GOLD_NOTE = "review.gold_note"
     REVIEW_PREFILL = "review.prefill"
     REVIEW_REFRESH = "review.refresh"
+    REVIEW_TRAIN = "review.train"
+    REVIEW_CANCEL_TRAINING = "review.cancel_training"
     PROJECT_BLIND = "project.blind"
     PROJECT_COLUMNS = "project.columns"
     PROJECT_KEYS = "project.keys"
     PROJECT_ASSIGN = "project.assign"
     PROJECT_PEOPLE = "project.people"
+    PROJECT_RETRAIN = "project.retrain"
     HELP_KEYS = "help.keys"
     HELP_TOUR = "help.tour"
     HELP_ABOUT = "help.about"
@@ -124,11 +129,16 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
         (
             ActionId.REVIEW_AGREEMENT,
             ActionId.REVIEW_DISAGREEMENTS,
+            ActionId.REVIEW_MODEL,
             ActionId.REVIEW_OTHER_PAGE,
+            ActionId.REVIEW_PREVIOUS_PAGE,
             None,
             ActionId.REVIEW_GOLD_NOTE,
             ActionId.REVIEW_PREFILL,
             ActionId.REVIEW_REFRESH,
+            None,
+            ActionId.REVIEW_TRAIN,
+            ActionId.REVIEW_CANCEL_TRAINING,
         ),
     ),
     (
@@ -140,6 +150,8 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
             None,
             ActionId.PROJECT_ASSIGN,
             ActionId.PROJECT_PEOPLE,
+            None,
+            ActionId.PROJECT_RETRAIN,
         ),
     ),
     ("&Help", (ActionId.HELP_KEYS, ActionId.HELP_TOUR, None, ActionId.HELP_ABOUT)),

@@ -44,10 +44,16 @@ from annotator.ui.errors import report_error
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.labeling.labeling_view import LabelingView
 from annotator.ui.labeling.queue_bar import QueueBar
+from annotator.ui.model_training import ModelTraining, TrainingStatus
 from annotator.ui.project.file_jobs import FileJobs
 from annotator.ui.project.first_run import FirstRun
 from annotator.ui.project.project_menu import ProjectMenu
-from annotator.ui.review.review_panel import AGREEMENT_PAGE, DISAGREEMENTS_PAGE, ReviewPanel
+from annotator.ui.review.review_panel import (
+    AGREEMENT_PAGE,
+    DISAGREEMENTS_PAGE,
+    MODEL_PAGE,
+    ReviewPanel,
+)
 from annotator.ui.settings import Preferences, WindowState
 from annotator.ui.tasks import TaskRunner
 from annotator.ui.workspace import Workspace
@@ -71,10 +77,13 @@ ONLY_ON: dict[str, tuple[int, ...]] = {
     ActionId.GO_NEXT_UNLABELED: LABELING_TABS,
     ActionId.REVIEW_AGREEMENT: (REVIEW_TAB,),
     ActionId.REVIEW_DISAGREEMENTS: (REVIEW_TAB,),
+    ActionId.REVIEW_MODEL: (REVIEW_TAB,),
     ActionId.REVIEW_OTHER_PAGE: (REVIEW_TAB,),
+    ActionId.REVIEW_PREVIOUS_PAGE: (REVIEW_TAB,),
     ActionId.REVIEW_GOLD_NOTE: (REVIEW_TAB,),
     ActionId.REVIEW_PREFILL: (REVIEW_TAB,),
     ActionId.REVIEW_REFRESH: (REVIEW_TAB,),
+    ActionId.REVIEW_TRAIN: (REVIEW_TAB,),
 }
 #: Actions that also need a post on screen.
 NEED_POST = (
@@ -97,6 +106,8 @@ NEED_PROJECT = (
     ActionId.PROJECT_PEOPLE,
     ActionId.REVIEW_PREFILL,
     ActionId.REVIEW_REFRESH,
+    ActionId.REVIEW_TRAIN,
+    ActionId.PROJECT_RETRAIN,
 )
 
 
@@ -116,6 +127,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         #: Announces what other people write to the project (polled every few seconds).
         self.watcher = ChangeWatcher(self.workspace, self.tasks)
+        #: Trains the model on request and after every N new labels, in the background.
+        self.model_training = ModelTraining(self.workspace, self.tasks)
 
         self.labeling = LabelingView(self.workspace)
         self.labeling.changed.connect(self.refresh_actions)
@@ -123,7 +136,7 @@ class MainWindow(QMainWindow):
         self.browse = BrowsePanel()
         self.browse.bind(self.workspace)
         self.browse.post_activated.connect(self.open_post)
-        self.review = ReviewPanel(self.tasks)
+        self.review = ReviewPanel(self.tasks, self.model_training)
         self.review.bind(self.workspace)
         self.clusters = ClustersPanel(self.workspace, self.tasks)
         self.clusters.post_opened.connect(self.open_post)
@@ -149,7 +162,13 @@ class MainWindow(QMainWindow):
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(180)
         self.progress_bar.setTextVisible(False)
-        for widget in (self.annotator_label, self.progress_bar, self.progress_label):
+        self.training_status = TrainingStatus(self.model_training)
+        for widget in (
+            self.training_status,
+            self.annotator_label,
+            self.progress_bar,
+            self.progress_label,
+        ):
             self.statusBar().addPermanentWidget(widget)
 
         self.file_jobs = FileJobs(
@@ -203,6 +222,9 @@ class MainWindow(QMainWindow):
         self.workspace.changed.connect(self._on_changed)
         self.workspace.message.connect(self.say)
         self.workspace.failed.connect(lambda error: report_error(self, error))
+        self.model_training.started.connect(self._training_changed)
+        self.model_training.ended.connect(self._training_changed)
+        self._training_changed()
         self._on_changed(Changes(Change.EVERYTHING))
 
     # ----- construction -------------------------------------------------------------------
@@ -267,11 +289,17 @@ class MainWindow(QMainWindow):
                 lambda: self.review.show_page(DISAGREEMENTS_PAGE),
             ),
             ActionSpec(
-                ActionId.REVIEW_OTHER_PAGE,
-                "&Other page",
-                "Ctrl+Tab",
-                self.review.other_page,
-                more_shortcuts=("Ctrl+Shift+Tab",),
+                ActionId.REVIEW_MODEL,
+                "&Model page",
+                "Ctrl+Shift+M",
+                lambda: self.review.show_page(MODEL_PAGE),
+            ),
+            ActionSpec(ActionId.REVIEW_OTHER_PAGE, "Ne&xt page", "Ctrl+Tab", self.review.next_page),
+            ActionSpec(
+                ActionId.REVIEW_PREVIOUS_PAGE,
+                "Pre&vious page",
+                "Ctrl+Shift+Tab",
+                lambda: self.review.next_page(-1),
             ),
             ActionSpec(
                 ActionId.REVIEW_GOLD_NOTE,
@@ -287,6 +315,19 @@ class MainWindow(QMainWindow):
                 self.review.prefill_unanimous_gold,
             ),
             ActionSpec(ActionId.REVIEW_REFRESH, "&Refresh figures", "F5", self.review.refresh),
+            ActionSpec(
+                ActionId.REVIEW_TRAIN,
+                "&Train the model now",
+                "Ctrl+Shift+T",
+                self.train_model,
+                tip="Train in the background; the Model page shows the result",
+            ),
+            ActionSpec(
+                ActionId.REVIEW_CANCEL_TRAINING,
+                "&Cancel training",
+                None,
+                self.model_training.cancel,
+            ),
             ActionSpec(
                 ActionId.VIEW_SEARCH,
                 "&Search…",
@@ -483,6 +524,14 @@ class MainWindow(QMainWindow):
             parent=self,
         ).open()
 
+    def train_model(self) -> None:
+        """Review > Train the model now: the Model page, and training in the background."""
+        self.review.show_page(MODEL_PAGE)
+        self.model_training.train()
+
+    def _training_changed(self) -> None:
+        self.actions_by_id[ActionId.REVIEW_CANCEL_TRAINING].setEnabled(self.model_training.running)
+
     def open_cluster(self) -> None:
         """Post > Open the cluster (Ctrl+K), one meaning on every tab: the cluster in
         view. That is the shown post's (what clicking its badge does), or on the Clusters
@@ -558,6 +607,7 @@ class MainWindow(QMainWindow):
     # ----- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.model_training.cancel()  # a training would only be thrown away: stop it first
         self.tasks.wait()
         self.window_state.save("geometry", self.saveGeometry())
         self.window_state.save("splitter", self.labeling.splitter.saveState())

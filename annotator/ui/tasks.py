@@ -69,6 +69,8 @@ class Operation(Generic[T]):
     ``title``: a window-modal progress dialog with Cancel, shown after 400 ms; None runs
     quietly. ``writes``: the job changes the project, so it waits for the writer.
     ``owner``: nothing is called back once this object was deleted.
+    ``on_progress``: (done, total, message) on the GUI thread, for an operation shown in
+    a progress widget of its own (a status bar) rather than the modal dialog.
 
     A job that raises ``CancelledError`` ends in ``on_cancel``. A read whose token was
     cancelled also ends there, whatever it returned (its result is stale); a write ends
@@ -82,6 +84,7 @@ class Operation(Generic[T]):
     title: str | None = None
     writes: bool = False
     owner: QObject | None = None
+    on_progress: Callable[[int, int, str], None] | None = None
 
 
 class _Call:
@@ -101,6 +104,9 @@ class _Call:
 
     def progressed(self, done: int, total: int, message: str) -> None:
         """Busy indicator while the total is unknown, then a bar in steps of the total."""
+        op = self.op
+        if op.on_progress is not None and (op.owner is None or shiboken6.isValid(op.owner)):
+            op.on_progress(done, total, message)
         dialog = self.dialog
         if dialog is None or dialog.wasCanceled():
             return

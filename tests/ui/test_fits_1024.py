@@ -19,7 +19,7 @@ from annotator.services.project.sample_project import build_sample_project
 from annotator.ui.labeling.author_panel import AuthorPanel
 from annotator.ui.main_window import BROWSE_TAB, CLUSTERS_TAB, LABEL_TAB, REVIEW_TAB, MainWindow
 from annotator.ui.review.review_figures import SMALL_N
-from annotator.ui.review.review_panel import AGREEMENT_PAGE, DISAGREEMENTS_PAGE
+from annotator.ui.review.review_panel import AGREEMENT_PAGE, DISAGREEMENTS_PAGE, MODEL_PAGE
 
 pytestmark = pytest.mark.gui
 
@@ -90,6 +90,7 @@ EVERY_TAB = [
     (BROWSE_TAB, None),
     (REVIEW_TAB, AGREEMENT_PAGE),
     (REVIEW_TAB, DISAGREEMENTS_PAGE),
+    (REVIEW_TAB, MODEL_PAGE),
     (CLUSTERS_TAB, None),
 ]
 

@@ -35,7 +35,12 @@ from annotator.ui.main_window import (
     REVIEW_TAB,
     MainWindow,
 )
-from annotator.ui.review.review_panel import AGREEMENT_PAGE, DISAGREEMENTS_PAGE, ReviewPanel
+from annotator.ui.review.review_panel import (
+    AGREEMENT_PAGE,
+    DISAGREEMENTS_PAGE,
+    MODEL_PAGE,
+    ReviewPanel,
+)
 from tests.services.test_cluster_summaries import build_cluster_project
 from tests.ui.keys import external_id, go_to, press
 from tests.ui.test_review_panel import FORMULA, LABELS, VOTE, build_project, ids_of, reopened
@@ -114,20 +119,28 @@ def test_review_pages_switch_by_ctrl_tab_and_ctrl_page_keys(
     press(qtbot, review_window, Qt.Key.Key_Tab, CTRL)
     assert pages.currentIndex() == DISAGREEMENTS_PAGE
     press(qtbot, review_window, Qt.Key.Key_Tab, CTRL)
+    assert pages.currentIndex() == MODEL_PAGE
+    press(qtbot, review_window, Qt.Key.Key_Tab, CTRL)  # round to the first page
     assert pages.currentIndex() == AGREEMENT_PAGE
     press(qtbot, review_window, Qt.Key.Key_PageDown, CTRL)
     assert pages.currentIndex() == DISAGREEMENTS_PAGE
     press(qtbot, review_window, Qt.Key.Key_Backtab, CTRL | SHIFT)  # Ctrl+Shift+Tab
     assert pages.currentIndex() == AGREEMENT_PAGE
+    press(qtbot, review_window, Qt.Key.Key_Backtab, CTRL | SHIFT)
+    assert pages.currentIndex() == MODEL_PAGE
     press(qtbot, review_window, Qt.Key.Key_PageDown, CTRL)
     press(qtbot, review_window, Qt.Key.Key_PageUp, CTRL)
     assert pages.currentIndex() == AGREEMENT_PAGE
+    press(qtbot, review_window, Qt.Key.Key_M, CTRL | SHIFT)
+    assert pages.currentIndex() == MODEL_PAGE
     # The same actions are in the Review menu with their keys.
     menu = review_window.menus["Rev&iew"]
     shown = {a.text().replace("&", ""): a.shortcut().toString() for a in menu.actions()}
     assert shown["Disagreements page"] == "Ctrl+PgDown"
     assert shown["Agreement page"] == "Ctrl+PgUp"
-    assert shown["Other page"] == "Ctrl+Tab"
+    assert shown["Model page"] == "Ctrl+Shift+M"
+    assert shown["Next page"] == "Ctrl+Tab"
+    assert shown["Previous page"] == "Ctrl+Shift+Tab"
 
 
 def test_digits_set_gold_as_soon_as_disagreements_opens(

@@ -274,3 +274,26 @@ def test_a_label_key_does_not_freeze_the_window_while_another_writer_holds_the_p
     saved = current_annotation(reader, post_id=post_id, annotator="ana")
     reader.close()
     assert saved is not None and saved.label_key == "sponsored_disclosed"
+
+
+def test_on_progress_hears_the_job_on_the_gui_thread_without_a_dialog(
+    qtbot: QtBot, runner: TaskRunner, window: QWidget
+) -> None:
+    """The model's status-bar progress: the job's steps reach ``on_progress`` on the GUI
+    thread, and no modal dialog opens."""
+    heard: list[tuple[int, int, str, bool]] = []
+    results: list[str] = []
+
+    def job(progress: ProgressCallback, _cancel: CancelToken) -> str:
+        for step in range(1, 4):
+            progress(step, 3, f"step {step}")
+        return "done"
+
+    def on_progress(done: int, total: int, message: str) -> None:
+        heard.append((done, total, message, threading.current_thread() is threading.main_thread()))
+
+    runner.run(Operation(job=job, on_success=results.append, on_progress=on_progress))
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+
+    assert heard == [(s, 3, f"step {s}", True) for s in range(1, 4)]
+    assert window.findChildren(QProgressDialog) == []

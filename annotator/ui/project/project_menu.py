@@ -1,7 +1,8 @@
 """The Project menu for the lead: blind mode, extra columns, label keys, assigning posts,
-renaming or merging annotators. Each action changes the project, then tells the
-workspace what changed; the panels reload themselves. The small settings writes go
-through ``Workspace.when_free`` (a short wait for the lock, then retries) like labels."""
+renaming or merging annotators, how often the model retrains. Each action changes the
+project, then tells the workspace what changed; the panels reload themselves. The small
+settings writes go through ``Workspace.when_free`` (a short wait for the lock, then
+retries) like labels."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from annotator.services.labeling.browsing import annotator_list, dataset_names
 from annotator.services.project.codebook_editing import set_label_shortcuts
 from annotator.services.project.project_settings import (
     available_extra_columns,
+    retrain_after_labels,
     set_blind_mode,
+    set_retrain_after_labels,
     set_shown_extra_columns,
 )
 from annotator.services.team.annotators import merge_annotators, rename_annotator
@@ -69,6 +72,13 @@ class ProjectMenu(QObject):
                 ActionId.PROJECT_PEOPLE, "Rename or &merge annotators…", None, self.edit_annotators
             ),
             ActionSpec(ActionId.PROJECT_ASSIGN, "&Assign posts…", None, self.assign_posts_dialog),
+            ActionSpec(
+                ActionId.PROJECT_RETRAIN,
+                "&Retrain the model after…",
+                None,
+                self.choose_retrain_after,
+                tip="How many new labels start a background training (0: only Train now)",
+            ),
         ]
 
     def attach(self, actions: Mapping[str, QAction]) -> None:
@@ -109,6 +119,40 @@ class ProjectMenu(QObject):
             self.workspace.reload_settings()
 
         self.workspace.when_free(save)
+
+    def choose_retrain_after(self) -> None:
+        """Ask how many new labels start a background training of the model (0: never)."""
+        project = self.workspace.project
+        if project is None:
+            return
+        count, ok = QInputDialog.getInt(
+            self.window,
+            "Retrain the model",
+            "Train the model again in the background after this many new labels\n"
+            "(0: only when asked, with Review > Train the model now):",
+            retrain_after_labels(project),
+            0,
+            100_000,
+        )
+        if ok:
+            self.set_retrain_after(count)
+
+    def set_retrain_after(self, count: int) -> None:
+        project = self.workspace.project
+        if project is None:
+            return
+
+        def save() -> None:
+            set_retrain_after_labels(project, count)
+            self.workspace.reload_settings()
+
+        self.workspace.when_free(save)
+        self.status.showMessage(
+            f"The model retrains after every {count:,} new labels."
+            if count
+            else "The model retrains only when asked (Train now).",
+            8000,
+        )
 
     def edit_label_keys(self) -> None:
         """Let the lead change which key applies which label (stored in the codebook)."""

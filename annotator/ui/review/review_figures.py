@@ -3,12 +3,15 @@ kappa heatmap and the confusion matrix of two annotators; all text shown as plai
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.agreement import Estimate
+from annotator.domain.codebook import Codebook
 from annotator.services.review.agreement_report import AgreementReport, landis_koch
 from annotator.ui.browse.browse_model import plain_tooltip
 from annotator.ui.label_chips import chip_icon, label_colour, short_names
@@ -60,7 +64,21 @@ def shade(value: float | None) -> tuple[QColor, QColor]:
     return background, QColor("white") if t > 0.5 else QColor("#1d1d1d")
 
 
-def _item(text: str, *, tip: str = "", align_right: bool = False) -> QTableWidgetItem:
+def section(title: str, content: QWidget, name: str, note: str = "") -> QGroupBox:
+    """A titled box around one figure, with an optional note under it."""
+    box = QGroupBox(title)
+    box.setObjectName(name)
+    layout = QVBoxLayout(box)
+    layout.addWidget(content)
+    if note:
+        caption = plain_label("reviewNote", note)
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
+    layout.addStretch(1)
+    return box
+
+
+def table_item(text: str, *, tip: str = "", align_right: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
     if tip:
@@ -70,7 +88,7 @@ def _item(text: str, *, tip: str = "", align_right: bool = False) -> QTableWidge
     return item
 
 
-def _make_read_only(table: QTableWidget, name: str) -> QTableWidget:
+def read_only_table(table: QTableWidget, name: str) -> QTableWidget:
     """A table to read, not to edit or select in; rows a line tall."""
     table.setObjectName(name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -82,7 +100,7 @@ def _make_read_only(table: QTableWidget, name: str) -> QTableWidget:
     return table
 
 
-def _fit_height(table: QTableWidget) -> None:
+def fit_height(table: QTableWidget) -> None:
     """No inner scroll bar for a few rows: the table is as tall as its rows."""
     header = table.horizontalHeader().sizeHint().height() if table.horizontalHeader() else 0
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
@@ -168,7 +186,7 @@ class LabelAgreementTable(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _make_read_only(self, "reviewLabels")
+        read_only_table(self, "reviewLabels")
         self.verticalHeader().hide()
         self.setColumnCount(len(self.HEADERS))
         self.setHorizontalHeaderLabels(list(self.HEADERS))
@@ -184,22 +202,22 @@ class LabelAgreementTable(QTableWidget):
         for row, (key, agreement) in enumerate(report.labels.items()):
             label = report.codebook.get(key)
             share = f"{agreement.share:.1%}" if agreement.share is not None else "n/a"
-            name = _item(label.display_name if label else key, tip=key)
+            name = table_item(label.display_name if label else key, tip=key)
             name.setIcon(chip_icon(label_colour(report.codebook, key)))
             cells = [
                 name,
-                _item(f"{agreement.count:,}", align_right=True),
-                _item(share, align_right=True),
+                table_item(f"{agreement.count:,}", align_right=True),
+                table_item(share, align_right=True),
                 _estimate_item(agreement.specific_agreement),
                 _estimate_item(agreement.alpha),
-                _item(RARE_WARNING if agreement.rare else ""),
+                table_item(RARE_WARNING if agreement.rare else ""),
             ]
             if agreement.rare:
                 cells[-1].setForeground(QColor("#8a4b00"))
                 cells[-1].setToolTip(RARE_TIP)
             for column, cell in enumerate(cells):
                 self.setItem(row, column, cell)
-        _fit_height(self)
+        fit_height(self)
 
 
 def _estimate_item(estimate: Estimate) -> QTableWidgetItem:
@@ -207,7 +225,7 @@ def _estimate_item(estimate: Estimate) -> QTableWidgetItem:
         tip = estimate.reason or ""
     else:
         tip = f"n = {estimate.n:,}" if estimate.n is not None else ""
-    return _item(format_estimate(estimate), tip=tip, align_right=True)
+    return table_item(format_estimate(estimate), tip=tip, align_right=True)
 
 
 class KappaHeatmap(QTableWidget):
@@ -216,7 +234,7 @@ class KappaHeatmap(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _make_read_only(self, "kappaHeatmap")
+        read_only_table(self, "kappaHeatmap")
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             header.setHighlightSections(False)
@@ -238,7 +256,7 @@ class KappaHeatmap(QTableWidget):
         for row, first in enumerate(names):
             for column, second in enumerate(names):
                 if row == column:
-                    item = _item("—")
+                    item = table_item("—")
                     item.setBackground(QColor("#ffffff"))
                 else:
                     pair = (first, second) if (first, second) in report.cohen else (second, first)
@@ -276,7 +294,7 @@ SMALL_N_NOTE = f"\nFewer than {SMALL_N} posts: too few for a kappa to mean much.
 def _kappa_item(kappa: Estimate, bold: QFont) -> QTableWidgetItem:
     """Kappa over its n; shaded by kappa, or hatched grey when n is too small to trust."""
     n = kappa.n or 0
-    item = _item(f"{format_estimate(kappa)}\nn = {n:,}")
+    item = table_item(f"{format_estimate(kappa)}\nn = {n:,}")
     background, foreground = shade(kappa.value)
     if n < SMALL_N:
         item.setBackground(SMALL_N_BRUSH)
@@ -326,7 +344,7 @@ class ConfusionMatrixView(QWidget):
         self.caption.setWordWrap(True)
         self.legend = plain_label("confusionLegend")
         self.legend.setWordWrap(True)
-        self.table = _make_read_only(QTableWidget(), "confusionMatrix")
+        self.table = read_only_table(QTableWidget(), "confusionMatrix")
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setHighlightSections(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -379,39 +397,61 @@ class ConfusionMatrixView(QWidget):
             return
         codebook = report.codebook
         names = [label.display_name for label in codebook.labels]
-        self.table.setRowCount(len(names))
-        self.table.setColumnCount(len(names))
-        # Short colour-coded names ("NS") so the matrix fits; the full name in the tool tip.
-        short = short_names(codebook)
-        for place, label in enumerate(codebook.labels):
-            for header_item, setter in (
-                (QTableWidgetItem(short[label.key]), self.table.setHorizontalHeaderItem),
-                (QTableWidgetItem(short[label.key]), self.table.setVerticalHeaderItem),
-            ):
-                header_item.setIcon(chip_icon(label_colour(codebook, label.key)))
-                header_item.setToolTip(plain_tooltip(label.display_name))
-                setter(place, header_item)
-        self.legend.setText(
-            "  ·  ".join(f"{short[label.key]} {label.display_name}" for label in codebook.labels)
-        )
         both = sum(sum(line) for line in matrix)
-        largest = max((max(line) for line in matrix), default=0)
         self.caption.setText(
             f"Rows: {rows}'s labels  ·  columns: {columns}'s labels  ·  {both:,} posts both labeled"
         )
-        for i, line in enumerate(matrix):
-            for j, count in enumerate(line):
-                item = _item(f"{count:,}")
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                background, foreground = shade(count / largest if largest else 0.0)
-                item.setBackground(background)
-                item.setForeground(foreground)
-                item.setToolTip(
-                    plain_tooltip(f"{rows}: {names[i]}\n{columns}: {names[j]}\n{count:,} posts")
-                )
-                if i == j:
-                    font = QFont(self.table.font())
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(i, j, item)
-        _fit_height(self.table)
+        self.legend.setText(
+            fill_confusion(
+                self.table,
+                codebook,
+                [label.key for label in codebook.labels],
+                matrix,
+                lambda i, j, count: f"{rows}: {names[i]}\n{columns}: {names[j]}\n{count:,} posts",
+            )
+        )
+
+
+def fill_confusion(
+    table: QTableWidget,
+    codebook: Codebook,
+    keys: list[str],
+    matrix: list[list[int]],
+    tip: Callable[[int, int, int], str],
+) -> str:
+    """A square matrix over the labels ``keys``, shaded by count, the diagonal bold, headed
+    by short colour-coded names ("NS") so it fits; returns the legend of those names.
+    Shared by annotator-vs-annotator (Agreement) and label-vs-model (Model) matrices."""
+    table.clear()
+    table.setRowCount(len(keys))
+    table.setColumnCount(len(keys))
+    short = short_names(codebook)
+    shown = {key: short.get(key, key) for key in keys}
+    for place, key in enumerate(keys):
+        label = codebook.get(key)
+        for header_item, setter in (
+            (QTableWidgetItem(shown[key]), table.setHorizontalHeaderItem),
+            (QTableWidgetItem(shown[key]), table.setVerticalHeaderItem),
+        ):
+            header_item.setIcon(chip_icon(label_colour(codebook, key)))
+            header_item.setToolTip(plain_tooltip(label.display_name if label else key))
+            setter(place, header_item)
+    largest = max((max(line) for line in matrix), default=0)
+    bold = QFont(table.font())
+    bold.setBold(True)
+    for i, line in enumerate(matrix):
+        for j, count in enumerate(line):
+            item = table_item(f"{count:,}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            background, foreground = shade(count / largest if largest else 0.0)
+            item.setBackground(background)
+            item.setForeground(foreground)
+            item.setToolTip(plain_tooltip(tip(i, j, count)))
+            if i == j:
+                item.setFont(bold)
+            table.setItem(i, j, item)
+    fit_height(table)
+    return "  ·  ".join(
+        f"{shown[key]} {label.display_name if (label := codebook.get(key)) else key}"
+        for key in keys
+    )

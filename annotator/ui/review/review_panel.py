@@ -1,6 +1,6 @@
 """The Review tab for the lead: how far annotators agree (headline figures with their
-interval and Landis and Koch words, per label, per pair, per annotator, confusion) and the
-disagreements to adjudicate into gold labels."""
+interval and Landis and Koch words, per label, per pair, per annotator, confusion), the
+disagreements to adjudicate into gold labels, and what the baseline model learned."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -40,7 +39,9 @@ from annotator.services.review.agreement_report import (
 )
 from annotator.ui.errors import report_error
 from annotator.ui.look import plain_label
+from annotator.ui.model_training import ModelTraining
 from annotator.ui.review.adjudication_panel import AdjudicationPanel
+from annotator.ui.review.model_page import ModelPage
 from annotator.ui.review.review_chart import DistributionChart
 from annotator.ui.review.review_disagreements import (
     DisagreementList,
@@ -53,11 +54,12 @@ from annotator.ui.review.review_figures import (
     HeadlineBox,
     KappaHeatmap,
     LabelAgreementTable,
+    section,
 )
 from annotator.ui.tasks import Job, Operation, ShownLoader, TaskRunner
 from annotator.ui.workspace import Workspace
 
-AGREEMENT_PAGE, DISAGREEMENTS_PAGE = 0, 1
+AGREEMENT_PAGE, DISAGREEMENTS_PAGE, MODEL_PAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -89,19 +91,6 @@ LABEL_TABLE_NOTE = (
 )
 
 
-def _section(title: str, content: QWidget, name: str, note: str = "") -> QGroupBox:
-    box = QGroupBox(title)
-    box.setObjectName(name)
-    layout = QVBoxLayout(box)
-    layout.addWidget(content)
-    if note:
-        caption = plain_label("reviewNote", note)
-        caption.setWordWrap(True)
-        layout.addWidget(caption)
-    layout.addStretch(1)
-    return box
-
-
 class ReflowingFigures(QWidget):
     """The Agreement page's sections in as many columns as its width allows: headline and
     per label, then pairs, chart and confusion; one under the other when narrow."""
@@ -130,8 +119,8 @@ class ReflowingFigures(QWidget):
 
     def _place(self, columns: int) -> None:
         self.columns = columns
-        for section in self.sections:
-            self.grid.removeWidget(section)
+        for placed in self.sections:
+            self.grid.removeWidget(placed)
         for column in range(3):
             self.grid.setColumnStretch(column, 0)
         headline, labels, pairs, confusion, chart = self.sections
@@ -155,13 +144,15 @@ class ReflowingFigures(QWidget):
 
 
 class ReviewPanel(QWidget):
-    """Two pages: Agreement (the figures) and Disagreements (list and adjudication).
-    Figures are computed off the GUI thread whenever the tab is shown."""
+    """Three pages: Agreement (the figures), Disagreements (list and adjudication) and
+    Model. Figures are computed off the GUI thread whenever the tab is shown."""
 
     #: A computation finished and its figures are shown.
     computed = Signal()
 
-    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tasks: TaskRunner, training: ModelTraining, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.project: Project | None = None
         self.lead_name: str | None = None
@@ -203,6 +194,7 @@ class ReviewPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.disagreements = DisagreementList()
         self.adjudication = AdjudicationPanel(keys_scope=self.splitter)
+        self.model_page = ModelPage(tasks, training)
 
         self.pages = QTabWidget()
         self.pages.setObjectName("reviewPages")
@@ -212,6 +204,7 @@ class ReviewPanel(QWidget):
         self.pages.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pages.addTab(self._agreement_page(), "Agreement")
         self.pages.addTab(self._disagreements_page(), "Disagreements")
+        self.pages.addTab(self.model_page, "Model")
         self.pages.currentChanged.connect(self._page_changed)
         top = QHBoxLayout()
         top.setContentsMargins(8, 4, 8, 0)
@@ -231,10 +224,10 @@ class ReviewPanel(QWidget):
         self.chart.setMinimumSize(380, 260)
         self.figures.set_sections(
             [
-                _section("Agreement", self.headline, "reviewHeadline"),
-                _section("Per label", self.labels, "reviewPerLabel", LABEL_TABLE_NOTE),
-                _section("Cohen's kappa by pair", self.heatmap, "reviewPairs", HEATMAP_NOTE),
-                _section("Confusion matrix", self.confusion, "reviewConfusion"),
+                section("Agreement", self.headline, "reviewHeadline"),
+                section("Per label", self.labels, "reviewPerLabel", LABEL_TABLE_NOTE),
+                section("Cohen's kappa by pair", self.heatmap, "reviewPairs", HEATMAP_NOTE),
+                section("Confusion matrix", self.confusion, "reviewConfusion"),
                 self.chart,
             ]
         )
@@ -285,6 +278,7 @@ class ReviewPanel(QWidget):
         self.disagreements.model.clear()
         self.adjudication.set_context(project, codebook, lead_name)
         self.adjudication.show_post(None)
+        self.model_page.set_project(project, codebook)
         self.loader.stale = project is not None
         self._show_state()
         if project is not None and self.isVisible():
@@ -359,13 +353,13 @@ class ReviewPanel(QWidget):
         self.adjudication.take_keys()
 
     def show_page(self, index: int) -> None:
-        """Review > Agreement / Disagreements page (Ctrl+PgUp, Ctrl+PgDn)."""
+        """Review > Agreement, Disagreements or Model page."""
         self.pages.setCurrentIndex(index)
         self.take_keys()
 
-    def other_page(self) -> None:
-        """Ctrl+Tab: the other of the two pages."""
-        self.show_page(1 - self.pages.currentIndex())
+    def next_page(self, step: int = 1) -> None:
+        """Ctrl+Tab: the next page (Ctrl+Shift+Tab, ``step`` -1: the previous), round."""
+        self.show_page((self.pages.currentIndex() + step) % self.pages.count())
 
     def take_keys(self) -> None:
         """On Disagreements the label keys adjudicate at once, without a click: a post is
