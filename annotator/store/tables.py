@@ -116,8 +116,8 @@ class Annotation(SQLModel, table=True):
         UniqueConstraint("post_id", "annotator_id"),
         CheckConstraint("seconds_spent >= 0", name="seconds_spent_not_negative"),
         # My labeled posts in post order, from the index alone: the informative queue
-        # counts those with a prediction after every label (7 ms for 20,000 labels,
-        # 45 ms through the annotator index, measured).
+        # counts those with a prediction after every label (300,000 posts, 20,000 labels:
+        # 7 ms, against 45 ms through the annotator index alone, measured).
         Index("ix_annotation_annotator_post", "annotator_id", "post_id"),
     )
 
