@@ -16,7 +16,15 @@ MODES = (
     "disagreements",
     "dataset",
     "search",
+    "informative",
+    "suspects",
 )
+
+#: Queues walked in the model's order, not by post id: "informative" (posts I have
+#: neither labeled nor skipped, smallest margin first, spread across clusters) and
+#: "suspects" (labeled posts, least likely own label first). Choosing one starts at
+#: its top, since that is the point of the order.
+ORDERED_MODES = frozenset({"informative", "suspects"})
 
 
 @dataclass(frozen=True)

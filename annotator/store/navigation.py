@@ -1,8 +1,11 @@
-"""Which posts a queue mode holds, and moving through them in id order, all in SQL.
+"""Which posts a queue mode holds, and moving through them, all in SQL.
 
 Nothing here loads every post id: each step asks the database for the next or previous
 id with the mode's filter, which the indexes answer in well under a millisecond even
-on a million posts.
+on a million posts. Most modes walk in id order; the model's queues (``ORDERED_MODES``)
+walk in the order of their ``post_prediction`` columns, by keyset: the next post is the
+first whose (order columns) come after the current post's, read off an index on exactly
+those columns (``PostPrediction.__table_args__``), never an OFFSET or a sort.
 """
 
 from __future__ import annotations
@@ -10,14 +13,32 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+    tuple_,
+)
 from sqlmodel import Session, col
 
 # QueueMode and MODES live in the domain (the UI builds them); imported from here too.
 from annotator.domain.queue_modes import MODES as MODES
+from annotator.domain.queue_modes import ORDERED_MODES
 from annotator.domain.queue_modes import QueueMode as QueueMode
 from annotator.domain.search_terms import parse_search
-from annotator.store.tables import Annotation, Annotator, Assignment, Dataset, Post, PostMark
+from annotator.store.tables import (
+    Annotation,
+    Annotator,
+    Assignment,
+    Dataset,
+    Post,
+    PostMark,
+    PostPrediction,
+)
 
 
 def fts_query(query: str) -> str:
@@ -52,8 +73,9 @@ def ts_query(query: str) -> Any:
     return combined
 
 
-def _mine(table: Any, annotator_id: int | None) -> ColumnElement[bool]:
-    return and_(table.post_id == Post.id, table.annotator_id == (annotator_id or -1))
+def _mine(table: Any, annotator_id: int | None, post_id: Any = None) -> ColumnElement[bool]:
+    post = col(Post.id) if post_id is None else post_id
+    return and_(table.post_id == post, table.annotator_id == (annotator_id or -1))
 
 
 def mode_filter(session: Session, mode: QueueMode, annotator_id: int | None) -> Any:
@@ -85,6 +107,11 @@ def mode_filter(session: Session, mode: QueueMode, annotator_id: int | None) -> 
         )
     if mode.kind == "search":
         return search_filter(session, mode.value)
+    if mode.kind in ORDERED_MODES:
+        predicted = select(col(PostPrediction.post_id)).where(*_ordered_filter(mode, None))
+        if mode.kind == "informative":
+            return and_(col(Post.id).in_(predicted), unlabeled_filter(annotator_id))
+        return col(Post.id).in_(predicted)
     raise ValueError(f"unknown queue mode {mode.kind!r}")
 
 
@@ -107,12 +134,122 @@ def search_filter(session: Session, query: str) -> Any:
     return document.op("@@")(tsquery)
 
 
-def unlabeled_filter(annotator_id: int | None) -> Any:
-    """Not labeled and not skipped by this annotator."""
+def unlabeled_filter(annotator_id: int | None, post_id: Any = None) -> Any:
+    """Not labeled and not skipped by this annotator (``post_id``: the column naming the
+    post, ``post.id`` unless told)."""
     return and_(
-        ~exists().where(_mine(Annotation, annotator_id)),
-        ~exists().where(_mine(PostMark, annotator_id), col(PostMark.kind) == "skip"),
+        ~exists().where(_mine(Annotation, annotator_id, post_id)),
+        ~exists().where(_mine(PostMark, annotator_id, post_id), col(PostMark.kind) == "skip"),
     )
+
+
+# ----- the model's queues, walked in the order of their predictions ---------------------
+
+
+def _order_columns(mode: QueueMode) -> tuple[Any, ...]:
+    """The columns a model queue is sorted by, ending in the post id (a total order)."""
+    if mode.kind == "informative":
+        return (
+            col(PostPrediction.spread_round),
+            col(PostPrediction.margin),
+            col(PostPrediction.post_id),
+        )
+    return (col(PostPrediction.own_label_probability), col(PostPrediction.post_id))
+
+
+def _ordered_filter(mode: QueueMode, annotator_id: int | None) -> list[Any]:
+    """WHERE over ``post_prediction`` alone. Informative: posts this annotator has
+    neither labeled nor skipped (``annotator_id`` None leaves that to the caller).
+    Suspects: posts with an out-of-fold probability of their label, that is, labeled
+    when the model was trained; rechecking one's own label is the point."""
+    if mode.kind == "suspects":
+        return [col(PostPrediction.own_label_probability).is_not(None)]
+    if annotator_id is None:
+        return []
+    return [unlabeled_filter(annotator_id, col(PostPrediction.post_id))]
+
+
+def _order_key(session: Session, mode: QueueMode, post_id: int) -> tuple[Any, ...] | None:
+    """The post's values of the mode's order columns (None: it has no place in it)."""
+    found = session.execute(
+        select(*_order_columns(mode)).where(col(PostPrediction.post_id) == post_id)
+    ).first()
+    if found is None or any(value is None for value in found):
+        return None
+    return tuple(found)
+
+
+def _ordered_step(
+    session: Session,
+    mode: QueueMode,
+    annotator_id: int | None,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    unlabeled: bool = False,
+) -> int | None:
+    """The first post of a model queue (neither bound), or the one following ``after``
+    or preceding ``before`` in its order; a bound without a place in the order (a post
+    opened from elsewhere) walks from the top, or nowhere backwards."""
+    columns = _order_columns(mode)
+    conditions = _ordered_filter(mode, annotator_id if mode.kind == "informative" else None)
+    if unlabeled and mode.kind != "informative":
+        conditions.append(unlabeled_filter(annotator_id, col(PostPrediction.post_id)))
+    order = [*columns]
+    bound = after if after is not None else before
+    key = _order_key(session, mode, bound) if bound else None
+    if key is not None and after is not None:
+        conditions.append(tuple_(*columns) > tuple_(*key))
+    elif before is not None:
+        if key is None:
+            return None
+        conditions.append(tuple_(*columns) < tuple_(*key))
+        order = [column.desc() for column in columns]
+    statement = select(col(PostPrediction.post_id)).where(*conditions).order_by(*order)
+    found = session.execute(statement.limit(1)).scalar()
+    return None if found is None else int(found)
+
+
+def _count_ordered(
+    session: Session, mode: QueueMode, annotator_id: int | None, up_to: int | None
+) -> int:
+    """How many posts a model queue holds (with ``up_to``: up to that post, in its
+    order). The informative queue's size is every prediction less my labeled and my
+    skipped posts that have one (read from indexes), not a filter run over every
+    prediction: it is counted again after each label."""
+    statement = select(func.count()).select_from(PostPrediction)
+    if up_to is not None:
+        key = _order_key(session, mode, up_to)
+        if key is None:
+            return 0
+        columns = _order_columns(mode)
+        statement = statement.where(
+            *_ordered_filter(mode, annotator_id), tuple_(*columns) <= tuple_(*key)
+        )
+        return int(session.execute(statement).scalar_one())
+    if mode.kind == "suspects":
+        return int(session.execute(statement.where(*_ordered_filter(mode, None))).scalar_one())
+    me = annotator_id or -1
+    labeled = (
+        select(func.count())
+        .select_from(Annotation)
+        .join(PostPrediction, col(PostPrediction.post_id) == col(Annotation.post_id))
+        .where(col(Annotation.annotator_id) == me)
+    )
+    skipped = (
+        select(func.count())
+        .select_from(PostMark)
+        .join(PostPrediction, col(PostPrediction.post_id) == col(PostMark.post_id))
+        .where(
+            col(PostMark.annotator_id) == me,
+            col(PostMark.kind) == "skip",
+            ~exists().where(_mine(Annotation, annotator_id, col(PostMark.post_id))),
+        )
+    )
+    predicted, mine, later = (
+        int(session.execute(part).scalar_one()) for part in (statement, labeled, skipped)
+    )
+    return predicted - mine - later
 
 
 def _step(
@@ -135,6 +272,8 @@ def _step(
 
 
 def first_id(session: Session, mode: QueueMode, annotator_id: int | None) -> int | None:
+    if mode.kind in ORDERED_MODES:
+        return _ordered_step(session, mode, annotator_id)
     return _step(session, [mode_filter(session, mode, annotator_id)], after=None, before=None)
 
 
@@ -143,6 +282,8 @@ def next_id(
 ) -> int | None:
     """The next post in the mode after ``after``; with ``unlabeled``, the next one I have
     neither labeled nor skipped."""
+    if mode.kind in ORDERED_MODES:
+        return _ordered_step(session, mode, annotator_id, after=after, unlabeled=unlabeled)
     where = [mode_filter(session, mode, annotator_id)]
     if unlabeled:
         where.append(unlabeled_filter(annotator_id))
@@ -152,6 +293,8 @@ def next_id(
 def previous_id(
     session: Session, mode: QueueMode, annotator_id: int | None, before: int
 ) -> int | None:
+    if mode.kind in ORDERED_MODES:
+        return _ordered_step(session, mode, annotator_id, before=before)
     return _step(session, [mode_filter(session, mode, annotator_id)], after=None, before=before)
 
 
@@ -162,7 +305,10 @@ def count_in_mode(
     *,
     up_to: int | None = None,
 ) -> int:
-    """How many posts the mode holds (with ``up_to``: how many have an id <= it)."""
+    """How many posts the mode holds (with ``up_to``: how many come up to that post,
+    by id or, in a model queue, in its order)."""
+    if mode.kind in ORDERED_MODES:
+        return _count_ordered(session, mode, annotator_id, up_to)
     statement = select(func.count()).select_from(Post)
     where = mode_filter(session, mode, annotator_id)
     if where is not None:

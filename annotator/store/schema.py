@@ -15,7 +15,13 @@ from sqlalchemy import Connection, inspect, text, update
 from sqlmodel import SQLModel
 
 from annotator.domain.codebook import default_codebook
-from annotator.store.tables import AnnotationEvent, CodebookLabel, Dataset
+from annotator.store.tables import (
+    Annotation,
+    AnnotationEvent,
+    CodebookLabel,
+    Dataset,
+    PostPrediction,
+)
 
 _APPEND_ONLY_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb}
@@ -215,6 +221,23 @@ def _migrate_11_to_12(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
 
 
+def _migrate_12_to_13(connection: Connection) -> None:
+    """Version 13 orders the model's queues: each prediction's round across clusters,
+    indexes on both queue orders and on each annotator's labeled posts. Predictions
+    stored before it are in round 0 (margin order) until the model is trained again."""
+    columns = {c["name"] for c in inspect(connection).get_columns("post_prediction")}
+    if "spread_round" not in columns:
+        connection.execute(
+            text("ALTER TABLE post_prediction ADD COLUMN spread_round INTEGER NOT NULL DEFAULT 0")
+        )
+    indexes = [
+        *PostPrediction.__table__.indexes,  # type: ignore[attr-defined]
+        *Annotation.__table__.indexes,  # type: ignore[attr-defined]
+    ]
+    for index in indexes:
+        index.create(connection, checkfirst=True)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -228,6 +251,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     9: _migrate_9_to_10,
     10: _migrate_10_to_11,
     11: _migrate_11_to_12,
+    12: _migrate_12_to_13,
 }
 
 

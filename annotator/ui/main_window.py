@@ -100,6 +100,7 @@ NEED_PROJECT = (
     ActionId.FILE_RESTORE,
     ActionId.FILE_ANNOTATOR,
     ActionId.PROJECT_BLIND,
+    ActionId.PROJECT_SUGGESTION,
     ActionId.PROJECT_COLUMNS,
     ActionId.PROJECT_KEYS,
     ActionId.PROJECT_ASSIGN,
@@ -569,6 +570,9 @@ class MainWindow(QMainWindow):
             self.rebuild_label_actions()
         if what.touches(Change.PROJECT | Change.SETTINGS):
             self.actions_by_id[ActionId.PROJECT_BLIND].setChecked(self.workspace.blind)
+            self.actions_by_id[ActionId.PROJECT_SUGGESTION].setChecked(
+                self.workspace.show_model_suggestion
+            )
         if what.touches(Change.PROJECT | Change.ANNOTATOR | Change.CODEBOOK | Change.SETTINGS):
             self.refresh_actions()
 

@@ -23,6 +23,7 @@ from annotator.domain.queue_modes import QueueMode
 from annotator.services.project.project_settings import (
     blind_mode,
     marker_list,
+    show_model_suggestion,
     shown_extra_columns,
 )
 from annotator.services.project.projects import Project, busy_timeout, codebook_of, open_project
@@ -66,6 +67,8 @@ class Workspace(QObject):
         self.mode = QueueMode()
         self.blind = False
         self.extra_columns: list[str] = []
+        #: The lead shows annotators the model's suggestion (off unless turned on).
+        self.show_model_suggestion = False
         self.current_post_id: int | None = None
         #: The annotator's label on the post on screen (None: not labeled yet).
         self.current_label_key: str | None = None
@@ -117,9 +120,10 @@ class Workspace(QObject):
         self.markers = marker_list(project)
         self.blind = blind_mode(project)
         self.extra_columns = shown_extra_columns(project)
+        self.show_model_suggestion = show_model_suggestion(project)
 
     def reload_settings(self) -> None:
-        """After a project setting changed (blind mode, extra columns)."""
+        """After a project setting changed (blind mode, extra columns, suggestion)."""
         if self.project is not None:
             self._read_settings(self.project)
             self.notify(changes(Change.SETTINGS))

@@ -6,8 +6,9 @@ steps instantly on a million posts.
 
 from __future__ import annotations
 
-from annotator.domain.queue_modes import QueueMode
+from annotator.domain.queue_modes import ORDERED_MODES, QueueMode
 from annotator.domain.records import PostRecord
+from annotator.services.model.stored_predictions import has_predictions
 from annotator.store.engine import Project
 from annotator.store.navigation import (
     annotator_id_of,
@@ -67,6 +68,11 @@ class LabelingQueue:
         with self.project.session() as session:
             return contains(session, self._walk_mode, self._annotator(), post_id)
 
+    @property
+    def needs_model(self) -> bool:
+        """A model queue chosen before any model was trained: nothing to walk yet."""
+        return self.mode.kind in ORDERED_MODES and not has_predictions(self.project)
+
     def refresh_counts(self) -> None:
         """Re-read the totals (after an import or a label from elsewhere)."""
         with self.project.session() as session:
@@ -106,9 +112,13 @@ class LabelingQueue:
             return get_post(session, self.current_id)
 
     def refresh_labeled(self) -> None:
-        """Re-count my labels (indexed by annotator: cheap) after a label changes."""
+        """Re-count my labels (indexed by annotator: cheap) after a label changes; the
+        informative queue loses the posts I label, so its size is counted again too
+        (predictions less my labels: cheap as well)."""
         with self.project.session() as session:
             self._labeled = count_labeled_by(session, self._annotator())
+            if self.mode.kind == "informative":
+                self._total = count_in_mode(session, self.mode, self._annotator())
 
     def go_next(self) -> bool:
         """Next post in the mode; False (and no move) at the end."""

@@ -17,7 +17,7 @@ from annotator.store.tables import ModelRun, PostPrediction
 
 COLUMNS = (
     "post_id", "run_id", "label", "confidence", "margin", "resolved_label", "oof_label",
-    "own_label_probability", "probabilities",
+    "own_label_probability", "probabilities", "spread_round",
 )  # fmt: skip
 _INSERT = (
     f"INSERT INTO post_prediction ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"

@@ -16,8 +16,6 @@ from annotator.store.navigation import annotator_id_of, unlabeled_filter
 from annotator.store.tables import ClusterMember, Dataset, Post, PostPrediction
 
 STRATEGIES = ("unlabeled", "uncertain", "suspects")
-#: Candidates read per requested post when spreading a batch across clusters.
-_CANDIDATES_PER_POST = 20
 
 
 def _without_database_id(record: Suspect | NextPost) -> dict[str, Any]:
@@ -56,6 +54,25 @@ class NextPost:
 
     def to_json(self) -> dict[str, Any]:
         return _without_database_id(self)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the model would label one post (``label``: a codebook key) and how sure it is."""
+
+    label: str
+    confidence: float
+
+
+def model_suggestion(project: Project, post_id: int) -> Suggestion | None:
+    """The stored prediction for one post (None: no model, or the post came after it)."""
+    with project.session() as session:
+        found = session.execute(
+            select(col(PostPrediction.label), col(PostPrediction.confidence)).where(
+                col(PostPrediction.post_id) == post_id
+            )
+        ).first()
+    return None if found is None else Suggestion(str(found[0]), float(found[1]))
 
 
 def _check_limit(limit: int) -> None:
@@ -100,8 +117,10 @@ def find_suspects(project: Project, limit: int = 50) -> list[Suspect]:
 def next_posts(
     project: Project, annotator: str, strategy: str = "unlabeled", limit: int = 10
 ) -> list[NextPost]:
-    """The posts ``annotator``'s queue would show next under ``strategy``. ``suspects``
-    includes posts the annotator labeled: rechecking one's own label is the point."""
+    """The posts ``annotator``'s queue would show next under ``strategy``, in the app's
+    queue order (``uncertain``: smallest margin first, round by round across clusters).
+    ``suspects`` includes posts the annotator labeled: rechecking one's own label is the
+    point."""
     _check_limit(limit)
     if strategy not in STRATEGIES:
         raise UserError(f"--strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}.")
@@ -129,10 +148,13 @@ def next_posts(
         if strategy == "unlabeled":
             rows = session.execute(statement.order_by(col(Post.id)).limit(limit)).all()
         else:
+            # The app's "Most informative first" order (services/model/queue_order.py).
             rows = session.execute(
                 statement.where(col(PostPrediction.margin).is_not(None))
-                .order_by(col(PostPrediction.margin), col(Post.id))
-                .limit(max(limit * _CANDIDATES_PER_POST, 1000))
+                .order_by(
+                    col(PostPrediction.spread_round), col(PostPrediction.margin), col(Post.id)
+                )
+                .limit(limit)
             ).all()
     found = [
         NextPost(
@@ -144,25 +166,4 @@ def next_posts(
         )
         for r in rows
     ]  # fmt: skip
-    return found if strategy == "unlabeled" else spread_across_clusters(found, limit)
-
-
-def spread_across_clusters(posts: list[NextPost], limit: int) -> list[NextPost]:
-    """Keep the order but take at most one post per cluster per round, so one campaign
-    does not fill a batch; later rounds fill what is left."""
-    chosen: list[NextPost] = []
-    left = posts
-    while left and len(chosen) < limit:
-        seen: set[int] = set()
-        later: list[NextPost] = []
-        for post in left:
-            if len(chosen) >= limit:
-                break
-            if post.cluster is not None and post.cluster in seen:
-                later.append(post)
-                continue
-            if post.cluster is not None:
-                seen.add(post.cluster)
-            chosen.append(post)
-        left = later
-    return chosen
+    return found

@@ -31,6 +31,7 @@ from annotator.services.model.features import (
     make_vectorizer,
     predict_chunk,
 )
+from annotator.services.model.queue_order import margins_of, spread_rounds
 from annotator.services.model.report import ModelReport, ModelSettings
 from annotator.services.model.stored_predictions import latest_report_json, store_run
 from annotator.services.model.training_data import (
@@ -108,13 +109,14 @@ def train_model(
     # annotators must go on saving labels.
     proba = _all_probabilities(data.texts, vectorizer, final, cancel)
     tick("Predicted every post")
+    rounds = spread_rounds(data.clusters, margins_of(proba), data.post_ids)
     store_run(
         project,
         trained_at=trained_at,
         settings=settings.to_json(),
         labels_hash=report.labels_hash,
         report=report.to_json(),
-        chunks=_prediction_rows(data, proba, classes, oof, own),
+        chunks=_prediction_rows(data, proba, classes, oof, own, rounds),
     )
     progress(steps, steps, f"Predicted {len(data.post_ids):,} posts")
     return report
@@ -147,7 +149,7 @@ def _all_probabilities(
 
 def _prediction_rows(
     data: TrainingData, probabilities: np.ndarray, classes: np.ndarray, oof: np.ndarray,
-    own: dict[int, int],
+    own: dict[int, int], rounds: np.ndarray,
 ) -> Iterator[Sequence[tuple[Any, ...]]]:  # fmt: skip
     """Rows for ``post_prediction``, a chunk of posts at a time."""
     names = [str(c) for c in classes]
@@ -171,6 +173,7 @@ def _prediction_rows(
                     None if row is None else names[int(oof[row].argmax())],
                     None if row is None or label is None else float(oof[row, index[label]]),
                     _probabilities_json(names, proba[offset]),
+                    int(rounds[i]),
                 )
             )
         yield rows

@@ -54,6 +54,14 @@ class LabelPanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._buttons_box = QVBoxLayout()
         self._layout.addLayout(self._buttons_box)
+        #: The model's suggestion, when the lead shows it (plain text, never a choice).
+        self.suggestion = QLabel()
+        self.suggestion.setObjectName("modelSuggestion")
+        self.suggestion.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setToolTip("A suggestion only: the label is yours.")
+        self.suggestion.hide()
+        self._layout.addWidget(self.suggestion)
         self._layout.addSpacing(12)
         self.status = QLabel()
         self.status.setObjectName("markStatus")
@@ -166,6 +174,11 @@ class LabelPanel(QWidget):
         model = self._completer.model()
         assert isinstance(model, QStringListModel)
         model.setStringList(names)
+
+    def show_suggestion(self, text: str) -> None:
+        """Show the model's suggestion under the buttons ("" hides it)."""
+        self.suggestion.setText(text)
+        self.suggestion.setVisible(bool(text))
 
     def show_marks(self, *, flagged: bool, skipped: bool) -> None:
         parts = []

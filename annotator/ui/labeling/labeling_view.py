@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
 from annotator.domain.markers import find_markers
+from annotator.domain.queue_modes import ORDERED_MODES
 from annotator.domain.records import (
     AnnotationChange,
     AnnotationRecord,
@@ -32,6 +33,7 @@ from annotator.services.labeling.draft_commands import ChangeDraftCommand, SaveA
 from annotator.services.labeling.drafts import save_draft
 from annotator.services.labeling.labeling_queue import LabelingQueue
 from annotator.services.labeling.marks import FLAG, SKIP, SetMarkCommand, marks_of
+from annotator.services.model.suggestions import model_suggestion
 from annotator.services.project.projects import Project
 from annotator.ui.clusters.cluster_badge import ClusterBadge
 from annotator.ui.clusters.cluster_dialog import ClusterDialog
@@ -46,6 +48,11 @@ from annotator.ui.workspace import Workspace
 DRAFT_SAVE_MS = 400
 #: Changes after which the view walks a new queue (what is shown may be another set).
 _NEW_QUEUE = Change.PROJECT | Change.ANNOTATOR | Change.QUEUE | Change.SETTINGS | Change.DATASETS
+#: Said on the Label tab when a model queue is chosen before any model was trained.
+NO_MODEL_MESSAGE = (
+    "No model has been trained yet, so this view has no posts: train one in "
+    "Review > Model > Train now, or run annotator model PROJECT."
+)
 #: Views whose posts change with labels or marks: their totals are counted again when
 #: others label (the rest only when posts are added, since counting a million posts
 #: every few seconds would make typing stutter).
@@ -149,7 +156,10 @@ class LabelingView(QWidget):
         if what.touches(_NEW_QUEUE):
             self.leave_post()
             fresh = what.touches(Change.PROJECT | Change.ANNOTATOR)
-            self._new_queue(start_at=self._saved_position() if fresh else self.current_post_id)
+            start_at = self._saved_position() if fresh else self.current_post_id
+            if what.touches(Change.QUEUE) and self.workspace.mode.kind in ORDERED_MODES:
+                start_at = None  # a model queue is chosen for its order: from the top
+            self._new_queue(start_at=start_at)
             self.show_current()
             return
         if self.queue is None or what.source is self:
@@ -264,7 +274,9 @@ class LabelingView(QWidget):
             self.author_panel.hide()
         elif post is None:
             empty = (
-                "No posts match this view."
+                NO_MODEL_MESSAGE
+                if queue.needs_model
+                else "No posts match this view."
                 if workspace.mode.kind != "unlabeled"
                 else "This project has no posts yet: File > Import dataset to add some."
             )
@@ -287,6 +299,7 @@ class LabelingView(QWidget):
             self.label_panel.show_marks(flagged=FLAG in state.marks, skipped=SKIP in state.marks)
             self._show_author(post.author, post.id)
             self.positions.save(shown.project.location, shown.annotator, post.id)
+        self._show_suggestion(post)
         # In blind mode the badge's count of accounts would hint at who wrote the post.
         self.cluster_badge.show_for(
             shown.project if shown and not workspace.blind else None,
@@ -313,6 +326,20 @@ class LabelingView(QWidget):
             post.id if post else None, annotation.label_key if annotation else None, source=self
         )
         self.changed.emit()
+
+    def _show_suggestion(self, post: PostRecord | None) -> None:
+        """The model's label for the post, only when the lead turned it on for the
+        project: plain text beside the buttons, never applied nor preselected."""
+        shown = self.shown
+        if shown is None or post is None or not self.workspace.show_model_suggestion:
+            self.label_panel.show_suggestion("")
+            return
+        found = model_suggestion(shown.project, post.id)
+        if found is None:
+            self.label_panel.show_suggestion("")
+            return
+        name = label_name(self.workspace.codebook, found.label)
+        self.label_panel.show_suggestion(f"Model suggests: {name} ({found.confidence:.0%})")
 
     def _show_author(self, author: str | None, post_id: int) -> None:
         shown = self.shown

@@ -8,12 +8,15 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from annotator.domain.changes import Change, Changes
 from annotator.domain.codebook import Codebook
-from annotator.domain.queue_modes import QueueMode
+from annotator.domain.queue_modes import ORDERED_MODES, QueueMode
 from annotator.services.labeling.browsing import count_rows, dataset_names
+from annotator.services.model.stored_predictions import has_predictions
 from annotator.ui.focus import return_keys_to_window
 from annotator.ui.workspace import Workspace
 
 MODE_ROLE = Qt.ItemDataRole.UserRole
+#: Said beside "Show:" while a model queue is chosen and no model was trained yet.
+NO_MODEL = "No model yet: Review > Model > Train now (or run annotator model PROJECT)"
 
 
 class SearchEdit(QLineEdit):
@@ -56,6 +59,11 @@ class QueueBar(QWidget):
         self.search_state.setObjectName("searchState")
         self.search_state.setTextFormat(Qt.TextFormat.PlainText)
         self.search_state.hide()
+        #: Why a model queue is empty: no model was trained yet.
+        self.model_state = QLabel(NO_MODEL)
+        self.model_state.setObjectName("modelState")
+        self.model_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.model_state.hide()
         self._workspace: Workspace | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
@@ -64,6 +72,7 @@ class QueueBar(QWidget):
         layout.addWidget(show)
         layout.addWidget(self.modes)
         layout.addWidget(self.search_state)
+        layout.addWidget(self.model_state)
         layout.addSpacing(12)
         layout.addWidget(self.search, stretch=1)
 
@@ -79,6 +88,8 @@ class QueueBar(QWidget):
         self.modes.addItem("Flagged for the lead", QueueMode("flagged"))
         self.modes.addItem("Skipped by me", QueueMode("skipped"))
         self.modes.addItem("Disagreements between annotators", QueueMode("disagreements"))
+        self.modes.addItem("Most informative first (model)", QueueMode("informative"))
+        self.modes.addItem("Possible label errors (model)", QueueMode("suspects"))
         for name in datasets:
             self.modes.addItem(f"Dataset: {name}", QueueMode("dataset", name))
 
@@ -112,6 +123,7 @@ class QueueBar(QWidget):
             return
         if what.touches(Change.QUEUE | Change.PROJECT | Change.DATASETS | Change.ANNOTATOR):
             self._show_search_state()
+            self._show_model_state()
         if what.others:
             if what.touches(Change.DATASETS):
                 self._follow_datasets()
@@ -138,6 +150,19 @@ class QueueBar(QWidget):
         self.search_state.setToolTip("Esc in the search box, or its clear button, ends the search")
         self.modes.setToolTip("Not in use while a search filters the posts")
         self.search_state.show()
+
+    def _show_model_state(self) -> None:
+        """A model queue before any model was trained says why it is empty, and how to
+        train one, instead of showing nothing."""
+        workspace = self._workspace
+        project = workspace.project if workspace is not None else None
+        waiting = (
+            workspace is not None
+            and project is not None
+            and workspace.mode.kind in ORDERED_MODES
+            and not has_predictions(project)
+        )
+        self.model_state.setVisible(waiting)
 
     def _follow_datasets(self) -> None:
         """Someone else imported: their datasets join the choices, while the view chosen

@@ -1,8 +1,8 @@
-"""The Project menu for the lead: blind mode, extra columns, label keys, assigning posts,
-renaming or merging annotators, how often the model retrains. Each action changes the
-project, then tells the workspace what changed; the panels reload themselves. The small
-settings writes go through ``Workspace.when_free`` (a short wait for the lock, then
-retries) like labels."""
+"""The Project menu for the lead: blind mode, the model's suggestion, extra columns, label
+keys, assigning posts, renaming or merging annotators, how often the model retrains. Each
+action changes the project, then tells the workspace what changed; the panels reload
+themselves. The small settings writes go through ``Workspace.when_free`` (a short wait for
+the lock, then retries) like labels."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from annotator.services.project.project_settings import (
     retrain_after_labels,
     set_blind_mode,
     set_retrain_after_labels,
+    set_show_model_suggestion,
     set_shown_extra_columns,
 )
 from annotator.services.team.annotators import merge_annotators, rename_annotator
@@ -65,6 +66,14 @@ class ProjectMenu(QObject):
                 checkable=True,
             ),
             ActionSpec(
+                ActionId.PROJECT_SUGGESTION,
+                "Show &model suggestion to annotators",
+                None,
+                self.toggle_suggestion,
+                tip="Off by default: seeing the model's label biases annotators",
+                checkable=True,
+            ),
+            ActionSpec(
                 ActionId.PROJECT_COLUMNS, "Extra &columns shown…", None, self.choose_columns
             ),
             ActionSpec(ActionId.PROJECT_KEYS, "Label &keys…", None, self.edit_label_keys),
@@ -92,6 +101,20 @@ class ProjectMenu(QObject):
 
         def save() -> None:
             set_blind_mode(project, blind)
+            self.workspace.reload_settings()
+
+        self.workspace.when_free(save)
+
+    def toggle_suggestion(self) -> None:
+        """Show annotators the model's label for each post, or stop (saved in the project,
+        so it holds for everyone who opens it)."""
+        project = self.workspace.project
+        if project is None:
+            return
+        on = self.actions[ActionId.PROJECT_SUGGESTION].isChecked()
+
+        def save() -> None:
+            set_show_model_suggestion(project, on)
             self.workspace.reload_settings()
 
         self.workspace.when_free(save)
