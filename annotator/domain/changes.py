@@ -39,6 +39,8 @@ class Change(Flag):
     QUEUE = auto()
     #: Which post is on screen (the codebook panel outlines its label).
     CURRENT_POST = auto()
+    #: The model's predictions (a training run finished, here or elsewhere).
+    MODEL = auto()
     #: A project was opened or closed: everything is new.
     PROJECT = auto()
 
@@ -113,6 +115,8 @@ class DataVersion:
     gold_events: int = 0
     marks: tuple[int, int] = (0, 0)
     datasets: tuple[int, int, int] = (0, 0, 0)
+    #: The highest model run: a training by the CLI or another window.
+    model_runs: int = 0
 
     def changed_since(self, before: DataVersion) -> Change:
         """The kinds of data that differ from ``before``."""
@@ -122,6 +126,7 @@ class DataVersion:
             (self.gold_events != before.gold_events, Change.GOLD),
             (self.marks != before.marks, Change.MARKS),
             (self.datasets != before.datasets, Change.DATASETS),
+            (self.model_runs != before.model_runs, Change.MODEL),
         ):
             if changed:
                 kinds |= kind

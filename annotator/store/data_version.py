@@ -9,7 +9,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from annotator.domain.changes import DataVersion
-from annotator.store.tables import AnnotationEvent, Dataset, GoldEvent, Post, PostMark
+from annotator.store.tables import AnnotationEvent, Dataset, GoldEvent, ModelRun, Post, PostMark
 
 
 def _highest(column: Any) -> Any:
@@ -25,7 +25,7 @@ def _count(column: Any) -> Any:
 def read_data_version(session: Session) -> DataVersion:
     """Highest ids and small counts in one statement; no table is scanned except the
     small ``post_mark`` and ``dataset`` ones (posts are only looked up by highest id)."""
-    # Seven columns: more than sqlmodel's typed ``select`` takes, so SQLAlchemy's.
+    # Eight columns: more than sqlmodel's typed ``select`` takes, so SQLAlchemy's.
     row = (
         session.connection()
         .execute(
@@ -37,11 +37,12 @@ def read_data_version(session: Session) -> DataVersion:
                 _highest(col(Dataset.id)),
                 _count(col(Dataset.id)),
                 _highest(col(Post.id)),
+                _highest(col(ModelRun.id)),
             )
         )
         .one()
     )
-    label_events, gold_events, mark_id, marks, dataset_id, datasets, post_id = (
+    label_events, gold_events, mark_id, marks, dataset_id, datasets, post_id, runs = (
         int(value) for value in row
     )
     return DataVersion(
@@ -49,4 +50,5 @@ def read_data_version(session: Session) -> DataVersion:
         gold_events=gold_events,
         marks=(mark_id, marks),
         datasets=(dataset_id, datasets, post_id),
+        model_runs=runs,
     )

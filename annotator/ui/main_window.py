@@ -83,7 +83,6 @@ ONLY_ON: dict[str, tuple[int, ...]] = {
     ActionId.REVIEW_GOLD_NOTE: (REVIEW_TAB,),
     ActionId.REVIEW_PREFILL: (REVIEW_TAB,),
     ActionId.REVIEW_REFRESH: (REVIEW_TAB,),
-    ActionId.REVIEW_TRAIN: (REVIEW_TAB,),
 }
 #: Actions that also need a post on screen.
 NEED_POST = (
@@ -526,8 +525,11 @@ class MainWindow(QMainWindow):
         ).open()
 
     def train_model(self) -> None:
-        """Review > Train the model now: the Model page, and training in the background."""
-        self.review.show_page(MODEL_PAGE)
+        """Review > Train the model now, from any tab: training in the background (the
+        status bar shows it); on Review the Model page opens to show the result. On the
+        Label tab the person stays on their post, and a model queue fills when it ends."""
+        if self.tabs.currentIndex() == REVIEW_TAB:
+            self.review.show_page(MODEL_PAGE)
         self.model_training.train()
 
     def _training_changed(self) -> None:

@@ -18,7 +18,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from annotator.domain.changes import Change, Changes
+from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.model.report import ModelReport, ModelSettings
@@ -144,6 +144,8 @@ class ModelTraining(QObject):
             f"Model trained on {report.labels_used:,} labels: macro-F1 {report.macro_f1:.3f}."
         )
         self.trained.emit(report)
+        # The model queues, their counts and the suggestion follow the new predictions.
+        self.workspace.notify(changes(Change.MODEL, source=self))
         self._again_if_asked()
 
     def _failed(self, project: Project, error: BaseException) -> None:

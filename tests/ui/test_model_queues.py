@@ -22,7 +22,8 @@ from annotator.services.project.project_settings import show_model_suggestion
 from annotator.services.project.projects import init_project, open_project
 from annotator.ui.labeling.labeling_view import NO_MODEL_MESSAGE
 from annotator.ui.labeling.queue_bar import NO_MODEL
-from annotator.ui.main_window import MainWindow
+from annotator.ui.main_window import REVIEW_TAB, MainWindow
+from annotator.ui.review.review_panel import MODEL_PAGE
 from tests.services.model_data import generate
 from tests.ui.keys import press
 
@@ -200,3 +201,50 @@ def test_the_suggestion_is_off_until_the_lead_turns_it_on_and_never_applied(
         assert not panel.suggestion.isVisible()
     finally:
         project.close()
+
+
+def test_a_training_in_the_window_fills_the_waiting_queue(
+    qtbot: QtBot, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    """Chosen before any model: the queue says so; Train now (Ctrl+Shift+T) and, when
+    the run ends, the queue shows its first post without choosing it again."""
+    window = make_window(build(tmp_path, trained=False), "ana")
+    choose_by_keys(qtbot, window, INFORMATIVE)
+    assert window.labeling.current_post_id is None
+    press(qtbot, window, Qt.Key.Key_T, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.labeling.current_post_id is not None, timeout=60_000)
+    assert not window.queue_bar.model_state.isVisible()
+    assert window.queue_bar.modes.currentText() == INFORMATIVE
+    assert window.labeling.current_post_id not in labeled_by(window.project.location, "ana")
+
+
+def test_a_training_by_the_cli_reaches_the_open_window(
+    qtbot: QtBot,
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`annotator model` run while the window is open: the polling sees the new run, the
+    waiting queue fills and the Model page shows the run."""
+    from annotator.ui.change_watcher import ChangeWatcher
+
+    monkeypatch.setattr(ChangeWatcher, "POLL_MS", 100)
+    location = build(tmp_path, trained=False)
+    window = make_window(location, "ana")
+    choose_by_keys(qtbot, window, SUSPECTS)
+    assert window.labeling.current_post_id is None
+    qtbot.wait(300)  # the watcher has read the version before the run
+    elsewhere = open_project(location)
+    try:
+        train_model(elsewhere, ModelSettings(folds=3, seed=1))
+        expected = find_suspects(elsewhere, limit=1)[0]
+    finally:
+        elsewhere.close()
+    qtbot.waitUntil(lambda: window.labeling.current_post_id is not None, timeout=10_000)
+    external = expected.post_id.split("/", 1)[1]
+    assert f"id {external}  ·" in window.labeling.post_panel.meta.text()
+    page = window.review.model_page
+    window.tabs.setCurrentIndex(REVIEW_TAB)
+    window.review.show_page(MODEL_PAGE)
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10_000)
+    assert page.report is not None and page.report.labels_used == 60

@@ -50,8 +50,8 @@ DRAFT_SAVE_MS = 400
 _NEW_QUEUE = Change.PROJECT | Change.ANNOTATOR | Change.QUEUE | Change.SETTINGS | Change.DATASETS
 #: Said on the Label tab when a model queue is chosen before any model was trained.
 NO_MODEL_MESSAGE = (
-    "No model has been trained yet, so this view has no posts: train one in "
-    "Review > Model > Train now, or run annotator model PROJECT."
+    "No model has been trained yet, so this view has no posts: Ctrl+Shift+T (Review > "
+    "Train the model now) trains one, or run annotator model PROJECT."
 )
 #: Views whose posts change with labels or marks: their totals are counted again when
 #: others label (the rest only when posts are added, since counting a million posts
@@ -146,6 +146,8 @@ class LabelingView(QWidget):
 
     def _on_changed(self, what: Changes) -> None:
         """Reload what the change concerns; a change this view made is already shown."""
+        if what.touches(Change.MODEL) and not what.touches(_NEW_QUEUE):
+            self._model_changed()
         if what.others:
             self._others_changed(what)
             return
@@ -183,6 +185,23 @@ class LabelingView(QWidget):
             self.show_current()
         elif what.touches(Change.POST_DATA):
             self.changed.emit()  # counts in the status bar
+
+    def _model_changed(self) -> None:
+        """A training finished (here, in another window or by the CLI). A model queue
+        takes the new order: from its top when it was waiting for a model, else from
+        the post on screen (nothing typed is lost, the next step follows the new order).
+        The suggestion on screen is the new model's."""
+        queue = self.queue
+        if queue is None:
+            return
+        if queue.mode.kind in ORDERED_MODES:
+            if queue.current_id is None:
+                self._new_queue(start_at=None)
+                self.show_current()
+                return
+            queue.refresh_counts()
+            self.post_panel.show_position(queue.position, len(queue))
+        self._show_suggestion(queue.current_post())
 
     def _others_changed(self, what: Changes) -> None:
         """Someone else wrote (seen by polling): counts, totals and what the screen shows

@@ -16,7 +16,7 @@ from annotator.ui.workspace import Workspace
 
 MODE_ROLE = Qt.ItemDataRole.UserRole
 #: Said beside "Show:" while a model queue is chosen and no model was trained yet.
-NO_MODEL = "No model yet: Review > Model > Train now (or run annotator model PROJECT)"
+NO_MODEL = "No model yet: Ctrl+Shift+T trains one (or run annotator model PROJECT)"
 
 
 class SearchEdit(QLineEdit):
@@ -123,6 +123,8 @@ class QueueBar(QWidget):
             return
         if what.touches(Change.QUEUE | Change.PROJECT | Change.DATASETS | Change.ANNOTATOR):
             self._show_search_state()
+            self._show_model_state()
+        elif what.touches(Change.MODEL):
             self._show_model_state()
         if what.others:
             if what.touches(Change.DATASETS):

@@ -298,6 +298,10 @@ class ReviewPanel(QWidget):
             return
         if self.project is None:
             return
+        if what.others and what.touches(Change.MODEL):
+            # Trained elsewhere (the CLI, another window); this window's own runs reach
+            # the page straight from the training that made them.
+            self.model_page.loader.follow()
         if what.others:
             self._others_changed(what)
             return
