@@ -103,7 +103,7 @@ def test_train_now_by_its_key_shows_the_run_and_stores_it(
 
 def test_train_now_is_in_the_menus_and_the_keys_overlay(lead_window: MainWindow) -> None:
     rows = shortcut_rows(lead_window.menuBar())
-    assert ("Review", "Train the model now", "Ctrl+Shift+T", "Review") in rows
+    assert ("Review", "Train the model now", "Ctrl+Shift+T", "Everywhere") in rows
     assert ("Review", "Model page", "Ctrl+Shift+M", "Review") in rows
     assert ("Review", "Cancel training", "", "Everywhere") in rows
 
