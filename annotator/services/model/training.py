@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn requires it
 
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
@@ -51,6 +52,17 @@ def train_model(
 ) -> ModelReport:
     """Train on the resolved labels, cross-validate by group, predict every post and
     store the run; returns its report."""
+    # One BLAS thread: scipy's L-BFGS-B (1.15 and later) runs its small vector steps on
+    # OpenBLAS's threads, which on two shared cores made every fit 2-4x slower (measured,
+    # benchmarks/model.py), and leaves the other core to the app's keypresses.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(project, settings, progress, cancel)
+
+
+def _train(
+    project: Project, settings: ModelSettings, progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> ModelReport:  # fmt: skip
     if settings.group_by not in GROUP_BY:
         raise UserError(
             f"--group-by must be one of {', '.join(GROUP_BY)}, not {settings.group_by!r}."
