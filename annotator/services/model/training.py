@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,11 +53,26 @@ def train_model(
 ) -> ModelReport:
     """Train on the resolved labels, cross-validate by group, predict every post and
     store the run; returns its report."""
-    # One BLAS thread: scipy's L-BFGS-B (1.15 and later) runs its small vector steps on
-    # OpenBLAS's threads, which on two shared cores made every fit 2-4x slower (measured,
-    # benchmarks/model.py), and leaves the other core to the app's keypresses.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _sharing_the_machine():
         return _train(project, settings, progress, cancel)
+
+
+@contextmanager
+def _sharing_the_machine() -> Iterator[None]:
+    """While training: one BLAS thread, and the GIL handed over every millisecond.
+
+    scipy's L-BFGS-B (1.15 and later) runs its small vector steps on OpenBLAS's threads,
+    which on two shared cores made every fit 2-4x slower. The app trains in a thread of
+    its own process: with the default 5 ms switch interval, each of a label key's
+    database calls waited for the vectoriser's pure-Python loop to give the GIL back
+    (p95 58 ms a keypress; 17 ms at 1 ms, training no slower; benchmarks/model.py)."""
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, 0.001))
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+    finally:
+        sys.setswitchinterval(switch)
 
 
 def _train(
