@@ -12,8 +12,9 @@ process so its time and peak memory are its own:
   learning curve, predictions for every post stored), with the time of each stage;
 - the baseline, measured in the same run: bare scikit-learn with the same vectoriser and
   classifier on the same texts held in memory, no database: vectorise the labeled posts,
-  5 plain folds, the final fit, and every post predicted in one process. The ratio is
-  the app's overhead (reading and writing the project, grouping, the learning curve);
+  5 plain folds, the final fit, and every post predicted in one process (on one BLAS
+  thread, as the app). The ratio is the app's overhead (reading and writing the project,
+  grouping, the learning curve, and on large projects the gain of two processes);
 - the keypress while training runs (unless ``--no-latency``): on a copy of the trained
   project, what a label key does in the Label tab without the widgets (save the label
   with ``SaveAnnotationCommand``, step the queue to the next unlabeled post, read it),
@@ -81,13 +82,16 @@ def run_baseline(folder: str) -> None:
     from labeled_posts import read_csvs
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
 
     from annotator.services.model.features import make_classifier, make_vectorizer
 
     texts, given = read_csvs(Path(folder))
     positions = sorted(given)
     y = np.array([given[i] for i in positions])
-    with TreeMemory() as memory:
+    # One BLAS thread, as train_model runs (OpenBLAS's threads slow L-BFGS-B 2-4x here),
+    # so the ratio is the app's own overhead.
+    with TreeMemory() as memory, threadpool_limits(limits=1, user_api="blas"):
         started = time.perf_counter()
         vectorizer = make_vectorizer()
         x = vectorizer.fit_transform([texts[i] for i in positions])
