@@ -9,7 +9,7 @@ BUNDLE_STAMP := $(VENV)/.installed-bundle
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team bench-postgres screenshot screenshots wheel bundle bundle-smoke clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team bench-model bench-model-strategies bench-postgres screenshot screenshots wheel bundle bundle-smoke clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -79,6 +79,13 @@ bench-cluster-quality: $(STAMP)
 
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/agreement.py --posts 100000 --annotators 5 --missing 0.3
+
+bench-model: $(STAMP)
+	$(PY) benchmarks/model.py --posts 14640
+	$(PY) benchmarks/model.py --posts 1000000 --labels 20000 --no-latency
+
+bench-model-strategies: $(STAMP)
+	$(PY) benchmarks/model_strategies.py
 
 # Every benchmark on both stores at 100,000 posts. ANNOTATOR_BENCH_URL names a PostgreSQL
 # server where the user may create databases; each benchmark makes and drops its own.

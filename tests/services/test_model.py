@@ -256,3 +256,29 @@ def test_an_unreadable_stored_report_is_a_sentence_not_a_traceback(tmp_path: Pat
     with pytest.raises(UserError, match="stored model report is unreadable"):
         latest_report(project)
     project.close()
+
+
+def test_training_shares_the_machine_and_gives_its_settings_back(tmp_path: Path) -> None:
+    """scipy's L-BFGS-B on several OpenBLAS threads made each fit 2-4x slower on two cores;
+    the default 5 ms GIL switch interval made a keypress wait behind the training thread."""
+    import sys
+
+    from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+    def blas_threads() -> set[int]:
+        return {
+            int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"
+        }
+
+    project, _ = _project(tmp_path / "t.annotator", tmp_path, posts=120, labeled=90)
+    before = blas_threads(), sys.getswitchinterval()
+    seen: list[tuple[set[int], float]] = []
+    train_model(
+        project, ModelSettings(folds=3, group_by="none"),
+        progress=lambda done, total, message: seen.append(
+            (blas_threads(), sys.getswitchinterval())
+        ),
+    )  # fmt: skip
+    project.close()
+    assert seen and all(found == ({1}, 0.001) for found in seen)
+    assert (blas_threads(), sys.getswitchinterval()) == before

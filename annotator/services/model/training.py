@@ -6,10 +6,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn requires it
 
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
@@ -52,6 +54,32 @@ def train_model(
 ) -> ModelReport:
     """Train on the resolved labels, cross-validate by group, predict every post and
     store the run; returns its report."""
+    with _sharing_the_machine():
+        return _train(project, settings, progress, cancel)
+
+
+@contextmanager
+def _sharing_the_machine() -> Iterator[None]:
+    """While training: one BLAS thread, and the GIL handed over every millisecond.
+
+    scipy's L-BFGS-B (1.15 and later) runs its small vector steps on OpenBLAS's threads,
+    which on two shared cores made every fit 2-4x slower. The app trains in a thread of
+    its own process: with the default 5 ms switch interval, each of a label key's
+    database calls waited for the vectoriser's pure-Python loop to give the GIL back
+    (p95 58 ms a keypress; 17 ms at 1 ms, training no slower; benchmarks/model.py)."""
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, 0.001))
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def _train(
+    project: Project, settings: ModelSettings, progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> ModelReport:  # fmt: skip
     if settings.group_by not in GROUP_BY:
         raise UserError(
             f"--group-by must be one of {', '.join(GROUP_BY)}, not {settings.group_by!r}."
