@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -33,6 +33,7 @@ from annotator.ui.errors import report_error
 from annotator.ui.label_chips import chip_icon, label_colour
 from annotator.ui.look import plain_label
 from annotator.ui.model_training import ModelTraining
+from annotator.ui.review.reflowing import ReflowingSections
 from annotator.ui.review.review_chart import LearningCurveChart
 from annotator.ui.review.review_figures import (
     fill_confusion,
@@ -147,34 +148,14 @@ class ModelSummary(QWidget):
         self.notes.setVisible(bool(report.notes))
 
 
-class ModelFigures(QWidget):
+class ModelFigures(ReflowingSections):
     """The sections in two columns when wide, one under the other when narrow."""
 
-    TWO_COLUMNS = 900
+    BREAKPOINTS = (900,)
 
     def __init__(self, sections: list[QWidget], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(8, 8, 8, 8)
-        self.sections = sections
-        self.columns = 0
-        self._place(1)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        wanted = 2 if event.size().width() >= self.TWO_COLUMNS else 1
-        if wanted != self.columns:
-            self._place(wanted)
-
-    def _place(self, columns: int) -> None:
-        self.columns = columns
-        for placed in self.sections:
-            self.grid.removeWidget(placed)
-        for index, widget in enumerate(self.sections):
-            row, column = divmod(index, columns)
-            self.grid.addWidget(widget, row, column)
-        for column in range(2):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.set_sections(sections)
 
 
 class ModelPage(QWidget):

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -42,6 +41,7 @@ from annotator.ui.look import plain_label
 from annotator.ui.model_training import ModelTraining
 from annotator.ui.review.adjudication_panel import AdjudicationPanel
 from annotator.ui.review.model_page import ModelPage
+from annotator.ui.review.reflowing import ReflowingSections, Spot
 from annotator.ui.review.review_chart import DistributionChart
 from annotator.ui.review.review_disagreements import (
     DisagreementList,
@@ -91,56 +91,29 @@ LABEL_TABLE_NOTE = (
 )
 
 
-class ReflowingFigures(QWidget):
+class ReflowingFigures(ReflowingSections):
     """The Agreement page's sections in as many columns as its width allows: headline and
     per label, then pairs, chart and confusion; one under the other when narrow."""
 
-    #: Widths from which two and three columns fit without a horizontal scroll bar.
-    TWO_COLUMNS, THREE_COLUMNS = 900, 1250
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(8, 8, 8, 8)
-        self.sections: list[QWidget] = []
-        self.columns = 0
+    BREAKPOINTS = (900, 1250)
 
     def set_sections(self, sections: list[QWidget]) -> None:
         """Headline, per label, pairs, confusion, chart."""
-        self.sections = sections
-        self._place(1)
+        super().set_sections(sections)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        width = event.size().width()
-        wanted = 3 if width >= self.THREE_COLUMNS else 2 if width >= self.TWO_COLUMNS else 1
-        if wanted != self.columns:
-            self._place(wanted)
-
-    def _place(self, columns: int) -> None:
-        self.columns = columns
-        for placed in self.sections:
-            self.grid.removeWidget(placed)
-        for column in range(3):
-            self.grid.setColumnStretch(column, 0)
+    def spots(self, columns: int) -> list[Spot]:
         headline, labels, pairs, confusion, chart = self.sections
-        spots: list[tuple[QWidget, int, int, int, int]]
         if columns == 3:
-            spots = [
+            return [
                 (headline, 0, 0, 1, 2), (labels, 0, 2, 1, 1),
                 (pairs, 1, 0, 1, 1), (chart, 1, 1, 1, 1), (confusion, 1, 2, 1, 1),
             ]  # fmt: skip
-        elif columns == 2:
-            spots = [
+        if columns == 2:
+            return [
                 (headline, 0, 0, 1, 1), (labels, 0, 1, 1, 1),
                 (pairs, 1, 0, 1, 1), (confusion, 1, 1, 1, 1), (chart, 2, 0, 1, 2),
             ]  # fmt: skip
-        else:
-            spots = [(widget, row, 0, 1, 1) for row, widget in enumerate(self.sections)]
-        for widget, row, column, rows, span in spots:
-            self.grid.addWidget(widget, row, column, rows, span)
-        for column in range(columns):
-            self.grid.setColumnStretch(column, 1)
+        return [(widget, row, 0, 1, 1) for row, widget in enumerate(self.sections)]
 
 
 class ReviewPanel(QWidget):
