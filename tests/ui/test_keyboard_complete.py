@@ -405,18 +405,26 @@ def test_every_focusable_control_on_every_tab_has_an_accessible_name(
     assert nameless == {tab: [] for tab in seen}
 
 
-def test_the_label_tab_fits_1024_by_700_with_the_font_at_150_percent(
-    qtbot: QtBot, large_font: None, small_project: Project, make_window: Callable[..., MainWindow]
-) -> None:
-    """No control of the Label tab squeezed below the size it needs to show its text,
-    and the window did not have to grow to give it."""
-    location = small_project.location
-    small_project.close()
+def open_at_1024_by_700(
+    qtbot: QtBot, project: Project, make_window: Callable[..., MainWindow]
+) -> MainWindow:
+    """The project in a window resized to 1024 x 700, checked not to have grown."""
+    location = project.location
+    project.close()
     window = make_window(location)
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 700))
     QApplication.processEvents()
     assert (window.width(), window.height()) == (1024, 700)
+    return window
+
+
+def test_the_label_tab_fits_1024_by_700_with_the_font_at_150_percent(
+    qtbot: QtBot, large_font: None, small_project: Project, make_window: Callable[..., MainWindow]
+) -> None:
+    """No control of the Label tab squeezed below the size it needs to show its text,
+    and the window did not have to grow to give it."""
+    window = open_at_1024_by_700(qtbot, small_project, make_window)
     controls = [
         w
         for w in window.findChildren(QWidget)
@@ -445,13 +453,7 @@ def test_a_long_link_takes_one_line_and_keeps_the_window_at_1024_by_700(
     link = "https://www.tiktok.com/@someone/video/7" + "1234567890" * 28 + "?lang=en"
     csv = write_csv(tmp_path / "links.csv", f"id,text,url\n1,Loving this new serum #ad,{link}\n")
     import_dataset(project, csv)
-    location = project.location
-    project.close()
-    window = make_window(location)
-    window.resize(1024, 700)
-    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 700))
-    QApplication.processEvents()
-    assert (window.width(), window.height()) == (1024, 700)
+    window = open_at_1024_by_700(qtbot, project, make_window)
     shown = window.labeling.post_panel.link
     assert shown.isVisible() and shown.toolTip() == link
     assert "…" in shown.text() and shown.text().startswith("https://www.tiktok")
