@@ -8,7 +8,9 @@ Preferences go to a temporary folder, so the test never touches the user's.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -47,9 +49,8 @@ def run_self_test(project: str, out: Path, *, build_window: WindowBuilder) -> in
     watchdog.timeout.connect(_give_up)
     watchdog.start(TIMEOUT_MS)
     try:
-        with tempfile.TemporaryDirectory(prefix="annotator-self-test-") as settings:
-            _isolate_settings(Path(settings))
-            summary = _label_and_export(project, out, build_window)
+        _isolate_settings(_settings_folder())
+        summary = _label_and_export(project, out, build_window)
     except SelfTestError as error:
         print(f"annotator self-test: FAILED: {error}", file=sys.stderr)
         return 1
@@ -61,6 +62,15 @@ def run_self_test(project: str, out: Path, *, build_window: WindowBuilder) -> in
         watchdog.stop()
     print(f"annotator self-test: OK: {summary}")
     return 0
+
+
+def _settings_folder() -> Path:
+    """A folder for this run's settings, removed when the process ends: Qt writes the
+    settings when its objects go away, after any ``with`` block here would have removed
+    it (which left a folder in the temp directory per run)."""
+    folder = Path(tempfile.mkdtemp(prefix="annotator-self-test-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _isolate_settings(folder: Path) -> None:
