@@ -27,7 +27,7 @@ from annotator.services.project.project_settings import (
 )
 from annotator.services.project.projects import Project, init_project, open_project
 from annotator.store.engine import schema_version
-from annotator.store.tables import SCHEMA_VERSION
+from annotator.store.tables import SCHEMA_VERSION, PostPrediction
 from tests.services.model_data import LabeledSet, generate
 
 
@@ -148,6 +148,9 @@ def test_predictions_are_stored_and_replaced_on_both_stores(
     assert runs == 2 and tuple(rows) == (1, len(made.truth))
     report = latest_report(project)
     assert report is not None and report.grouped_by == "none"
+    # The write rebuilds the table's indexes on SQLite: all of them are back.
+    found = {index["name"] for index in inspect(project.engine).get_indexes("post_prediction")}
+    assert found == {index.name for index in PostPrediction.__table__.indexes}
     project.close()
 
 

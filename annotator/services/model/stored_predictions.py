@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlmodel import col
 
 from annotator.store.bulk_copy import streamed_rows
@@ -53,11 +54,28 @@ def store_run(
         ).inserted_primary_key
         assert inserted is not None
         run_id = inserted[0]
-        connection.execute(delete(PostPrediction.__table__))  # type: ignore[attr-defined]
         statement = _INSERT if project.is_sqlite else _INSERT_FORMAT
-        with streamed_rows(connection, statement, "post_prediction", COLUMNS) as write:
-            for chunk in chunks:
-                write([(row[0], run_id, *row[1:]) for row in chunk])
+        with _indexes_rebuilt_after(connection, enabled=project.is_sqlite):
+            connection.execute(delete(PostPrediction.__table__))  # type: ignore[attr-defined]
+            with streamed_rows(connection, statement, "post_prediction", COLUMNS) as write:
+                for chunk in chunks:
+                    write([(row[0], run_id, *row[1:]) for row in chunk])
+
+
+@contextmanager
+def _indexes_rebuilt_after(connection: Connection, *, enabled: bool) -> Iterator[None]:
+    """Drop ``post_prediction``'s indexes for the block and build them again after it,
+    in the same transaction: SQLite builds an index over a million rows by sorting them
+    once, far faster than updating four indexes row by row (a million predictions: 7.6 s
+    against 23.9 s held under the write lock, raw ``sqlite3``, benchmarks/README). WAL
+    readers see the old table and indexes until the commit. Not on PostgreSQL, where
+    dropping an index would block every reader of the table until the commit."""
+    indexes = list(PostPrediction.__table__.indexes) if enabled else []  # type: ignore[attr-defined]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
 
 
 def latest_report_json(project: Project) -> str | None:
