@@ -238,6 +238,11 @@ def _migrate_12_to_13(connection: Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _migrate_13_to_14(connection: Connection) -> None:
+    """Version 14 stores pictures: each post's media and the images themselves."""
+    SQLModel.metadata.create_all(connection)
+
+
 #: version -> step taking a project from that version to the next.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -252,6 +257,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     10: _migrate_10_to_11,
     11: _migrate_11_to_12,
     12: _migrate_12_to_13,
+    13: _migrate_13_to_14,
 }
 
 

@@ -6,11 +6,21 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -322,3 +332,50 @@ class PostPrediction(SQLModel, table=True):
     #: the next, and so on: "most informative first" walks round by round, so one
     #: campaign never fills the queue (services/model/queue_order.py).
     spread_round: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class MediaImage(SQLModel, table=True):
+    """One picture stored in the project, content-addressed: ``sha256`` of the bytes it was
+    read from, so one image shared by a thousand copy-paste posts is stored once. It keeps
+    a display copy (at most 1,600 px on the long side) and a thumbnail, never the original:
+    the project stays one file you can copy, and deleting the source folder changes nothing."""
+
+    __tablename__ = "media_image"
+
+    sha256: str = Field(primary_key=True)
+    format: str
+    width: int
+    height: int
+    source_bytes: int
+    display: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    thumbnail: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PostMedia(SQLModel, table=True):
+    """One picture or video of a post, in the order the source gave them: where it came
+    from (``source`` as written in ``source_column``), and what became of it. ``status`` is
+    "stored" (``image_sha256`` set), "missing" (no such file), "refused" (not an image we
+    read, or hostile; ``message`` says why), "remote" (a URL not fetched) or "failed" (a
+    fetch that did not work; ``message`` says why)."""
+
+    __tablename__ = "post_media"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('stored', 'missing', 'refused', 'remote', 'failed')",
+            name="ck_post_media_status",
+        ),
+    )
+
+    post_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(primary_key=True)
+    kind: str = "image"
+    source_column: str
+    source: str
+    status: str
+    image_sha256: str | None = Field(
+        default=None,
+        sa_column=Column(String, ForeignKey("media_image.sha256"), nullable=True, index=True),
+    )
+    message: str | None = None

@@ -167,7 +167,7 @@ def test_schema_12_project_upgrades_to_13(tmp_path: Path) -> None:
         )
     project.close()
     upgraded = open_project(path)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 13
+    assert schema_version(upgraded) == SCHEMA_VERSION == 14
     with upgraded.engine.connect() as connection:
         table = inspect(connection)
         assert "spread_round" in {c["name"] for c in table.get_columns("post_prediction")}

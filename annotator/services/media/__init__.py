@@ -1,0 +1,1 @@
+"""Pictures: reading them safely, storing them with the project, fetching, showing."""

@@ -1,0 +1,197 @@
+"""Pictures in the store: each post's media rows and the content-addressed images.
+
+Bulk paths (import, merge, packages) go through SQLAlchemy Core on a ``Connection``; an
+image is inserted once per content hash whatever number of posts show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from annotator.domain.media import STORED, MediaItem
+from annotator.store.tables import MediaImage, PostMedia
+
+IMAGE = MediaImage.__table__  # type: ignore[attr-defined]
+POST_MEDIA = PostMedia.__table__  # type: ignore[attr-defined]
+#: Rows per statement on bulk paths (SQLite allows 32,766 bound values per statement).
+_BATCH = 500
+
+
+def _insert(connection: Connection, table: Any) -> Any:
+    if connection.dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
+
+
+def stored_hashes(connection: Connection, hashes: Iterable[str]) -> set[str]:
+    """Which of ``hashes`` the project already stores (so import decodes each image once)."""
+    wanted = list(dict.fromkeys(hashes))
+    found: set[str] = set()
+    for start in range(0, len(wanted), _BATCH):
+        chunk = wanted[start : start + _BATCH]
+        found.update(
+            connection.execute(select(IMAGE.c.sha256).where(IMAGE.c.sha256.in_(chunk))).scalars()
+        )
+    return found
+
+
+def insert_images(connection: Connection, images: Sequence[dict[str, Any]]) -> int:
+    """Store images (dicts of ``media_image`` columns), skipping hashes already stored.
+    Returns how many were new."""
+    if not images:
+        return 0
+    before = stored_hashes(connection, (image["sha256"] for image in images))
+    new = [image for image in images if image["sha256"] not in before]
+    new = list({image["sha256"]: image for image in new}.values())
+    for start in range(0, len(new), _BATCH):
+        statement = _insert(connection, IMAGE).on_conflict_do_nothing(index_elements=["sha256"])
+        connection.execute(statement, new[start : start + _BATCH])
+    return len(new)
+
+
+def insert_post_media(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Add media rows (dicts of ``post_media`` columns; ``kind``, ``image_sha256`` and
+    ``message`` optional) for positions that have none yet."""
+    rows = [{"kind": "image", "image_sha256": None, "message": None, **row} for row in rows]
+    for start in range(0, len(rows), _BATCH):
+        statement = _insert(connection, POST_MEDIA).on_conflict_do_nothing(
+            index_elements=["post_id", "position"]
+        )
+        connection.execute(statement, rows[start : start + _BATCH])
+
+
+def set_media_outcome(
+    connection: Connection,
+    *,
+    post_id: int,
+    position: int,
+    status: str,
+    image_sha256: str | None = None,
+    message: str | None = None,
+) -> None:
+    """Record what became of one picture (a fetch that stored or failed)."""
+    connection.execute(
+        update(POST_MEDIA)
+        .where(and_(POST_MEDIA.c.post_id == post_id, POST_MEDIA.c.position == position))
+        .values(status=status, image_sha256=image_sha256, message=message)
+    )
+
+
+def _item(row: Any) -> MediaItem:
+    return MediaItem(
+        post_id=row.post_id,
+        position=row.position,
+        kind=row.kind,
+        source_column=row.source_column,
+        source=row.source,
+        status=row.status,
+        image_sha256=row.image_sha256,
+        message=row.message,
+    )
+
+
+def media_of_post(connection: Connection, post_id: int) -> list[MediaItem]:
+    """A post's pictures in source order."""
+    rows = connection.execute(
+        select(POST_MEDIA).where(POST_MEDIA.c.post_id == post_id).order_by(POST_MEDIA.c.position)
+    )
+    return [_item(row) for row in rows]
+
+
+def media_with_status(
+    connection: Connection, statuses: Sequence[str], *, limit: int | None = None
+) -> list[MediaItem]:
+    """Pictures in any of ``statuses`` (the fetcher's work list), in post order."""
+    query = (
+        select(POST_MEDIA)
+        .where(POST_MEDIA.c.status.in_(list(statuses)))
+        .order_by(POST_MEDIA.c.post_id, POST_MEDIA.c.position)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [_item(row) for row in connection.execute(query)]
+
+
+def image_copy(connection: Connection, sha256: str, *, thumbnail: bool = False) -> bytes | None:
+    """The stored display copy (or thumbnail) of an image, encoded, or None."""
+    column = IMAGE.c.thumbnail if thumbnail else IMAGE.c.display
+    value = connection.execute(select(column).where(IMAGE.c.sha256 == sha256)).scalar()
+    return None if value is None else bytes(value)
+
+
+def first_stored_images(connection: Connection, post_ids: Sequence[int]) -> dict[int, str]:
+    """post id -> hash of its first stored picture, for posts that have one (Browse's
+    thumbnail column reads one page of posts at a time)."""
+    found: dict[int, str] = {}
+    ids = list(post_ids)
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        first = (
+            select(POST_MEDIA.c.post_id, func.min(POST_MEDIA.c.position).label("position"))
+            .where(POST_MEDIA.c.post_id.in_(chunk), POST_MEDIA.c.status == STORED)
+            .group_by(POST_MEDIA.c.post_id)
+            .subquery()
+        )
+        rows = connection.execute(
+            select(POST_MEDIA.c.post_id, POST_MEDIA.c.image_sha256).join(
+                first,
+                and_(
+                    POST_MEDIA.c.post_id == first.c.post_id,
+                    POST_MEDIA.c.position == first.c.position,
+                ),
+            )
+        )
+        found.update({row.post_id: row.image_sha256 for row in rows})
+    return found
+
+
+def posts_sharing_image(connection: Connection, post_ids: Sequence[int]) -> dict[int, int]:
+    """post id -> how many other posts of the project show one of its stored pictures
+    (the Campaigns tab's "shared image": copies with the same content hash)."""
+    ids = list(post_ids)
+    if not ids:
+        return {}
+    own = POST_MEDIA.alias("own")
+    other = POST_MEDIA.alias("other")
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        rows = connection.execute(
+            select(own.c.post_id, func.count(func.distinct(other.c.post_id)))
+            .join(
+                other,
+                and_(
+                    other.c.image_sha256 == own.c.image_sha256,
+                    other.c.post_id != own.c.post_id,
+                ),
+            )
+            .where(own.c.post_id.in_(chunk), own.c.status == STORED)
+            .group_by(own.c.post_id)
+        )
+        found.update({post_id: count for post_id, count in rows})
+    return found
+
+
+def media_counts(connection: Connection) -> dict[str, int]:
+    """status -> how many pictures of the project are in it (summaries, fetch progress)."""
+    rows = connection.execute(
+        select(POST_MEDIA.c.status, func.count()).group_by(POST_MEDIA.c.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def stored_image_bytes(connection: Connection) -> int:
+    """Bytes the stored pictures take (display copies and thumbnails)."""
+    total = connection.execute(
+        select(
+            func.coalesce(
+                func.sum(func.length(IMAGE.c.display) + func.length(IMAGE.c.thumbnail)), 0
+            )
+        )
+    ).scalar()
+    return int(total or 0)
