@@ -41,6 +41,8 @@ class Change(Flag):
     CURRENT_POST = auto()
     #: The model's predictions (a training run finished, here or elsewhere).
     MODEL = auto()
+    #: Pictures of posts: fetched from the web, or arrived with a merged package.
+    MEDIA = auto()
     #: A project was opened or closed: everything is new.
     PROJECT = auto()
 
@@ -58,6 +60,7 @@ class Change(Flag):
         | ANNOTATOR
         | QUEUE
         | CURRENT_POST
+        | MEDIA
         | PROJECT
     )
 
