@@ -1,0 +1,219 @@
+"""A package's pictures at merge time: checked like its other rows, compared with the
+project's, and never taken into the project.
+
+The trust rule. A package carries the pictures the lead's project gave it, so the lead
+already holds every one of them: a merge has nothing to take. Anything a package says
+about pictures beyond that cannot be verified: an image is stored under the SHA-256 of
+the bytes it was read from, and a package carries only the display copy and thumbnail,
+never those bytes, so no hash in a package can be checked against its pixels. Hence:
+
+- the project's ``post_media`` rows and ``media_image`` rows are never changed by a merge;
+- a package whose picture rows or images differ from what the project gave it in a way
+  the annotator's app never writes (a stored picture changed or dropped, another
+  picture under a hash the project stores, a row added, a status or position outside
+  the known ones, a reference to an image the package lacks, image bytes that do not
+  decode within the limits) is refused whole, like a forged label, before anything is
+  written: the labels in it were made looking at those pictures, so their basis is in
+  doubt, and skipping only the picture would merge a file known to be altered;
+- a picture the project has as "remote" or "failed" may come back fetched (the annotator
+  turned fetching on in their package): it is checked, counted in the merge summary and
+  not taken; the lead fetches it in the project, from the source, if wanted.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import Connection
+
+from annotator.domain.errors import UserError
+from annotator.domain.media import FAILED, REMOTE, STATUSES, STORED
+from annotator.services.media.images import (
+    DISPLAY_SIDE,
+    MAX_FILE_BYTES,
+    MAX_PIXELS,
+    THUMBNAIL_SIDE,
+    RefusedImage,
+)
+from annotator.store.media import image_copies, post_media_of_posts
+
+KINDS = ("image", "video")
+#: More pictures than this on one post is not something an import makes.
+MAX_POSITION = 1_000
+#: Images compared or decoded per batch (each is up to a few hundred kB).
+_IMAGE_BATCH = 100
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: The formats the app writes its copies in (``services/media/images.py``).
+_COPY_FORMATS = ("PNG", "JPEG")
+
+
+class PackageRows(Protocol):
+    """Reads the package (``packages._PackageReader``): every database error is the
+    package's fault and already a sentence."""
+
+    def tuples(self, sql: str, parameters: Sequence[Any] = ()) -> tuple[list[str], list[Any]]: ...
+
+
+@dataclass(frozen=True)
+class PictureCheck:
+    """What a merge found of pictures in a package (none of them is taken)."""
+
+    rows: int = 0
+    images: int = 0
+    #: pictures the project has as remote or failed that the package has fetched
+    fetched_offline: int = 0
+
+
+def check_pictures(
+    reader: PackageRows, project: Connection, *, package: str, post_map: dict[int, int]
+) -> PictureCheck:
+    """Refuse the package at its first picture row or image that is not as the project
+    gave it (see the module's rule); ``post_map`` is package post id -> project post id."""
+    if not _has_media_tables(reader):
+        return PictureCheck()  # packed before pictures existed
+    _, hashes = reader.tuples("SELECT sha256 FROM media_image ORDER BY sha256")
+    held = [value for (value,) in hashes]
+    for value in held:
+        if not isinstance(value, str) or not _SHA256.match(value):
+            raise _refused(package, f"holds a picture under {value!r}, which is no image hash")
+    fetched = _check_rows(reader, project, package=package, post_map=post_map, held=set(held))
+    for start in range(0, len(held), _IMAGE_BATCH):
+        _check_images(reader, project, held[start : start + _IMAGE_BATCH], package=package)
+    _, ((rows,),) = reader.tuples("SELECT count(*) FROM post_media")
+    return PictureCheck(rows=int(rows), images=len(held), fetched_offline=fetched)
+
+
+def _refused(package: str, problem: str) -> UserError:
+    return UserError(f"{package}: {problem}; nothing was merged")
+
+
+def _has_media_tables(reader: PackageRows) -> bool:
+    _, found = reader.tuples(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+        "AND name IN ('post_media', 'media_image')"
+    )
+    return bool(found[0][0] == 2)
+
+
+def _check_rows(
+    reader: PackageRows,
+    project: Connection,
+    *,
+    package: str,
+    post_map: dict[int, int],
+    held: set[str],
+) -> int:
+    """Every media row of the package against the project's row at the same place;
+    returns how many were fetched offline (allowed, not taken)."""
+    names, rows = reader.tuples(
+        "SELECT post_id, position, kind, source_column, source, status, image_sha256 "
+        "FROM post_media ORDER BY post_id, position"
+    )
+    ours = post_media_of_posts(project, sorted(set(post_map.values())))
+    fetched = 0
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        where = f"post_media row (post {row['post_id']!r}, position {row['position']!r})"
+
+        def bad(problem: str, where: str = where) -> UserError:
+            return _refused(package, f"{where} {problem}")
+
+        if row["post_id"] not in post_map:
+            raise bad("is on a post the package does not hold")
+        position = row["position"]
+        if type(position) is not int or not 0 <= position < MAX_POSITION:
+            raise bad(f"has the position {position!r}; it must be a whole number 0-999")
+        if row["status"] not in STATUSES:
+            raise bad(f"has the status {row['status']!r}; only {', '.join(STATUSES)} are known")
+        if row["kind"] not in KINDS:
+            raise bad(f"has the kind {row['kind']!r}; only image or video are known")
+        sha = row["image_sha256"]
+        if row["status"] == STORED and sha not in held:
+            raise bad(f"refers to the picture {sha!r}, which the package does not hold")
+        if row["status"] != STORED and sha is not None:
+            raise bad(f"is {row['status']!r} but names the picture {sha!r}")
+        lead = ours.get((post_map[row["post_id"]], position))
+        if lead is None:
+            raise bad("is a picture this project does not have for the post")
+        for column in ("kind", "source_column", "source"):
+            if row[column] != lead[column]:
+                raise bad(f"changes the picture's {column} from {lead[column]!r}")
+        if lead["status"] in (REMOTE, FAILED):
+            fetched += row["status"] == STORED
+        elif (row["status"], sha) != (lead["status"], lead["image_sha256"]):
+            raise bad(
+                f"says {_state(row['status'], sha)}; this project has it as "
+                f"{_state(lead['status'], lead['image_sha256'])}, and a package cannot change it"
+            )
+    return fetched
+
+
+def _state(status: str, sha: str | None) -> str:
+    return f"{status} ({sha})" if sha else status
+
+
+def _check_images(
+    reader: PackageRows, project: Connection, hashes: list[str], *, package: str
+) -> None:
+    """Images under a hash the project stores must be its very bytes (a package never
+    replaces a picture); any other must decode as a copy the app could have made."""
+    marks = ", ".join("?" * len(hashes))
+    _, rows = reader.tuples(
+        f"SELECT sha256, display, thumbnail FROM media_image WHERE sha256 IN ({marks})", hashes
+    )
+    ours = image_copies(project, hashes)
+    for sha, display, thumbnail in rows:
+        if sha in ours:
+            if (_as_bytes(display), _as_bytes(thumbnail)) != ours[sha]:
+                raise _refused(
+                    package,
+                    f"holds another picture under the hash {sha} than this project stores "
+                    "under it; a package cannot replace a project's pictures",
+                )
+            continue
+        try:
+            verify_copy(_as_bytes(display), side=DISPLAY_SIDE)
+            verify_copy(_as_bytes(thumbnail), side=THUMBNAIL_SIDE)
+        except RefusedImage as refusal:
+            raise _refused(package, f"the picture {sha} is refused: {refusal}") from None
+
+
+def _as_bytes(value: Any) -> bytes:
+    return bytes(value) if isinstance(value, bytes | bytearray | memoryview) else b""
+
+
+def verify_copy(data: bytes, *, side: int) -> None:
+    """Decode a stored copy (display or thumbnail) under the limits the import uses, and
+    refuse one no import makes: not PNG or JPEG, larger than ``side``, damaged.
+
+    Not ``prepare_image``: that would re-encode a copy we only need to read once; Pillow
+    still does all the decoding."""
+    if not data:
+        raise RefusedImage("empty picture copy")
+    if len(data) > MAX_FILE_BYTES:
+        raise RefusedImage(f"copy of {len(data) / 1e6:.1f} MB, over the limit")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=_COPY_FORMATS) as opened:
+                width, height = opened.size
+                if width * height > MAX_PIXELS or max(width, height) > side:
+                    raise RefusedImage(
+                        f"a copy of {width} x {height} pixels; the app's copies are at most "
+                        f"{side} px on the long side"
+                    )
+                opened.load()
+    except RefusedImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise RefusedImage("too many pixels (a decompression bomb)") from None
+    except UnidentifiedImageError:
+        raise RefusedImage("not a PNG or JPEG copy as the app makes") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise RefusedImage(f"damaged or truncated picture ({error})") from None
