@@ -115,7 +115,8 @@ def _check_rows(
         "SELECT post_id, position, kind, source_column, source, status, image_sha256 "
         "FROM post_media ORDER BY post_id, position"
     )
-    ours = post_media_of_posts(project, sorted(set(post_map.values())))
+    # Only the posts the package has pictures for: most posts of a project may have none.
+    ours = post_media_of_posts(project, sorted({post_map[r[0]] for r in rows if r[0] in post_map}))
     fetched = 0
     for values in rows:
         row = dict(zip(names, values, strict=True))
