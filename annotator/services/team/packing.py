@@ -1,5 +1,6 @@
 """Writing one annotator's package: a project file of its own with the posts assigned to
-them, their labels, history and marks so far, and where it came from.
+them, their pictures (each image once), their labels, history and marks so far, and where
+it came from.
 
 The copy is a bulk one: each table is read once with one statement (in one read
 transaction of the project, so the package is one consistent moment) and written with
