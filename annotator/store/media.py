@@ -233,16 +233,20 @@ def post_media_of_posts(
     return found
 
 
-def image_copies(connection: Connection, hashes: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
-    """sha256 -> (display, thumbnail) as stored, for those of ``hashes`` the project
-    holds (callers pass a bounded batch: each image is up to a few hundred kB)."""
-    found: dict[str, tuple[bytes, bytes]] = {}
+def images_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """sha256 -> (format, width, height, source_bytes, display, thumbnail) as stored, for
+    those of ``hashes`` the project holds (callers pass a bounded batch: each image is up
+    to a few hundred kB)."""
+    found: dict[str, tuple[Any, ...]] = {}
     wanted = list(dict.fromkeys(hashes))
+    columns = (IMAGE.c.format, IMAGE.c.width, IMAGE.c.height, IMAGE.c.source_bytes)
     for start in range(0, len(wanted), _BATCH):
         rows = connection.execute(
-            select(IMAGE.c.sha256, IMAGE.c.display, IMAGE.c.thumbnail).where(
+            select(IMAGE.c.sha256, *columns, IMAGE.c.display, IMAGE.c.thumbnail).where(
                 IMAGE.c.sha256.in_(wanted[start : start + _BATCH])
             )
         )
-        found.update({row.sha256: (bytes(row.display), bytes(row.thumbnail)) for row in rows})
+        found.update(
+            {row[0]: (*row[1:5], bytes(row.display), bytes(row.thumbnail)) for row in rows}
+        )
     return found

@@ -245,6 +245,21 @@ FORGERIES: dict[str, tuple[list[tuple[str, tuple[Any, ...]]], str]] = {
         [_hostile_image(b"<svg onload='x'/>"), _fetched_as("f" * 64)],
         "not a PNG or JPEG copy",
     ),
+    "a stored picture's size changed": (
+        [("UPDATE media_image SET width = 99999 WHERE sha256 = ?", (SHARED.sha256,))],
+        f"holds another picture under the hash {SHARED.sha256}",
+    ),
+    "an impossible size recorded": (
+        [
+            (
+                "INSERT INTO media_image SELECT ?, format, 100000, 100000, source_bytes, display, "
+                "thumbnail FROM media_image WHERE sha256 = ?",
+                ("e" * 64, SHARED.sha256),
+            ),
+            _fetched_as("e" * 64),
+        ],
+        "recorded as 100000 x 100000 pixels",
+    ),
     "not a hash": (
         [("UPDATE media_image SET sha256 = '../x' WHERE sha256 = ?", (SHARED.sha256,))],
         "which is no image hash",

@@ -36,12 +36,13 @@ from annotator.domain.errors import UserError
 from annotator.domain.media import FAILED, REMOTE, STATUSES, STORED
 from annotator.services.media.images import (
     DISPLAY_SIDE,
+    FORMATS,
     MAX_FILE_BYTES,
     MAX_PIXELS,
     THUMBNAIL_SIDE,
     RefusedImage,
 )
-from annotator.store.media import image_copies, post_media_of_posts
+from annotator.store.media import images_by_hash, post_media_of_posts
 
 KINDS = ("image", "video")
 #: More pictures than this on one post is not something an import makes.
@@ -166,12 +167,15 @@ def _check_images(
     replaces a picture); any other must decode as a copy the app could have made."""
     marks = ", ".join("?" * len(hashes))
     _, rows = reader.tuples(
-        f"SELECT sha256, display, thumbnail FROM media_image WHERE sha256 IN ({marks})", hashes
+        "SELECT sha256, format, width, height, source_bytes, display, thumbnail "
+        f"FROM media_image WHERE sha256 IN ({marks})",
+        hashes,
     )
-    ours = image_copies(project, hashes)
-    for sha, display, thumbnail in rows:
+    ours = images_by_hash(project, hashes)
+    for sha, *stated, display, thumbnail in rows:
+        copies = (_as_bytes(display), _as_bytes(thumbnail))
         if sha in ours:
-            if (_as_bytes(display), _as_bytes(thumbnail)) != ours[sha]:
+            if (*stated, *copies) != ours[sha]:
                 raise _refused(
                     package,
                     f"holds another picture under the hash {sha} than this project stores "
@@ -179,10 +183,26 @@ def _check_images(
                 )
             continue
         try:
-            verify_copy(_as_bytes(display), side=DISPLAY_SIDE)
-            verify_copy(_as_bytes(thumbnail), side=THUMBNAIL_SIDE)
+            _check_sizes(*stated)
+            verify_copy(copies[0], side=DISPLAY_SIDE)
+            verify_copy(copies[1], side=THUMBNAIL_SIDE)
         except RefusedImage as refusal:
             raise _refused(package, f"the picture {sha} is refused: {refusal}") from None
+
+
+def _check_sizes(image_format: Any, width: Any, height: Any, source_bytes: Any) -> None:
+    """The source picture's recorded format and size, as an import would record them (the
+    app lays pictures out by them)."""
+    if image_format not in FORMATS:
+        raise RefusedImage(f"recorded as {image_format!r}; PNG, JPEG, WebP and GIF are shown")
+    numbers = (width, height, source_bytes)
+    if any(type(n) is not int or n < 1 for n in numbers) or width * height > MAX_PIXELS:
+        raise RefusedImage(
+            f"recorded as {width!r} x {height!r} pixels of {source_bytes!r} bytes, "
+            "which no import records"
+        )
+    if source_bytes > MAX_FILE_BYTES:
+        raise RefusedImage(f"recorded as {source_bytes:,} bytes, over the file size limit")
 
 
 def _as_bytes(value: Any) -> bytes:
