@@ -22,7 +22,13 @@ from annotator.services.project.projects import Project, init_project, open_proj
 from annotator.services.team.assignment import assign_posts
 from annotator.services.team.packages import merge
 from annotator.services.team.packing import pack
-from annotator.store.media import image_copy, insert_images, insert_post_media, media_of_post
+from annotator.store.media import (
+    image_copy,
+    insert_images,
+    insert_post_media,
+    media_of_post,
+    set_media_outcome,
+)
 from tests.conftest import SMALL_CSV, write_csv
 from tests.media_images import decompression_bomb, picture, truncated_jpeg
 
@@ -165,6 +171,24 @@ def test_a_picture_fetched_in_the_package_is_checked_and_not_taken(
     assert _pictures(team) == before
 
 
+def test_a_picture_fetched_in_the_project_since_packing_keeps_the_merge_honest(
+    team: Project, tmp_path: Path
+) -> None:
+    package = _packed(team, tmp_path)
+    fetched = prepare_image(picture(70, 90, "yellow"))
+    post_id = _ana_posts(team)[0]
+    with team.session() as session:
+        insert_images(session.connection(), [fetched.row()])
+        set_media_outcome(
+            session.connection(), post_id=post_id, position=2, status=STORED,
+            image_sha256=fetched.sha256,
+        )  # fmt: skip
+    before = _pictures(team)
+    report = merge(team, package)  # the package still says "remote": no claim at all
+    assert report.pictures.fetched_offline == 0
+    assert _pictures(team) == before
+
+
 def _forge(package: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
     """Edit the package as a forger would, with SQLite's checks turned off."""
     raw = sqlite3.connect(package)
@@ -259,6 +283,10 @@ FORGERIES: dict[str, tuple[list[tuple[str, tuple[Any, ...]]], str]] = {
             _fetched_as("e" * 64),
         ],
         "recorded as 100000 x 100000 pixels",
+    ),
+    "a web address marked missing": (
+        [("UPDATE post_media SET status = 'missing' WHERE position = 2", ())],
+        "says a web address is missing",
     ),
     "not a hash": (
         [("UPDATE media_image SET sha256 = '../x' WHERE sha256 = ?", (SHARED.sha256,))],

@@ -15,9 +15,13 @@ never those bytes, so no hash in a package can be checked against its pixels. He
   decode within the limits) is refused whole, like a forged label, before anything is
   written: the labels in it were made looking at those pictures, so their basis is in
   doubt, and skipping only the picture would merge a file known to be altered;
-- a picture the project has as "remote" or "failed" may come back fetched (the annotator
-  turned fetching on in their package): it is checked, counted in the merge summary and
-  not taken; the lead fetches it in the project, from the source, if wanted.
+- a picture from a web address may differ: the annotator may have fetched it in their
+  package, and the lead in the project since packing, at other times with other
+  outcomes. The package's outcome is checked (a stored one names an image it holds that
+  decodes within the limits), counted in the merge summary when it stored a picture the
+  project does not show there, and not taken; the lead fetches in the project, from the
+  source, if wanted. Pictures from files are read once at import and never change, so
+  their rows must be exactly the project's.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Connection
 
 from annotator.domain.errors import UserError
-from annotator.domain.media import FAILED, REMOTE, STATUSES, STORED
+from annotator.domain.media import FAILED, REFUSED, REMOTE, STATUSES, STORED, is_url
 from annotator.services.media.images import (
     DISPLAY_SIDE,
     FORMATS,
@@ -45,6 +49,8 @@ from annotator.services.media.images import (
 from annotator.store.media import images_by_hash, post_media_of_posts
 
 KINDS = ("image", "video")
+#: What a picture from a web address can be: not fetched, fetched, failed or refused.
+URL_STATUSES = (REMOTE, STORED, FAILED, REFUSED)
 #: More pictures than this on one post is not something an import makes.
 MAX_POSITION = 1_000
 #: Images compared or decoded per batch (each is up to a few hundred kB).
@@ -67,7 +73,7 @@ class PictureCheck:
 
     rows: int = 0
     images: int = 0
-    #: pictures the project has as remote or failed that the package has fetched
+    #: pictures from web addresses the package stored otherwise than the project (not taken)
     fetched_offline: int = 0
 
 
@@ -146,9 +152,14 @@ def _check_rows(
         for column in ("kind", "source_column", "source"):
             if row[column] != lead[column]:
                 raise bad(f"changes the picture's {column} from {lead[column]!r}")
-        if lead["status"] in (REMOTE, FAILED):
-            fetched += row["status"] == STORED
-        elif (row["status"], sha) != (lead["status"], lead["image_sha256"]):
+        same = (row["status"], sha) == (lead["status"], lead["image_sha256"])
+        if is_url(lead["source"]):
+            # Either side may have fetched the URL since packing, at different times and
+            # with different outcomes; the package's outcome is checked, never taken.
+            if row["status"] not in URL_STATUSES:
+                raise bad(f"says a web address is {row['status']}, which no fetch records")
+            fetched += row["status"] == STORED and not same
+        elif not same:
             raise bad(
                 f"says {_state(row['status'], sha)}; this project has it as "
                 f"{_state(lead['status'], lead['image_sha256'])}, and a package cannot change it"
