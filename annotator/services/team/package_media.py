@@ -136,7 +136,7 @@ def _check_rows(
             raise bad("is on a post the package does not hold")
         position = row["position"]
         if type(position) is not int or not 0 <= position < MAX_POSITION:
-            raise bad(f"has the position {position!r}; it must be a whole number 0-999")
+            raise bad(f"has the position {position!r}; it must be 0 to {MAX_POSITION - 1}")
         if row["status"] not in STATUSES:
             raise bad(f"has the status {row['status']!r}; only {', '.join(STATUSES)} are known")
         if row["kind"] not in KINDS:
