@@ -15,12 +15,20 @@ Builds a project of ``--posts`` posts with one label per post by each of two ann
 
 Prints seconds and the ratio service / baseline for each.
 
+With ``--images N`` the first N posts each show one picture (two posts share each image,
+as copy-paste campaigns do; the images are made with Pillow before the clock starts):
+pack then also carries ana's posts' ``post_media`` rows and each of their images once,
+and the raw pack copies the same rows; merge also checks every picture of the package
+against the project's (byte comparison of each image, none taken), which the raw merge
+does not do.
+
 With ``--url`` (a PostgreSQL server where the user may create databases) the same project
 is also built in a fresh database on that server, and pack and merge run there too (the
 package itself is always a file); the ratio PostgreSQL / annotator on SQLite of the same
 run is printed. The baselines stay raw ``sqlite3``: ``ATTACH`` only exists in SQLite.
 
     python benchmarks/team_flows.py --posts 100000 --changes 10000
+    python benchmarks/team_flows.py --posts 10000 --changes 1000 --images 2000
     python benchmarks/team_flows.py --posts 100000 --changes 10000 \
         --url postgresql+psycopg://annotator:annotator@127.0.0.1:5432/postgres
 """
@@ -28,12 +36,17 @@ run is printed. The baselines stay raw ``sqlite3``: ``ATTACH`` only exists in SQ
 from __future__ import annotations
 
 import argparse
+import io
 import shutil
 import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.services.project.projects import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -43,10 +56,12 @@ from label_import import build_project_at, make_labels, make_posts
 ANNOTATOR = "ana"
 
 
-def prepare(folder: Path, posts: int, changes: int, base: str | Path, package_path: Path) -> None:
+def prepare(
+    folder: Path, posts: int, changes: int, base: str | Path, package_path: Path, images: int = 0
+) -> None:
     """The project at ``base`` (a file or a database URL; labels by ana and ben, half the
-    posts assigned to ana) and a package of ana's at ``package_path`` in which ``changes``
-    labels were changed."""
+    posts assigned to ana, the first ``images`` posts with a picture each) and a package
+    of ana's at ``package_path`` in which ``changes`` labels were changed."""
     from annotator.domain.records import AnnotationChange
     from annotator.services.imports.label_import import import_labels
     from annotator.services.project.projects import open_project
@@ -60,6 +75,7 @@ def prepare(folder: Path, posts: int, changes: int, base: str | Path, package_pa
     build_project_at(base, folder / "posts.csv")
     project = open_project(base)
     import_labels(project, folder / "labels.csv")
+    add_pictures(project, images)
     assign_posts(project, [ANNOTATOR, "ben"], per_post=1, seed=1)
     project.close()
     project = open_project(base)
@@ -81,6 +97,43 @@ def prepare(folder: Path, posts: int, changes: int, base: str | Path, package_pa
         ]
         apply_annotation_changes(session, batch)
     package.close()
+
+
+def add_pictures(project: Project, count: int) -> None:
+    """One picture on each of the first ``count`` posts, each image shown by two posts:
+    640 x 480 of smoothed noise (a display copy of some 50 kB, about a photo's), stored
+    as the import stores them."""
+    from PIL import Image
+
+    from annotator.services.media.images import prepare_image
+    from annotator.store.media import insert_images, insert_post_media
+
+    if not count:
+        return
+    distinct = max(1, count // 2)
+    images = []
+    for n in range(distinct):
+        buffer = io.BytesIO()
+        noise = Image.effect_noise((160, 120), 40 + n % 50).convert("RGB").resize((640, 480))
+        noise.putpixel((n % 640, n // 640 % 480), (n % 256, 0, 0))  # each one distinct
+        noise.save(buffer, "JPEG", quality=85)
+        images.append(prepare_image(buffer.getvalue()))
+    with project.session() as session:
+        connection = session.connection()
+        ids = [
+            post_id
+            for (post_id,) in connection.exec_driver_sql(
+                f"SELECT id FROM post ORDER BY id LIMIT {int(count)}"
+            )
+        ]
+        insert_images(connection, [image.row() for image in images])
+        rows = [
+            {"post_id": post_id, "position": 0, "source_column": "image_url",
+             "source": f"images/{n % distinct}.jpg", "status": "stored",
+             "image_sha256": images[n % distinct].sha256}
+            for n, post_id in enumerate(ids)
+        ]  # fmt: skip
+        insert_post_media(connection, rows)
 
 
 def run_pack(project: str, out: Path) -> None:
@@ -122,6 +175,15 @@ def run_pack_baseline(project: Path, out: Path) -> None:
             "WHERE t.annotator_id = ?",
             (who,),
         )
+    connection.execute(
+        "INSERT INTO post_media SELECT m.* FROM src.post_media m JOIN src.assignment a "
+        "ON a.post_id = m.post_id WHERE a.annotator_id = ?",
+        (who,),
+    )
+    connection.execute(
+        "INSERT INTO media_image SELECT * FROM src.media_image WHERE sha256 IN "
+        "(SELECT image_sha256 FROM post_media)"
+    )
     connection.execute("INSERT INTO post_search(rowid, text, author) SELECT id, text, author "
                        "FROM post")  # fmt: skip
     connection.execute("COMMIT")
@@ -214,6 +276,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--images", type=int, default=0, help="posts with a picture each")
     parser.add_argument("--side", choices=["pack", "pack-raw", "merge", "merge-raw"])
     parser.add_argument("paths", nargs="*", help="the side's project (file or URL) and file")
     parser.add_argument("--url", help="a PostgreSQL server URL: also run on a fresh database")
@@ -231,17 +294,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         base, package = folder / "base.annotator", folder / "changed.pkg"
-        prepare(folder, args.posts, args.changes, base, package)
+        prepare(folder, args.posts, args.changes, base, package, args.images)
         _empty_package_file(base, folder / "raw.pkg")
         raw_pack = _child("pack-raw", base, folder / "raw.pkg")
         ours_pack = _child("pack", base, folder / "ours.pkg")
+        package_megabytes = (folder / "ours.pkg").stat().st_size / 1e6
         shutil.copy(base, folder / "raw.annotator")
         raw_merge = _child("merge-raw", folder / "raw.annotator", package)
         ours_merge = _child("merge", base, package)
         server = None
         if args.url:
             with fresh_database(args.url) as url:
-                prepare(folder, args.posts, args.changes, url, folder / "changed-pg.pkg")
+                prepare(
+                    folder, args.posts, args.changes, url, folder / "changed-pg.pkg", args.images
+                )
                 server = (
                     _child("pack", url, folder / "ours-pg.pkg"),
                     _child("merge", url, folder / "changed-pg.pkg"),
@@ -252,6 +318,9 @@ def main() -> None:
         f"project: {args.posts:,} posts, {2 * args.posts:,} labels; "
         f"package: {int(ours_pack['rows']):,} posts; merge: {args.changes:,} changed labels"
     )
+    if args.images:
+        print(f"pictures: {args.images:,} posts with one each, {max(1, args.images // 2):,} "
+              f"distinct images; package {package_megabytes:.1f} MB")  # fmt: skip
     for flow, raw, ours in (("pack", raw_pack, ours_pack), ("merge", raw_merge, ours_merge)):
         print(
             f"{flow:6} annotator {ours['seconds']:7.2f} s   raw sqlite3 {raw['seconds']:6.2f} s"

@@ -195,3 +195,58 @@ def stored_image_bytes(connection: Connection) -> int:
         )
     ).scalar()
     return int(total or 0)
+
+
+# --- Packages and merge (issue 20, team flows part): what a package carries of the
+# lead's pictures, and the lead's rows a merge compares a package's against.
+
+
+def post_media_rows(posts: Any) -> Any:
+    """The ``post_media`` rows of the posts ``posts`` selects (a select of post ids), in
+    post and source order: what a package carries for its posts."""
+    return (
+        select(POST_MEDIA)
+        .where(POST_MEDIA.c.post_id.in_(posts))
+        .order_by(POST_MEDIA.c.post_id, POST_MEDIA.c.position)
+    )
+
+
+def images_of_posts(posts: Any) -> Any:
+    """The ``media_image`` rows the media rows of ``posts`` (a select of post ids) refer
+    to, each image once (``sha256`` is the key), in hash order."""
+    used = select(POST_MEDIA.c.image_sha256).where(
+        POST_MEDIA.c.post_id.in_(posts), POST_MEDIA.c.image_sha256.is_not(None)
+    )
+    return select(IMAGE).where(IMAGE.c.sha256.in_(used)).order_by(IMAGE.c.sha256)
+
+
+def post_media_of_posts(
+    connection: Connection, post_ids: Sequence[int]
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """(post id, position) -> that ``post_media`` row as a dict, for ``post_ids``."""
+    ids = list(dict.fromkeys(post_ids))
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        rows = connection.execute(select(POST_MEDIA).where(POST_MEDIA.c.post_id.in_(chunk)))
+        found.update({(row.post_id, row.position): dict(row._mapping) for row in rows})
+    return found
+
+
+def images_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """sha256 -> (format, width, height, source_bytes, display, thumbnail) as stored, for
+    those of ``hashes`` the project holds (callers pass a bounded batch: each image is up
+    to a few hundred kB)."""
+    found: dict[str, tuple[Any, ...]] = {}
+    wanted = list(dict.fromkeys(hashes))
+    columns = (IMAGE.c.format, IMAGE.c.width, IMAGE.c.height, IMAGE.c.source_bytes)
+    for start in range(0, len(wanted), _BATCH):
+        rows = connection.execute(
+            select(IMAGE.c.sha256, *columns, IMAGE.c.display, IMAGE.c.thumbnail).where(
+                IMAGE.c.sha256.in_(wanted[start : start + _BATCH])
+            )
+        )
+        found.update(
+            {row[0]: (*row[1:5], bytes(row.display), bytes(row.thumbnail)) for row in rows}
+        )
+    return found

@@ -8,7 +8,8 @@ text by content hash, copies every history event the project does not have yet (
 carry a uid), and sets each touched annotation from its latest event: the later change
 wins, both stay in the history, and merging twice or in any order gives the same result.
 Drafts (typed on a post, not given as a label) are unfinished work and stay where they
-were typed: neither ``pack`` nor ``merge`` carries them.
+were typed: neither ``pack`` nor ``merge`` carries them. Pictures go one way: a package
+carries its posts' pictures, a merge checks them and takes none (``package_media``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from annotator.services.team.package_checks import (
     moment,
     refuse,
 )
+from annotator.services.team.package_media import PictureCheck, check_pictures
 from annotator.store.bulk_annotations import IN_CHUNK, insert_many, rebuild_annotations
 from annotator.store.bulk_copy import copies_rows, copy_rows
 from annotator.store.engine import Project, open_project
@@ -55,18 +57,34 @@ class MergeReport:
     marks_added: int = 0
     events_future: int = 0
     annotators: list[str] = field(default_factory=list)
+    pictures: PictureCheck = field(default_factory=PictureCheck)
 
     def summary(self) -> str:
         return (
-            f"{self.package}: {self.events_added:,} changes added, {self.events_known:,} "
-            f"already here (ignored); annotations {self.annotations_added:,} added, "
-            f"{self.annotations_updated:,} updated, {self.annotations_removed:,} removed; "
-            f"{self.marks_added:,} skip or flag marks added "
-            f"({', '.join(self.annotators) or 'nobody'})."
-        ) + (
-            f" Changes dated more than a day ahead of this computer's clock: "
-            f"{self.events_future:,} (counted as made when merged)."
-            if self.events_future
+            (
+                f"{self.package}: {self.events_added:,} changes added, {self.events_known:,} "
+                f"already here (ignored); annotations {self.annotations_added:,} added, "
+                f"{self.annotations_updated:,} updated, {self.annotations_removed:,} removed; "
+                f"{self.marks_added:,} skip or flag marks added "
+                f"({', '.join(self.annotators) or 'nobody'})."
+            )
+            + (
+                f" Changes dated more than a day ahead of this computer's clock: "
+                f"{self.events_future:,} (counted as made when merged)."
+                if self.events_future
+                else ""
+            )
+            + self._pictures_sentence()
+        )
+
+    def _pictures_sentence(self) -> str:
+        """Pictures are checked, never taken (``package_media`` says why)."""
+        if not self.pictures.rows:
+            return ""
+        fetched = self.pictures.fetched_offline
+        return f" Pictures: {self.pictures.rows:,} checked, as this project gave them." + (
+            f" {fetched:,} fetched in the package were not taken: fetch them here."
+            if fetched
             else ""
         )
 
@@ -216,6 +234,25 @@ def _read_package(project: Project, package_path: Path) -> _PackageContent:
         package.close()
 
 
+def _check_package_pictures(
+    session: Session, package_path: Path, post_map: dict[int, int]
+) -> PictureCheck:
+    """The package's pictures against the project's, before anything is written."""
+    name = package_path.name
+    try:
+        package = open_project(package_path, check_structure=False)
+    except SQLAlchemyError as error:
+        raise _damaged(name, error) from None
+    try:
+        with package.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert isinstance(raw, sqlite3.Connection)  # a package is always a file
+            reader = _PackageReader(raw, name)
+            return check_pictures(reader, session.connection(), package=name, post_map=post_map)
+    finally:
+        package.close()
+
+
 def merge(project: Project, package_path: Path) -> MergeReport:
     """Bring a package's changes into the project, all or nothing: only its annotator's
     events on posts handed to them, each value checked, each event applied once."""
@@ -231,6 +268,7 @@ def merge(project: Project, package_path: Path) -> MergeReport:
     annotator = check_name(name, content.annotator)
     with project.session() as session:
         who, post_map = _check_package(session, content, annotator, package=name)
+        report.pictures = _check_package_pictures(session, package_path, post_map)
     with project.backed_up("before-merge"), project.session() as session:
         after_id = _last_event_id(session)
         newest = _add_events(session, content, post_map, who, report)

@@ -1,5 +1,6 @@
 """Writing one annotator's package: a project file of its own with the posts assigned to
-them, their labels, history and marks so far, and where it came from.
+them, their pictures (each image once), their labels, history and marks so far, and where
+it came from.
 
 The copy is a bulk one: each table is read once with one statement (in one read
 transaction of the project, so the package is one consistent moment) and written with
@@ -25,6 +26,7 @@ from annotator.services.atomic_files import temporary_path_for
 from annotator.services.project.project_settings import project_id
 from annotator.store.bulk_annotations import insert_many
 from annotator.store.engine import Project, create_project
+from annotator.store.media import images_of_posts, post_media_rows
 from annotator.store.queries import annotator_id, load_codebook
 from annotator.store.schema import index_new_posts
 from annotator.store.tables import (
@@ -33,13 +35,18 @@ from annotator.store.tables import (
     Annotator,
     Assignment,
     Dataset,
+    MediaImage,
     Post,
     PostMark,
+    PostMedia,
     ProjectMeta,
 )
 
 #: Rows per executemany: bounds memory on a large package without costing speed.
 _CHUNK = 20_000
+#: Rows per executemany for tables of pictures: a stored image (display copy and
+#: thumbnail) is up to a few hundred kB, so 20,000 of them would be gigabytes at once.
+_CHUNKS = {"media_image": 100}
 
 
 def _table(model: Any) -> Table:
@@ -110,6 +117,10 @@ def _package_rows(who: int) -> dict[str, Select[Any]]:
             _table(Dataset).c.id.in_(select(post.c.dataset_id).where(post.c.id.in_(assigned)))
         ),
         "post": select(post).where(post.c.id.in_(assigned)).order_by(post.c.id),
+        # The pictures the annotator sees offline: their posts' media rows and the images
+        # those rows refer to, each image once however many posts show it.
+        "media_image": images_of_posts(assigned),
+        "post_media": post_media_rows(assigned),
         "assignment": select(assignment).where(assignment.c.annotator_id == who),
     }
     for model in (AnnotationEvent, Annotation, PostMark):
@@ -137,7 +148,7 @@ def _copy(source: Connection, package: Session, table_name: str, rows: Select[An
     names = [column.name for column in rows.selected_columns]
     insert = f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     result = source.exec_driver_sql(sql)
-    while chunk := result.fetchmany(_CHUNK):
+    while chunk := result.fetchmany(_CHUNKS.get(table_name, _CHUNK)):
         target.exec_driver_sql(insert, [tuple(row) for row in chunk])
 
 
@@ -157,7 +168,7 @@ def _copy_from_server(
     if source.dialect.driver != "psycopg":
         result = source.execution_options(stream_results=True).exec_driver_sql(sql)
         memos: dict[str, dict[Any, Any]] = {}
-        while part := result.fetchmany(_CHUNK):
+        while part := result.fetchmany(_CHUNKS.get(table_name, _CHUNK)):
             dicts = [dict(zip(names, row, strict=True)) for row in part]
             insert_many(package, table, dicts, memos)
         return
@@ -170,7 +181,7 @@ def _copy_from_server(
         for name in names
     ]
     insert = f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    for chunk in _server_rows(source, sql):
+    for chunk in _server_rows(source, sql, _CHUNKS.get(table_name, _CHUNK)):
         columns = [
             list(values) if process is None else [process(v) for v in values]
             for process, values in zip(convert, zip(*chunk, strict=True), strict=True)
@@ -178,9 +189,11 @@ def _copy_from_server(
         target.exec_driver_sql(insert, list(zip(*columns, strict=True)))
 
 
-def _server_rows(source: Connection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
-    """``sql``'s rows from psycopg, ``_CHUNK`` at a time through a server-side cursor, JSON
-    columns as their text (the text SQLite stores for JSON)."""
+def _server_rows(
+    source: Connection, sql: str, chunk_rows: int = _CHUNK
+) -> Iterator[list[tuple[Any, ...]]]:
+    """``sql``'s rows from psycopg, ``chunk_rows`` at a time through a server-side cursor,
+    JSON columns as their text (the text SQLite stores for JSON)."""
     from psycopg.types.string import TextLoader
 
     driver = source.connection.driver_connection
@@ -189,12 +202,22 @@ def _server_rows(source: Connection, sql: str) -> Iterator[list[tuple[Any, ...]]
         cursor.adapters.register_loader("json", TextLoader)
         cursor.adapters.register_loader("jsonb", TextLoader)
         cursor.execute(sql)
-        while chunk := cursor.fetchmany(_CHUNK):
+        while chunk := cursor.fetchmany(chunk_rows):
             yield chunk
 
 
 def _table_named(name: str) -> Table:
-    for model in (Annotator, Dataset, Post, Assignment, AnnotationEvent, Annotation, PostMark):
+    for model in (
+        Annotator,
+        Dataset,
+        Post,
+        MediaImage,
+        PostMedia,
+        Assignment,
+        AnnotationEvent,
+        Annotation,
+        PostMark,
+    ):
         if _table(model).name == name:
             return _table(model)
     raise KeyError(name)
