@@ -195,3 +195,30 @@ def stored_image_bytes(connection: Connection) -> int:
         )
     ).scalar()
     return int(total or 0)
+
+
+# ----- fetching pictures from the web (issue 20, media-fetch) ------------------------------
+
+#: ``project_meta`` key counting the writes that stored pictures after import (fetches,
+#: merges): the change watcher reads it to notice pictures another program stored.
+MEDIA_VERSION = "media_version"
+
+
+def bump_media_version(connection: Connection) -> None:
+    """Count one more write of pictures, in the caller's transaction (one statement that
+    adds 1, so two programs storing pictures at once never lose a count)."""
+    from sqlalchemy import Integer, String, cast
+
+    from annotator.store.tables import ProjectMeta
+
+    meta = ProjectMeta.__table__  # type: ignore[attr-defined]
+    connection.execute(
+        _insert(connection, meta)
+        .values(key=MEDIA_VERSION, value="0")
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    connection.execute(
+        update(meta)
+        .where(meta.c.key == MEDIA_VERSION)
+        .values(value=cast(cast(meta.c.value, Integer) + 1, String))
+    )
