@@ -1,0 +1,73 @@
+"""``annotator fetch-media``: the switch, its privacy sentence, and a fetch (loopback only)."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import pytest
+
+from annotator.domain.web_pictures import FETCH_PRIVACY
+from annotator.services.media import fetching
+from annotator.services.media.downloads import FetchLimits
+from annotator.services.media.fetching import media_status_counts
+from annotator.services.project.project_settings import fetch_media
+from annotator.services.project.projects import Project
+from tests.cli.conftest import CliRunner
+from tests.media_server import add_remote_pictures, media_server
+
+
+def _flat(text: str) -> str:
+    """argparse wraps help text: compare with the spaces evened out."""
+    return " ".join(text.split())
+
+
+def test_help_and_enable_say_what_fetching_tells_the_platforms(
+    cli: CliRunner, small_project: Project
+) -> None:
+    location = small_project.location
+    assert FETCH_PRIVACY in _flat(cli("fetch-media", "--help").stdout)
+    assert "fetch-media" in cli("--help").stdout
+    on = cli("fetch-media", location, "--enable")
+    assert FETCH_PRIVACY in _flat(on.stdout) and "is on" in on.stdout
+    assert fetch_media(small_project)
+    off = cli("fetch-media", location, "--disable")
+    assert "is off" in off.stdout and not fetch_media(small_project)
+
+
+def test_fetching_with_the_switch_off_is_one_sentence_and_exit_2(
+    cli: CliRunner, small_project: Project
+) -> None:
+    add_remote_pictures(small_project, ["http://127.0.0.1:9/pic/a.png"])
+    refused = cli("fetch-media", small_project.location, check=False)
+    assert refused.returncode == 2
+    assert "off for this project" in refused.stderr and "--enable" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    both = cli("fetch-media", small_project.location, "--enable", "--disable", check=False)
+    assert both.returncode == 2
+
+
+def test_fetch_stores_pictures_and_reports_failures_as_json(
+    cli: CliRunner, small_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app never fetches from this computer; the test server is only on loopback.
+    local = functools.partial(FetchLimits, allow_loopback=True, per_host_rate=100.0)
+    monkeypatch.setattr(fetching, "FetchLimits", local)
+    location = small_project.location
+    with media_server() as server:
+        add_remote_pictures(
+            small_project, [server.url("/pic/a.png"), server.url("/missing"), server.url("/bomb")]
+        )
+        cli("fetch-media", location, "--enable")
+        report = json.loads(cli("fetch-media", location, "--json").stdout)
+        assert (report["urls"], report["stored"], report["failed"], report["refused"]) == (
+            3,
+            1,
+            1,
+            1,
+        )
+        again = cli("fetch-media", location, "--retry-failed")
+        assert "Fetched 0 of 1" in again.stdout and "1 failed" in again.stdout
+        assert server.hits("/missing") == 2 and server.hits("/pic/a.png") == 1
+    counts = media_status_counts(small_project)
+    assert (counts.stored, counts.failed, counts.other) == (1, 1, 1)
