@@ -44,8 +44,9 @@ class MediaServer:
         return f"{self.base}{path}"
 
     def hits(self, path: str) -> int:
+        """Requests for ``path`` (any query)."""
         with self.state.lock:
-            return sum(1 for seen in self.state.requests if seen == path)
+            return sum(1 for seen in self.state.requests if seen.split("?")[0] == path)
 
 
 def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
@@ -65,9 +66,9 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:
-            path = self.path
+            path = self.path.split("?", 1)[0]  # a query only makes addresses distinct
             with state.lock:
-                state.requests.append(path)
+                state.requests.append(self.path)
             if path.startswith("/pic/"):
                 name = path.rsplit("/", 1)[-1].split(".")[0]
                 color = COLORS[sum(map(ord, name)) % len(COLORS)]
