@@ -14,6 +14,7 @@ from annotator.services.media.fetching import media_status_counts
 from annotator.services.project.project_settings import fetch_media
 from annotator.services.project.projects import Project
 from tests.cli.conftest import CliRunner
+from tests.conftest import REPO
 from tests.media_server import add_remote_pictures, media_server
 
 
@@ -33,6 +34,13 @@ def test_help_and_enable_say_what_fetching_tells_the_platforms(
     assert fetch_media(small_project)
     off = cli("fetch-media", location, "--disable")
     assert "is off" in off.stdout and not fetch_media(small_project)
+
+
+def test_the_readme_and_the_lead_guide_quote_the_same_sentence() -> None:
+    """The sentence is written once in the code; the docs quote it word for word."""
+    for doc in ("README.md", "docs/lead-guide.md"):
+        text = (REPO / doc).read_text(encoding="utf-8").replace("\n> ", " ")
+        assert FETCH_PRIVACY in _flat(text), doc
 
 
 def test_fetching_with_the_switch_off_is_one_sentence_and_exit_2(
