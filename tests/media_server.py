@@ -3,9 +3,10 @@
 ``http.server`` in a thread on 127.0.0.1, port 0 (the system picks a free one). Paths:
 ``/pic/NAME.png`` a picture (NAME picks its colour), ``/same/N`` one picture under many
 addresses, ``/slow`` answers after ``slow_seconds``, ``/huge`` and ``/huge-unsized`` more
-bytes than the limit (with and without Content-Length), ``/missing`` 404, ``/busy`` 429
-with Retry-After the first ``busy_times`` times, ``/redirect`` and ``/loop`` redirects,
-``/bomb`` a decompression bomb, ``/text`` an HTML page.
+bytes than the limit (with and without Content-Length), ``/cut`` ends before its
+Content-Length, ``/missing`` 404, ``/busy`` 429 with Retry-After the first ``busy_times``
+times, ``/redirect`` and ``/loop`` redirects, ``/bomb`` a decompression bomb, ``/text`` an
+HTML page.
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                         self.wfile.write(block)
                 except OSError:
                     pass  # the client stopped reading at the limit
+                self.close_connection = True
+            elif path == "/cut":
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", "5000")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(picture()[:100])
                 self.close_connection = True
             elif path == "/missing":
                 self._send(404, b"not here", "text/plain")

@@ -55,7 +55,7 @@ def test_pictures_are_stored_and_each_failure_keeps_its_reason(small_project: Pr
     set_fetch_media(small_project, True)
     with media_server() as server:
         paths = ["/pic/a.png", "/pic/b.png", "/redirect", "/missing", "/slow", "/huge",
-                 "/huge-unsized", "/bomb", "/text", "/loop"]  # fmt: skip
+                 "/huge-unsized", "/bomb", "/text", "/loop", "/cut"]  # fmt: skip
         where = add_remote_pictures(small_project, [server.url(p) for p in paths])
         before = data_version(small_project)
         batches: list[frozenset[int]] = []
@@ -70,13 +70,14 @@ def test_pictures_are_stored_and_each_failure_keeps_its_reason(small_project: Pr
     assert got["/huge"] == (FAILED, "larger than 1 MB")
     assert got["/huge-unsized"] == (FAILED, "larger than 1 MB")
     assert got["/loop"] == (FAILED, "more than 5 redirects")
+    assert got["/cut"] == (FAILED, "download broke off after 100 of 5000 bytes")
     assert got["/bomb"][0] == REFUSED and "decompression bomb" in got["/bomb"][1]
     assert got["/text"][0] == REFUSED and "not a picture" in got["/text"][1]
-    assert (report.urls, report.stored, report.failed, report.refused) == (10, 3, 5, 2)
+    assert (report.urls, report.stored, report.failed, report.refused) == (11, 3, 6, 2)
     assert set().union(*batches) == report.post_ids and report.post_ids
     assert data_version(small_project).changed_since(before) & Change.MEDIA
     counts = media_status_counts(small_project)
-    assert (counts.stored, counts.failed, counts.remote) == (3, 5, 0)
+    assert (counts.stored, counts.failed, counts.remote) == (3, 6, 0)
 
 
 def test_one_picture_is_fetched_once_and_stored_once(small_project: Project) -> None:
@@ -210,3 +211,29 @@ def test_a_read_only_or_switched_off_project_says_so(small_project: Project) -> 
     with pytest.raises(UserError, match="read-only"):
         set_fetch_media(read_only, False)
     assert media_status_counts(small_project).remote == 1
+
+
+def test_fetching_on_both_stores(store_target: str) -> None:
+    """The batch writes and the media version work on SQLite and PostgreSQL alike."""
+    from annotator.services.imports.importing import import_dataset
+    from annotator.services.project.projects import init_project
+    from tests.conftest import SMALL_CSV, write_csv
+
+    project = init_project(store_target)
+    try:
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as folder:
+            import_dataset(project, write_csv(Path(folder) / "small.csv", SMALL_CSV))
+        set_fetch_media(project, True)
+        with media_server() as server:
+            add_remote_pictures(project, [server.url("/pic/a.png"), server.url("/missing")])
+            before = data_version(project)
+            report = fetch_pictures(project, limits=LOCAL, clock=FakeClock())
+        assert (report.stored, report.failed) == (1, 1)
+        assert data_version(project).media == before.media + 1
+        fetch_pictures(project, limits=LOCAL, clock=FakeClock(), retry_failed=True)
+        assert data_version(project).media == before.media + 2
+    finally:
+        project.close()

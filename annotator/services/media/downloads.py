@@ -250,6 +250,9 @@ def _read_body(
             raise DownloadFailed(f"took longer than {limits_.total_timeout:g} s")
         chunk = response.read1(_CHUNK)
         if not chunk:
+            if length and length.strip().isdigit() and size < int(length):
+                # Cut off: a network failure to retry, not a damaged picture to refuse.
+                raise DownloadFailed(f"download broke off after {size:,} of {length} bytes")
             return b"".join(chunks)
         size += len(chunk)
         if size > limits_.max_bytes:  # stop reading: the rest never reaches memory

@@ -126,7 +126,10 @@ class PictureFetching(QObject):
     def fetch_now(self, *, retry_failed: bool = False) -> None:
         """Fetch in the background; with the switch off, the dialog explains it instead."""
         project = self.workspace.project
-        if project is None or self.running:
+        if project is None:
+            return
+        if self.running:
+            self.workspace.message.emit("Pictures are being fetched; the status bar shows it.")
             return
         if not fetch_media(project):
             self.workspace.message.emit(f"{FETCH_SWITCH} is off for this project.")
