@@ -5,7 +5,8 @@
 addresses, ``/slow`` answers after ``slow_seconds``, ``/huge`` and ``/huge-unsized`` more
 bytes than the limit (with and without Content-Length), ``/cut`` ends before its
 Content-Length, ``/missing`` 404, ``/busy`` 429 with Retry-After the first ``busy_times``
-times, ``/redirect`` and ``/loop`` redirects, ``/bomb`` a decompression bomb, ``/text`` an
+times, ``/redirect``, ``/inward`` (to 10.255.255.1) and ``/loop``
+redirects, ``/bomb`` a decompression bomb, ``/text`` an
 HTML page.
 """
 
@@ -116,6 +117,8 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                     self._send(200, picture(70, 50, "purple"))
             elif path == "/redirect":
                 self._send(302, b"", "text/plain", Location="/pic/redirected.png")
+            elif path == "/inward":  # a public page sending the fetcher into the LAN
+                self._send(302, b"", "text/plain", Location="http://10.255.255.1/router.png")
             elif path == "/loop":
                 self._send(302, b"", "text/plain", Location="/loop")
             elif path == "/bomb":

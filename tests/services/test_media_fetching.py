@@ -55,7 +55,7 @@ def test_pictures_are_stored_and_each_failure_keeps_its_reason(small_project: Pr
     set_fetch_media(small_project, True)
     with media_server() as server:
         paths = ["/pic/a.png", "/pic/b.png", "/redirect", "/missing", "/slow", "/huge",
-                 "/huge-unsized", "/bomb", "/text", "/loop", "/cut"]  # fmt: skip
+                 "/huge-unsized", "/bomb", "/text", "/loop", "/cut", "/inward"]  # fmt: skip
         where = add_remote_pictures(small_project, [server.url(p) for p in paths])
         before = data_version(small_project)
         batches: list[frozenset[int]] = []
@@ -70,14 +70,15 @@ def test_pictures_are_stored_and_each_failure_keeps_its_reason(small_project: Pr
     assert got["/huge"] == (FAILED, "larger than 1 MB")
     assert got["/huge-unsized"] == (FAILED, "larger than 1 MB")
     assert got["/loop"] == (FAILED, "more than 5 redirects")
+    assert got["/inward"][0] == FAILED and "private address (10.255.255.1)" in got["/inward"][1]
     assert got["/cut"] == (FAILED, "download broke off after 100 of 5000 bytes")
     assert got["/bomb"][0] == REFUSED and "decompression bomb" in got["/bomb"][1]
     assert got["/text"][0] == REFUSED and "not a picture" in got["/text"][1]
-    assert (report.urls, report.stored, report.failed, report.refused) == (11, 3, 6, 2)
+    assert (report.urls, report.stored, report.failed, report.refused) == (12, 3, 7, 2)
     assert set().union(*batches) == report.post_ids and report.post_ids
     assert data_version(small_project).changed_since(before) & Change.MEDIA
     counts = media_status_counts(small_project)
-    assert (counts.stored, counts.failed, counts.remote) == (3, 6, 0)
+    assert (counts.stored, counts.failed, counts.remote) == (3, 7, 0)
 
 
 def test_one_picture_is_fetched_once_and_stored_once(small_project: Project) -> None:
