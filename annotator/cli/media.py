@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from contextlib import closing
-from typing import TYPE_CHECKING
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import TYPE_CHECKING, Any
 
 from annotator.cli.parsing import Subparsers
 from annotator.domain.errors import UserError
 from annotator.domain.web_pictures import FETCH_PRIVACY
 
 if TYPE_CHECKING:
+    from annotator.domain.progress import CancelToken
     from annotator.services.project.projects import Project
 
 
@@ -65,12 +70,36 @@ def run(args: argparse.Namespace) -> int:
 
 def _fetch(project: Project, args: argparse.Namespace) -> int:
     from annotator.cli.progress import terminal_progress
+    from annotator.domain.progress import CancelToken
     from annotator.services.media.fetching import fetch_pictures
 
-    with terminal_progress("Fetching pictures") as progress:
-        report = fetch_pictures(project, retry_failed=args.retry_failed, progress=progress)
+    cancel = CancelToken()
+    with terminal_progress("Fetching pictures") as progress, _ctrl_c_cancels(cancel):
+        report = fetch_pictures(
+            project, retry_failed=args.retry_failed, progress=progress, cancel=cancel
+        )
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(report.summary())
     return 0
+
+
+@contextmanager
+def _ctrl_c_cancels(cancel: CancelToken) -> Iterator[None]:
+    """The first Ctrl+C stops after the picture under way and keeps what was fetched
+    (the summary still prints); a second one interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        print("annotator: stopping after the picture under way…", file=sys.stderr, flush=True)
+        cancel.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import signal
+import threading
 
 import pytest
 
@@ -11,11 +14,11 @@ from annotator.domain.web_pictures import FETCH_PRIVACY
 from annotator.services.media import fetching
 from annotator.services.media.downloads import FetchLimits
 from annotator.services.media.fetching import media_status_counts
-from annotator.services.project.project_settings import fetch_media
+from annotator.services.project.project_settings import fetch_media, set_fetch_media
 from annotator.services.project.projects import Project
 from tests.cli.conftest import CliRunner
 from tests.conftest import REPO
-from tests.media_server import add_remote_pictures, media_server
+from tests.media_server import ServerState, add_remote_pictures, media_server
 
 
 def _flat(text: str) -> str:
@@ -79,3 +82,25 @@ def test_fetch_stores_pictures_and_reports_failures_as_json(
         assert server.hits("/missing") == 2 and server.hits("/pic/a.png") == 1
     counts = media_status_counts(small_project)
     assert (counts.stored, counts.failed, counts.other) == (1, 1, 1)
+
+
+def test_ctrl_c_stops_after_the_picture_under_way_and_keeps_what_was_fetched(
+    cli: CliRunner, small_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = functools.partial(FetchLimits, allow_loopback=True, per_host_rate=100.0)
+    monkeypatch.setattr(fetching, "FetchLimits", local)
+    monkeypatch.setattr(fetching, "BATCH_PICTURES", 1)
+    set_fetch_media(small_project, True)
+    with media_server(ServerState(slow_seconds=0.2)) as server:
+        add_remote_pictures(small_project, [server.url(f"/slow?{n}") for n in range(20)])
+        timer = threading.Timer(0.7, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            result = cli("fetch-media", small_project.location)
+        finally:
+            timer.cancel()
+    assert "stopping after the picture under way" in result.stderr
+    assert "cancelled with" in result.stdout
+    counts = media_status_counts(small_project)
+    assert counts.stored >= 1 and counts.remote >= 1 and counts.failed == 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
