@@ -1,9 +1,10 @@
 """Project > Fetch pictures from the web… and Fetch pictures now: the switch's dialog, and
 the fetch itself in the background with its progress and Cancel in the status bar.
 
-The fetch runs on Qt's pool, not on the task runner's one writer thread: it spends
-minutes waiting on the network (a few requests per second per site), and holding the
-writer that long would queue imports and merges behind it. Its writes are short batch
+The fetch runs on the task runner's pool for long jobs, not on its one writer thread: it
+spends minutes waiting on the network (a few requests per second per site), and holding
+the writer that long would queue imports and merges behind it (nor on the global pool,
+whose few threads the panels' reads need). Its writes are short batch
 transactions that wait for SQLite's write lock like a label save does. As each batch is
 committed the posts it touched are announced (``Change.MEDIA``), so the Label tab shows
 a picture as soon as it arrives; a failure is kept on its post, never shown as a dialog.
@@ -165,6 +166,7 @@ class PictureFetching(QObject):
                 on_cancel=self._cancelled,
                 on_progress=self._progressed,
                 owner=self,
+                long_running=True,
             )
         )
         self.started.emit()
@@ -254,7 +256,7 @@ class FetchStatus(QWidget):
         if total > 0:
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
-            self.text.setText(f"Pictures: {done:,} of {total:,}")
+            self.text.setText(f"Fetching pictures: {done:,} of {total:,}")
 
     def _ended(self) -> None:
         if not self.fetching.running:
