@@ -4,11 +4,12 @@ real widgets; the database (and the loopback server's log) are the judges."""
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from contextlib import closing
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.changes import Change, Changes
@@ -21,6 +22,7 @@ from annotator.services.project.projects import Project, open_project
 from annotator.ui.actions import ActionId
 from annotator.ui.change_watcher import ChangeWatcher
 from annotator.ui.main_window import MainWindow
+from annotator.ui.tasks import Operation, TaskRunner
 from tests.media_server import ServerState, add_remote_pictures, media_server
 
 pytestmark = pytest.mark.gui
@@ -142,3 +144,18 @@ def test_pictures_fetched_by_another_program_reach_the_window(
         with closing(open_project(location)) as other:
             fetch_pictures(other, limits=fetching.FetchLimits())
         qtbot.waitUntil(lambda: any(what.others for what in announced), timeout=5000)
+
+
+def test_long_jobs_leave_the_global_pool_to_the_panels_reads(qtbot: QtBot) -> None:
+    """Fetches that wait minutes on the network never hold the threads reads need."""
+    runner = TaskRunner()
+    release = threading.Event()
+    for _ in range(QThreadPool.globalInstance().maxThreadCount()):
+        runner.run(Operation(job=lambda _p, _c: release.wait(10), long_running=True))
+    done: list[int] = []
+    runner.run(Operation(job=lambda _p, _c: 1, on_success=done.append))
+    try:
+        qtbot.waitUntil(lambda: done == [1], timeout=3000)
+    finally:
+        release.set()
+        assert runner.wait(5000)
