@@ -55,7 +55,8 @@ def test_pictures_are_stored_and_each_failure_keeps_its_reason(small_project: Pr
     set_fetch_media(small_project, True)
     with media_server() as server:
         paths = ["/pic/a.png", "/pic/b.png", "/redirect", "/missing", "/slow", "/huge",
-                 "/huge-unsized", "/bomb", "/text", "/loop", "/cut", "/inward"]  # fmt: skip
+                 "/huge-unsized", "/bomb", "/text", "/loop", "/cut", "/inward",
+                 "/pic/café au lait.png"]  # fmt: skip
         where = add_remote_pictures(small_project, [server.url(p) for p in paths])
         before = data_version(small_project)
         batches: list[frozenset[int]] = []
@@ -71,14 +72,26 @@ def test_pictures_are_stored_and_each_failure_keeps_its_reason(small_project: Pr
     assert got["/huge-unsized"] == (FAILED, "larger than 1 MB")
     assert got["/loop"] == (FAILED, "more than 5 redirects")
     assert got["/inward"][0] == FAILED and "private address (10.255.255.1)" in got["/inward"][1]
+    assert got["/pic/café au lait.png"][0] == STORED  # sent as /pic/caf%C3%A9%20au%20lait.png
     assert got["/cut"] == (FAILED, "download broke off after 100 of 5000 bytes")
     assert got["/bomb"][0] == REFUSED and "decompression bomb" in got["/bomb"][1]
     assert got["/text"][0] == REFUSED and "not a picture" in got["/text"][1]
-    assert (report.urls, report.stored, report.failed, report.refused) == (12, 3, 7, 2)
+    assert (report.urls, report.stored, report.failed, report.refused) == (13, 4, 7, 2)
     assert set().union(*batches) == report.post_ids and report.post_ids
     assert data_version(small_project).changed_since(before) & Change.MEDIA
     counts = media_status_counts(small_project)
-    assert (counts.stored, counts.failed, counts.remote) == (3, 7, 0)
+    assert (counts.stored, counts.failed, counts.remote) == (4, 7, 0)
+
+
+def test_addresses_that_are_not_web_addresses_fail_with_a_reason(small_project: Project) -> None:
+    set_fetch_media(small_project, True)
+    odd = ["http://[::1", "http://", "https://:80/x.png", "http://host:99999/x.png"]
+    where = add_remote_pictures(small_project, odd)
+    report = fetch_pictures(small_project, limits=LOCAL, clock=FakeClock())
+    assert report.failed == 4
+    assert {message for _status, message in _outcomes(small_project, where).values()} <= {
+        "not a web address", "not a web address (bad port)"
+    }  # fmt: skip
 
 
 def test_one_picture_is_fetched_once_and_stored_once(small_project: Project) -> None:

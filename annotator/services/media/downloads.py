@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from annotator import __version__
 from annotator.domain import web_pictures as limits
@@ -32,6 +32,8 @@ from annotator.services.media.images import MAX_FILE_BYTES
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
+#: Characters left as they are when an address is made ASCII (the reserved ones and %).
+_SAFE = "/%:@!$&'()*+,;=?~"
 #: Sleeps are cut in slices this long so a cancel is heard within them.
 _SLICE_S = 0.1
 
@@ -151,7 +153,10 @@ class HostLimiter:
 
 def host_of(url: str) -> str:
     """The rate limit's key: the host name as written, lower-cased."""
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # "http://[::1" and such: it fails when fetched, with a sentence
+        return ""
 
 
 def _allowed(address: str, limits_: FetchLimits) -> bool:
@@ -182,8 +187,12 @@ def public_addresses(host: str, port: int, limits_: FetchLimits) -> list[Any]:
 
 def _connection(url: str, limits_: FetchLimits) -> tuple[http.client.HTTPConnection, str]:
     """A connection to a checked address of the URL's host, and the request path."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise DownloadFailed("not a web address") from None
+    if parts.scheme not in ("http", "https") or not hostname:
         raise DownloadFailed("not a web address")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -211,8 +220,9 @@ def _connection(url: str, limits_: FetchLimits) -> tuple[http.client.HTTPConnect
             parts.hostname, port, timeout=limits_.connect_timeout
         )
     connection._create_connection = connect  # type: ignore[attr-defined]
-    path = parts.path or "/"
-    return connection, f"{path}?{parts.query}" if parts.query else path
+    # Scrapes carry addresses with spaces and accents; the request line must be ASCII.
+    path = quote(parts.path or "/", safe=_SAFE)
+    return connection, f"{path}?{quote(parts.query, safe=_SAFE)}" if parts.query else path
 
 
 def _retry_after(value: str | None) -> float | None:

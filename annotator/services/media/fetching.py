@@ -12,6 +12,7 @@ the post and retried on request; nothing is ever a dialog per picture.
 
 from __future__ import annotations
 
+import http.client
 import time
 from collections import deque
 from collections.abc import Callable
@@ -301,4 +302,8 @@ def _fetch_one(
         if cancel.cancelled:
             return None  # stays remote: it was not tried to the end
         return _Outcome(url, FAILED, message=str(failed))
+    except (ValueError, http.client.HTTPException) as odd:
+        # An address or an answer http.client cannot take (a hostile dataset or server):
+        # that picture fails with the reason; the fetch goes on.
+        return _Outcome(url, FAILED, message=f"could not be fetched ({odd})")
     return _prepare(url, data, batch)
