@@ -198,7 +198,7 @@ def _connection(url: str, limits_: FetchLimits) -> tuple[http.client.HTTPConnect
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise DownloadFailed("not a web address (bad port)") from None
-    addresses = public_addresses(parts.hostname, port, limits_)
+    addresses = public_addresses(hostname, port, limits_)
 
     def connect(_address: object, timeout: float, source: object = None) -> socket.socket:
         last: OSError | None = None
@@ -212,13 +212,11 @@ def _connection(url: str, limits_: FetchLimits) -> tuple[http.client.HTTPConnect
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(
-            parts.hostname, port, timeout=limits_.connect_timeout,
+            hostname, port, timeout=limits_.connect_timeout,
             context=ssl.create_default_context(),
         )  # fmt: skip
     else:
-        connection = http.client.HTTPConnection(
-            parts.hostname, port, timeout=limits_.connect_timeout
-        )
+        connection = http.client.HTTPConnection(hostname, port, timeout=limits_.connect_timeout)
     connection._create_connection = connect  # type: ignore[attr-defined]
     # Scrapes carry addresses with spaces and accents; the request line must be ASCII.
     path = quote(parts.path or "/", safe=_SAFE)
