@@ -93,6 +93,35 @@ def _tabs(window: MainWindow, out_dir: Path, suffix: str) -> None:
     _grab(window, out_dir / f"clusters-tab{suffix}.png", size)
 
 
+def _fetch_dialog(window: MainWindow, copy: Path) -> QDialog:
+    """Project > Fetch pictures from the web…, switch on. A demo without web pictures gets
+    a few (on the copy only, pointing at example.com, one failed) so the counts show."""
+    from annotator.domain.media import FAILED, REMOTE
+    from annotator.services.project.project_settings import set_fetch_media
+    from annotator.store.media import insert_post_media, media_counts, set_media_outcome
+    from annotator.store.queries import post_ids
+
+    project = window.workspace.project
+    assert project is not None
+    with project.session() as session:
+        connection = session.connection()
+        if not media_counts(connection).get(REMOTE):
+            ids = post_ids(session)[:40]
+            insert_post_media(connection, [
+                {"post_id": post_id, "position": 0, "source_column": "image_url",
+                 "source": f"https://example.com/p/{post_id}.jpg", "status": REMOTE}
+                for post_id in ids
+            ])  # fmt: skip
+            set_media_outcome(
+                connection, post_id=ids[0], position=0, status=FAILED, message="HTTP 404"
+            )
+    set_fetch_media(project, True)
+    dialog = window.picture_fetching.open_dialog()
+    assert dialog is not None
+    QTest.qWait(200)
+    return dialog
+
+
 def main(project: Path, out_dir: Path) -> int:
     with tempfile.TemporaryDirectory() as folder:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -163,6 +192,9 @@ def main(project: Path, out_dir: Path) -> int:
         QApplication.processEvents()
         assigning.grab().save(str(out_dir / "assign-dialog.png"))
         assigning.reject()
+        fetch = _fetch_dialog(window, copy)
+        fetch.grab().save(str(out_dir / "fetch-dialog.png"))
+        fetch.reject()
         about = window.first_run.show_about()
         QApplication.processEvents()
         about.grab().save(str(out_dir / "about.png"))

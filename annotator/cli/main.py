@@ -17,7 +17,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import clusters, exporting, gold, gui, importing, model, project, stats, team
+from annotator.cli import (
+    clusters,
+    exporting,
+    gold,
+    gui,
+    importing,
+    media,
+    model,
+    project,
+    stats,
+    team,
+)
 from annotator.cli.gui import GuiLauncher, SelfTestLauncher
 from annotator.cli.parsing import Handler, Subparsers
 from annotator.domain.errors import ProjectBusyError, UserError, machine_error
@@ -27,6 +38,7 @@ EXIT_USER_ERROR = 2
 _ADD_PARSERS = (
     project.add_parser,
     importing.add_parser,
+    media.add_parser,
     team.add_parser,
     gold.add_parser,
     clusters.add_parser,

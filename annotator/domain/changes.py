@@ -120,6 +120,8 @@ class DataVersion:
     datasets: tuple[int, int, int] = (0, 0, 0)
     #: The highest model run: a training by the CLI or another window.
     model_runs: int = 0
+    #: Writes that stored pictures after import (fetching, merges): the project counts them.
+    media: int = 0
 
     def changed_since(self, before: DataVersion) -> Change:
         """The kinds of data that differ from ``before``."""
@@ -130,6 +132,7 @@ class DataVersion:
             (self.marks != before.marks, Change.MARKS),
             (self.datasets != before.datasets, Change.DATASETS),
             (self.model_runs != before.model_runs, Change.MODEL),
+            (self.media != before.media, Change.MEDIA),
         ):
             if changed:
                 kinds |= kind

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Integer, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from annotator.domain.changes import DataVersion
-from annotator.store.tables import AnnotationEvent, Dataset, GoldEvent, ModelRun, Post, PostMark
+from annotator.store.media import MEDIA_VERSION
+from annotator.store.tables import (
+    AnnotationEvent,
+    Dataset,
+    GoldEvent,
+    ModelRun,
+    Post,
+    PostMark,
+    ProjectMeta,
+)
 
 
 def _highest(column: Any) -> Any:
@@ -22,10 +31,16 @@ def _count(column: Any) -> Any:
     return select(func.count(column)).scalar_subquery()
 
 
+def _media_version() -> Any:
+    """The count of picture writes after import (fetches, merges): one key lookup."""
+    value = select(ProjectMeta.value).where(ProjectMeta.key == MEDIA_VERSION).scalar_subquery()
+    return func.coalesce(cast(value, Integer), 0)
+
+
 def read_data_version(session: Session) -> DataVersion:
     """Highest ids and small counts in one statement; no table is scanned except the
     small ``post_mark`` and ``dataset`` ones (posts are only looked up by highest id)."""
-    # Eight columns: more than sqlmodel's typed ``select`` takes, so SQLAlchemy's.
+    # Nine columns: more than sqlmodel's typed ``select`` takes, so SQLAlchemy's.
     row = (
         session.connection()
         .execute(
@@ -38,11 +53,12 @@ def read_data_version(session: Session) -> DataVersion:
                 _count(col(Dataset.id)),
                 _highest(col(Post.id)),
                 _highest(col(ModelRun.id)),
+                _media_version(),
             )
         )
         .one()
     )
-    label_events, gold_events, mark_id, marks, dataset_id, datasets, post_id, runs = (
+    label_events, gold_events, mark_id, marks, dataset_id, datasets, post_id, runs, media = (
         int(value) for value in row
     )
     return DataVersion(
@@ -51,4 +67,5 @@ def read_data_version(session: Session) -> DataVersion:
         marks=(mark_id, marks),
         datasets=(dataset_id, datasets, post_id),
         model_runs=runs,
+        media=media,
     )

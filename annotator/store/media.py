@@ -250,3 +250,30 @@ def images_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, t
             {row[0]: (*row[1:5], bytes(row.display), bytes(row.thumbnail)) for row in rows}
         )
     return found
+
+
+# ----- fetching pictures from the web (issue 20, media-fetch) ------------------------------
+
+#: ``project_meta`` key counting the writes that stored pictures after import (fetches,
+#: merges): the change watcher reads it to notice pictures another program stored.
+MEDIA_VERSION = "media_version"
+
+
+def bump_media_version(connection: Connection) -> None:
+    """Count one more write of pictures, in the caller's transaction (one statement that
+    adds 1, so two programs storing pictures at once never lose a count)."""
+    from sqlalchemy import Integer, String, cast
+
+    from annotator.store.tables import ProjectMeta
+
+    meta = ProjectMeta.__table__  # type: ignore[attr-defined]
+    connection.execute(
+        _insert(connection, meta)
+        .values(key=MEDIA_VERSION, value="0")
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    connection.execute(
+        update(meta)
+        .where(meta.c.key == MEDIA_VERSION)
+        .values(value=cast(cast(meta.c.value, Integer) + 1, String))
+    )

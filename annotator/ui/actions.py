@@ -60,6 +60,8 @@ class ActionId(StrEnum):
     PROJECT_PEOPLE = "project.people"
     PROJECT_RETRAIN = "project.retrain"
     PROJECT_SUGGESTION = "project.suggestion"
+    PROJECT_FETCH_SETTINGS = "project.fetch_settings"
+    PROJECT_FETCH_NOW = "project.fetch_now"
     HELP_KEYS = "help.keys"
     HELP_TOUR = "help.tour"
     HELP_ABOUT = "help.about"
@@ -154,6 +156,9 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
             ActionId.PROJECT_PEOPLE,
             None,
             ActionId.PROJECT_RETRAIN,
+            None,
+            ActionId.PROJECT_FETCH_SETTINGS,
+            ActionId.PROJECT_FETCH_NOW,
         ),
     ),
     ("&Help", (ActionId.HELP_KEYS, ActionId.HELP_TOUR, None, ActionId.HELP_ABOUT)),

@@ -47,6 +47,7 @@ from annotator.ui.labeling.queue_bar import QueueBar
 from annotator.ui.model_training import ModelTraining, TrainingStatus
 from annotator.ui.project.file_jobs import FileJobs
 from annotator.ui.project.first_run import FirstRun
+from annotator.ui.project.picture_fetching import FetchStatus, PictureFetching
 from annotator.ui.project.project_menu import ProjectMenu
 from annotator.ui.review.review_panel import (
     AGREEMENT_PAGE,
@@ -108,6 +109,8 @@ NEED_PROJECT = (
     ActionId.REVIEW_REFRESH,
     ActionId.REVIEW_TRAIN,
     ActionId.PROJECT_RETRAIN,
+    ActionId.PROJECT_FETCH_SETTINGS,
+    ActionId.PROJECT_FETCH_NOW,
 )
 
 
@@ -163,7 +166,13 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximumWidth(180)
         self.progress_bar.setTextVisible(False)
         self.training_status = TrainingStatus(self.model_training)
+        #: Fetches the project's web pictures in the background (Project menu).
+        self.picture_fetching = PictureFetching(
+            window=self, workspace=self.workspace, tasks=self.tasks
+        )
+        self.fetch_status = FetchStatus(self.picture_fetching)
         for widget in (
+            self.fetch_status,
             self.training_status,
             self.annotator_label,
             self.progress_bar,
@@ -203,6 +212,7 @@ class MainWindow(QMainWindow):
                 *self.file_jobs.action_specs(),
                 *self._action_specs(),
                 *self.project_menu.action_specs(),
+                *self.picture_fetching.action_specs(),
                 *self.first_run.action_specs(),
             ],
         )
@@ -614,6 +624,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.model_training.cancel()  # a training would only be thrown away: stop it first
+        self.picture_fetching.cancel()  # what was fetched is committed; the rest waits
         self.tasks.wait()
         self.window_state.save("geometry", self.saveGeometry())
         self.window_state.save("splitter", self.labeling.splitter.saveState())

@@ -85,6 +85,10 @@ class Operation(Generic[T]):
     writes: bool = False
     owner: QObject | None = None
     on_progress: Callable[[int, int, str], None] | None = None
+    #: A job that runs for minutes mostly waiting (fetching pictures from the web): it
+    #: runs on a pool of its own, so it never holds one of the global pool's few threads
+    #: (as many as cores) that the panels' reads and the change watcher need.
+    long_running: bool = False
 
 
 class _Call:
@@ -228,6 +232,8 @@ class TaskRunner(QObject):
         self._reads = QThreadPool.globalInstance()
         self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)
+        self._long = QThreadPool(self)
+        self._long.setMaxThreadCount(2)
         self._calls: list[_Call] = []
 
     @property
@@ -247,7 +253,8 @@ class TaskRunner(QObject):
         dispatcher = _the_dispatcher()
         number = dispatcher.add(call)
         work = partial(_work, op.job, token, number, dispatcher.progressed, dispatcher.arrived)
-        (self._writer if op.writes else self._reads).start(work)
+        pool = self._long if op.long_running else self._writer if op.writes else self._reads
+        pool.start(work)
         return token
 
     def _dialog(self, title: str, token: CancelToken) -> QProgressDialog:
@@ -278,9 +285,11 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until no job runs or waits (at shutdown, so no write is cut off)."""
         deadline = time.monotonic() + msecs / 1000
-        writes_done = bool(self._writer.waitForDone(msecs))
-        left = max(0, int((deadline - time.monotonic()) * 1000))
-        return writes_done and bool(self._reads.waitForDone(left))
+        done = True
+        for pool in (self._writer, self._long, self._reads):
+            left = max(0, int((deadline - time.monotonic()) * 1000))
+            done = bool(pool.waitForDone(left)) and done
+        return done
 
 
 class ShownLoader(Generic[T]):

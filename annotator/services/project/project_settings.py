@@ -156,3 +156,17 @@ def show_model_suggestion(project: Project) -> bool:
 
 def set_show_model_suggestion(project: Project, on: bool) -> None:
     _set(project, SHOW_MODEL_SUGGESTION, "1" if on else "0")
+
+
+FETCH_MEDIA = "fetch_media"
+
+
+def fetch_media(project: Project) -> bool:
+    """Whether the lead turned on fetching pictures from the web (off by default: see
+    ``domain.web_pictures.FETCH_PRIVACY`` for what fetching tells the platforms)."""
+    return _get(project, FETCH_MEDIA) == "1"
+
+
+def set_fetch_media(project: Project, on: bool) -> None:
+    project.refuse_if_read_only()
+    _set(project, FETCH_MEDIA, "1" if on else "0")
