@@ -120,9 +120,7 @@ def run_baseline(images: list[Path]) -> None:
 
 
 def _project_bytes(location: Path) -> int:
-    return sum(
-        p.stat().st_size for p in location.parent.glob(location.name + "*") if p.is_file()
-    )
+    return sum(p.stat().st_size for p in location.parent.glob(location.name + "*") if p.is_file())
 
 
 def run_annotator(source: Path, folder: Path) -> None:
