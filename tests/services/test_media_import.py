@@ -279,3 +279,33 @@ def test_many_pictures_decode_in_workers_on_both_stores(
         )
     finally:
         project.close()
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_cancel_while_storing_pictures_leaves_the_project_as_it_was(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    import annotator.services.imports.media_import as media_import
+    from annotator.domain.errors import CancelledError
+    from annotator.domain.progress import CancelToken
+
+    monkeypatch.setattr(media_import, "PARALLEL_FROM", 2 if workers else 1_000)
+    monkeypatch.setattr(media_import, "IMAGE_BATCH", 1)  # stored before the cancel lands
+    for i in range(3):
+        (tmp_path / f"p{i}.png").write_bytes(picture(20 + i, 20))
+    sheet = _write_csv(
+        tmp_path / "posts.csv",
+        ["id", "text", "image"],
+        [[str(i), f"post {i}", f"p{i}.png"] for i in range(3)],
+    )
+    cancel = CancelToken()
+
+    def progress(_done: int, _total: int, message: str) -> None:
+        if message.startswith("Storing pictures"):
+            cancel.cancel()
+
+    with pytest.raises(CancelledError):
+        import_dataset(project, sheet, progress=progress, cancel=cancel)
+    assert _image_count(project) == 0
+    with project.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM post")).scalar() == 0

@@ -104,6 +104,7 @@ class MediaCollector:
         )
         outcomes, to_decode = self._hash_files(connection, paths, report, progress, cancel)
         self._decode(connection, to_decode, outcomes, report, progress, cancel)
+        cancel.raise_if_cancelled()
         self._link(connection, dataset_id, after_id, outcomes, report)
 
     def _hash_files(
