@@ -449,6 +449,7 @@ def test_picture_columns_are_ticked_when_detected_and_chosen_by_the_user(
     )
     dialog = window_dialog(qtbot, window, source)
     assert dialog.chosen_media() == ["Image Name"]
+    assert header(dialog.model, column_of(dialog, "Image Name")) == "pictures ← Image Name"
 
     # The user ticks "attachment" with the keyboard and unticks "Image Name".
     media = dialog.media_list
@@ -459,6 +460,8 @@ def test_picture_columns_are_ticked_when_detected_and_chosen_by_the_user(
         qtbot.keyClick(media, Qt.Key.Key_Space)
     assert dialog.chosen_media() == ["attachment"]
     assert dialog.options().media_cols == ("attachment",)
+    assert header(dialog.model, column_of(dialog, "attachment")) == "pictures ← attachment"
+    assert header(dialog.model, column_of(dialog, "Image Name")) == "Image Name"
 
     click_import(qtbot, window, dialog)
 

@@ -225,6 +225,7 @@ class ImportDialog(QDialog):
             "| ; , or spaces. Pictures from files are stored in the project. Space ticks the "
             "current column."
         )
+        self.media_list.itemChanged.connect(self._mapping_changed)
         media_label = QLabel("Pictures/video:")
         media_label.setBuddy(self.media_list)
         media_label.setToolTip(self.media_list.toolTip())
@@ -551,13 +552,13 @@ class ImportDialog(QDialog):
                 raise UserError("Choose the column that holds the post text.")
             effective = self.effective_mapping()
         except UserError as error:
-            self.model.set_mapping(chosen)
+            self.model.set_mapping(chosen, self.chosen_media())
             self._problems["mapping"] = str(error)
             self._show_problems()
             self._update_state()
             return
         self._show_problems()
-        self.model.set_mapping(effective)
+        self.model.set_mapping(effective, self.chosen_media())
         self._fit_headers()
         self._update_state()
 
