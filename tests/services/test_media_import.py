@@ -309,3 +309,26 @@ def test_cancel_while_storing_pictures_leaves_the_project_as_it_was(
     assert _image_count(project) == 0
     with project.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM post")).scalar() == 0
+
+
+def test_scraper_json_lines_with_lists_of_pictures(project: Project, tmp_path: Path) -> None:
+    (tmp_path / "local.png").write_bytes(picture())
+    record = {
+        "shortCode": "C1x",
+        "caption": "Our new collab #ad",
+        "displayUrl": "https://scontent.example/d.jpg",
+        "images": ["https://scontent.example/1.jpg", {"url": "local.png"}],
+    }
+    path = tmp_path / "scrape.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = import_dataset(project, path)
+    assert report.media_columns == ["displayUrl", "images"]
+    media = _media(project, "C1x")
+    assert [(m.position, m.source_column, m.status) for m in media] == [
+        (0, "displayUrl", REMOTE),
+        (1, "images", REMOTE),
+        (2, "images", STORED),
+    ]
+    with project.engine.connect() as connection:
+        extra = connection.execute(text("SELECT extra FROM post")).scalar()
+    assert json.loads(extra)["images"] == record["images"]  # kept as it came
