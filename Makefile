@@ -9,7 +9,7 @@ BUNDLE_STAMP := $(VENV)/.installed-bundle
 DEMO := demo/sample.annotator
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team bench-model bench-model-strategies bench-postgres screenshot screenshots wheel bundle bundle-smoke clean
+.PHONY: run test lint typecheck layers pytest bench bench-workspace bench-export bench-agreement bench-clusters bench-cluster-quality bench-labels bench-team bench-model bench-model-strategies bench-media bench-postgres screenshot screenshots wheel bundle bundle-smoke clean
 
 # A venv is stale when pyproject.toml changed or its interpreter no longer runs.
 $(STAMP): pyproject.toml
@@ -86,6 +86,9 @@ bench-model: $(STAMP)
 
 bench-model-strategies: $(STAMP)
 	$(PY) benchmarks/model_strategies.py
+
+bench-media: $(STAMP)
+	$(PY) benchmarks/media_import.py --posts 100000 --images 20000
 
 # Every benchmark on both stores at 100,000 posts. ANNOTATOR_BENCH_URL names a PostgreSQL
 # server where the user may create databases; each benchmark makes and drops its own.

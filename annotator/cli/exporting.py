@@ -44,6 +44,14 @@ def add_parser(subparsers: Subparsers) -> None:
         help="label-studio: annotators' addresses are NAME@DOMAIN (default: annotator.invalid)",
     )
     export.add_argument(
+        "--media",
+        choices=["none", "hashes", "paths"],
+        default="none",
+        help="training: add each post's stored pictures as content hashes (media_hashes) "
+        "or as paths (media_paths) to copies written into OUT_media/ beside OUT "
+        "(default none)",
+    )
+    export.add_argument(
         "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside it"
     )
     export.set_defaults(handler=run)
@@ -66,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         manifest=not args.no_manifest,
         encoding=args.encoding,
         email_domain=args.email_domain,
+        media=args.media,
     )
     with (
         closing(open_project(args.project)) as project,

@@ -40,6 +40,16 @@ def add_parser(subparsers: Subparsers) -> None:
         ("url", "--url-col"),
     ):
         imp.add_argument(flag, metavar="C", help=f"the column holding the post {field}")
+    imp.add_argument(
+        "--media-col",
+        dest="media_cols",
+        metavar="C",
+        action="append",
+        default=[],
+        help="a column holding pictures (file paths relative to FILE's folder, absolute "
+        "paths or URLs), besides those found by name (image_url, display_url, Image "
+        'Name ...); may be repeated; --media-col "" reads none but those named',
+    )
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -130,6 +140,8 @@ def run_import(args: argparse.Namespace) -> int:
                 sheet=args.sheet,
                 header_row=args.header_row,
                 day_first=args.day_first,
+                media_cols=tuple(c for c in args.media_cols if c),
+                detect_media="" not in args.media_cols,
             ),
         )
     print(report.summary())
@@ -137,6 +149,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(line)
     mapping = ", ".join(f"{field}={column}" for field, column in report.column_mapping.items())
     print(f"Columns used: {mapping}.")
+    if report.media_columns:
+        print(f"Pictures read from: {', '.join(report.media_columns)}.")
     if not args.no_clusters:  # as the app does after every import
         with (
             closing(open_project(args.project)) as project,

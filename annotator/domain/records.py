@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from annotator.domain.media import MISSING, REFUSED, REMOTE
+
 
 @dataclass(frozen=True)
 class EvidenceSpan:
@@ -113,6 +115,10 @@ class DatasetRecord:
     post_count: int
 
 
+#: Rows an import summary names for missing or refused pictures before "and N more".
+_EXAMPLES = 5
+
+
 @dataclass
 class ImportReport:
     """What an import did, said back to the user."""
@@ -129,6 +135,60 @@ class ImportReport:
     encoding: str | None = None
     #: How numeric dates ("02/03/2025") were read, or why they were kept as text.
     time_note: str | None = None
+    #: Pictures (issue 20): the columns read for them; distinct images newly stored, and
+    #: those the project already had.
+    media_columns: list[str] = field(default_factory=list)
+    pictures_stored: int = 0
+    pictures_known: int = 0
+    #: Pictures of posts whose file was not found / was refused / is a URL left to fetch.
+    pictures_missing: int = 0
+    pictures_refused: int = 0
+    pictures_remote: int = 0
+    #: The first few (row, path) not found and (row, path, reason) refused.
+    missing_examples: list[tuple[int, str]] = field(default_factory=list)
+    refused_examples: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def count_picture(self, status: str, row: int, source: str, message: str | None) -> None:
+        """Count one picture of an added post by what became of it."""
+        if status == MISSING:
+            self.pictures_missing += 1
+            if len(self.missing_examples) < _EXAMPLES:
+                self.missing_examples.append((row, source))
+        elif status == REFUSED:
+            self.pictures_refused += 1
+            if len(self.refused_examples) < _EXAMPLES:
+                self.refused_examples.append((row, source, message or "unreadable"))
+        elif status == REMOTE:
+            self.pictures_remote += 1
+
+    def picture_lines(self) -> list[str]:
+        """What became of the pictures the file names (empty when it names none)."""
+        if not (
+            self.pictures_stored
+            or self.pictures_known
+            or self.pictures_missing
+            or self.pictures_refused
+            or self.pictures_remote
+        ):
+            return []
+        lines = [
+            f"Pictures: {self.pictures_stored:,} stored, {self.pictures_known:,} already in "
+            f"the project, {self.pictures_missing:,} missing, {self.pictures_refused:,} "
+            f"refused, {self.pictures_remote:,} web addresses left to fetch."
+        ]
+        if self.missing_examples:
+            shown = "; ".join(f"row {row}: {path}" for row, path in self.missing_examples)
+            more = self.pictures_missing - len(self.missing_examples)
+            lines.append(
+                f"Picture files not found: {shown}" + (f" and {more:,} more." if more else ".")
+            )
+        if self.refused_examples:
+            shown = "; ".join(
+                f"row {row}: {path} ({reason})" for row, path, reason in self.refused_examples
+            )
+            more = self.pictures_refused - len(self.refused_examples)
+            lines.append(f"Pictures refused: {shown}" + (f" and {more:,} more." if more else "."))
+        return lines
 
     def summary(self) -> str:
         """One line: read, imported, duplicates skipped, empty skipped."""
@@ -161,6 +221,7 @@ class ImportReport:
             lines.append(f"Read as {self.encoding}.")
         if self.time_note:
             lines.append(self.time_note)
+        lines.extend(self.picture_lines())
         return lines
 
 

@@ -277,3 +277,26 @@ def bump_media_version(connection: Connection) -> None:
         .where(meta.c.key == MEDIA_VERSION)
         .values(value=cast(cast(meta.c.value, Integer) + 1, String))
     )
+
+
+# --- Import of pictures and exports (issue 20, media-import part) ---
+
+
+def stored_images_of_posts(connection: Connection, post_ids: Sequence[int]) -> dict[int, list[str]]:
+    """post id -> hashes of its stored pictures in source order (the training export's
+    media column), for posts that have any."""
+    found: dict[int, list[str]] = {}
+    ids = list(post_ids)
+    for start in range(0, len(ids), _BATCH):
+        rows = connection.execute(
+            select(POST_MEDIA.c.post_id, POST_MEDIA.c.image_sha256)
+            .where(
+                POST_MEDIA.c.post_id.in_(ids[start : start + _BATCH]),
+                POST_MEDIA.c.status == STORED,
+                POST_MEDIA.c.image_sha256.is_not(None),
+            )
+            .order_by(POST_MEDIA.c.post_id, POST_MEDIA.c.position)
+        )
+        for post_id, sha256 in rows:
+            found.setdefault(int(post_id), []).append(str(sha256))
+    return found

@@ -423,3 +423,57 @@ def test_cancel_during_import_stops_and_rolls_back(
             assert list_datasets(session) == []
     finally:
         checker.close()
+
+
+# ----- pictures (issue 20) ----------------------------------------------------------------------
+
+
+def test_picture_columns_are_ticked_when_detected_and_chosen_by_the_user(
+    qtbot: QtBot,
+    tmp_path: Path,
+    project: Project,
+    make_window: Callable[..., MainWindow],
+    messages: list[str],
+) -> None:
+    from sqlalchemy import text as sql
+
+    from tests.media_images import picture
+
+    (tmp_path / "shirt.jpg").write_bytes(picture(80, 60, "red", "JPEG"))
+    window = project_window(project, make_window)
+    source = write_csv(
+        tmp_path / "posts.csv",
+        "id,Caption,Image Name,attachment\n"
+        "1,Wearing @brand #ad,gone.jpg,shirt.jpg\n"
+        "2,Just lunch,,\n",
+    )
+    dialog = window_dialog(qtbot, window, source)
+    assert dialog.chosen_media() == ["Image Name"]
+    assert header(dialog.model, column_of(dialog, "Image Name")) == "pictures ← Image Name"
+
+    # The user ticks "attachment" with the keyboard and unticks "Image Name".
+    media = dialog.media_list
+    media.setFocus()
+    for name in ("attachment", "Image Name"):
+        [item] = media.findItems(name, Qt.MatchFlag.MatchExactly)
+        media.setCurrentItem(item)
+        qtbot.keyClick(media, Qt.Key.Key_Space)
+    assert dialog.chosen_media() == ["attachment"]
+    assert dialog.options().media_cols == ("attachment",)
+    assert header(dialog.model, column_of(dialog, "attachment")) == "pictures ← attachment"
+    assert header(dialog.model, column_of(dialog, "Image Name")) == "Image Name"
+
+    click_import(qtbot, window, dialog)
+
+    stored = open_project(window.project.location if window.project else "")
+    try:
+        with stored.engine.connect() as connection:
+            rows = connection.execute(
+                sql("SELECT source_column, source, status FROM post_media")
+            ).all()
+            images = connection.execute(sql("SELECT count(*) FROM media_image")).scalar()
+    finally:
+        stored.close()
+    assert [tuple(r) for r in rows] == [("attachment", "shirt.jpg", "stored")]
+    assert images == 1
+    assert "Pictures: 1 stored" in messages[-1]

@@ -23,6 +23,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from annotator.domain.codebook import Codebook
+from annotator.store.media import stored_images_of_posts
 from annotator.store.tables import (
     CLUSTERS_SEARCHED_AT,
     Annotation,
@@ -254,6 +255,11 @@ def has_clusters(session: Session) -> bool:
 PAGE_ROWS = 20_000
 
 
+def media_column(media: str) -> str:
+    """The training export's picture column for ``--media hashes|paths``."""
+    return "media_paths" if media == "paths" else "media_hashes"
+
+
 @dataclass
 class ChunkSource:
     """Yields frames of at most ``size`` rows of one kind of export."""
@@ -264,8 +270,12 @@ class ChunkSource:
     what: str
     split: tuple[float, float, float] | None = None
     seed: int = 0
+    #: training: "hashes" or "paths" adds a column of each post's stored pictures (hashes;
+    #: ``export_media`` turns them into paths); "none" adds nothing.
+    media: str = "none"
     size: int = field(default_factory=lambda: PAGE_ROWS)
     _anchors: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _media: dict[int, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     def columns(self) -> list[str]:
         if self.what == "annotations":
@@ -281,6 +291,7 @@ class ChunkSource:
                 "label",
                 "label_id",
                 "evidence",
+                *([media_column(self.media)] if self.media != "none" else []),
                 *(["split"] if self.split else []),
             ]
         self._names = annotator_names(self.session, self.filters)
@@ -327,6 +338,11 @@ class ChunkSource:
             for row in _annotations_between(self.session, first, last):
                 notes.setdefault(int(row[0]), []).append(row)
             gold = _gold_between(self.session, first, last)
+            self._media = (
+                stored_images_of_posts(self.session.connection(), [int(p[0]) for p in posts])
+                if self.what == "training" and self.media != "none"
+                else {}
+            )
             rows = [
                 r
                 for post in posts
@@ -373,6 +389,8 @@ class ChunkSource:
             for span in a[5] or []
         ]
         row = [external_id, text, resolved, label_ids[resolved], list(dict.fromkeys(quotes))]
+        if self.media != "none":
+            row.append(self._media.get(int(post_id), []))
         if self.split:
             key = self._anchors.get(int(post_id), f"{dataset}\x1f{external_id}")
             row.append(split_of(key, self.seed, self.split))

@@ -35,7 +35,9 @@ from annotator.services.exports.export_frames import (
     Filters,
     count_posts,
     has_clusters,
+    media_column,
 )
+from annotator.services.exports.export_media import MediaPaths, check_media
 from annotator.services.exports.export_tables import arrow_ready, post_tables
 from annotator.services.exports.export_workbook import (
     AGREEMENT_RESAMPLES,
@@ -75,6 +77,8 @@ class ExportOptions:
     encoding: str | None = None
     #: label-studio: the domain of the annotators' addresses (default: annotator.invalid).
     email_domain: str | None = None
+    #: training: "hashes" or "paths" adds a column of each post's stored pictures.
+    media: str = "none"
     #: Rows per xlsx sheet, header included (lowered in tests).
     xlsx_max_rows: int = EXCEL_MAX_ROWS
 
@@ -173,6 +177,7 @@ def _check(project: Project, out: Path, options: ExportOptions, codebook: Codebo
         )
     if options.split is not None and options.what != "training":
         raise UserError("--split applies to --what training only")
+    check_media(options.media, options.what)
     with project.session() as session:
         if options.dataset is not None and options.dataset not in {
             d.name for d in list_datasets(session)
@@ -203,7 +208,11 @@ def _writer(
     project: Project,
 ) -> FrameWriter | WorkbookWriter:
     suffix = path.suffix.lower()
-    lists = frozenset({"evidence"}) if options.what == "training" else frozenset()
+    lists = (
+        frozenset({"evidence", media_column(options.media)})
+        if options.what == "training"
+        else frozenset()
+    )
     if suffix == ".csv":
         bom = csv_encoding(path, options) == "utf-8-sig"
         return CsvWriter(
@@ -276,7 +285,8 @@ def _export(
     with ExitStack() as temporaries:
         with project.session() as session:
             source = ChunkSource(session, codebook, filters, options.what, options.split,
-                                 options.seed)  # fmt: skip
+                                 options.seed, options.media)  # fmt: skip
+            pictures = MediaPaths(session.connection(), out) if options.media == "paths" else None
             columns = source.columns()
             result.columns = columns
             if options.split is not None:
@@ -298,6 +308,8 @@ def _export(
                 cancel.raise_if_cancelled()
                 done += source.size
                 _count_labels(frame, options.what, result.label_counts)
+                if pictures is not None:
+                    frame = pictures.frame(frame, media_column(options.media))
                 if None in writers:
                     writers[None].write(frame)
                 else:
@@ -380,6 +392,7 @@ def write_manifest(
             "annotator": options.annotator,
         },
         "split": list(options.split) if options.split else None,
+        "media": options.media if options.what == "training" else None,
         "seed": options.seed if options.split else None,
         "split_grouped_by": result.split_grouped_by,
         "clusters_computed": result.split_grouped_by == "cluster" if options.split else None,

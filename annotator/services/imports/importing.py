@@ -23,6 +23,8 @@ from annotator.domain.post_time import DateOrderEvidence, iso_time
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.domain.records import ImportReport
 from annotator.services.imports.column_mapping import detect_mapping, platform_of_url
+from annotator.services.imports.media_import import MediaCollector
+from annotator.services.imports.media_refs import media_columns
 from annotator.services.imports.numeric_times import ORIGINAL_TIME_COLUMN, settle_numeric_times
 from annotator.services.imports.post_identity import PostIdentity, content_hash
 from annotator.services.imports.sources import SourceChunk, SourceTable, cell_text, open_source
@@ -66,6 +68,10 @@ class ImportOptions:
     #: How to read numeric dates ("02/03/2025"): True day/month, False month/day, None
     #: decided by the column.
     day_first: bool | None = None
+    #: Columns holding pictures besides (or, with ``detect_media`` off, instead of) those
+    #: whose header says so.
+    media_cols: tuple[str, ...] = ()
+    detect_media: bool = True
 
     def overrides(self) -> dict[str, str | None]:
         return {
@@ -108,8 +114,10 @@ class _ChunkWriter:
         existing: dict[str, str],
         report: ImportReport,
         dataset: Dataset,
+        media: MediaCollector,
     ) -> None:
         self.source = source
+        self.media = media
         self.mapping = mapping
         self.text_detected = options.text_col is None
         self.existing = existing
@@ -212,6 +220,7 @@ class _ChunkWriter:
                 )
             )
         report.added += len(out)
+        self.media.collect(chunk, kept, [row[1] for row in out])
         for i in kept:
             self.times.observe(chunk.row_numbers[i], times[i])
         self.extra_keys.update(dict.fromkeys(chunk.extra_keys(self.mapped, kept)))
@@ -283,6 +292,14 @@ def import_dataset(
     if not name:
         raise UserError("the dataset name is empty")
     report = ImportReport(dataset=name, file=source.file, column_mapping=mapping)
+    try:
+        pictures = media_columns(
+            source.columns, named=options.media_cols, detect=options.detect_media
+        )
+    except UserError as error:
+        error.file = source.file
+        raise
+    report.media_columns = pictures
     report.encoding = getattr(source, "encoding_note", None)
     with project.backed_up("before-import"), project.session() as session:
         dataset = _dataset(session, name, path, mapping)
@@ -295,7 +312,8 @@ def import_dataset(
                 )
             ).all()
         }
-        writer = _ChunkWriter(source, mapping, options, existing, report, dataset)
+        media = MediaCollector(pictures, path.resolve().parent)
+        writer = _ChunkWriter(source, mapping, options, existing, report, dataset, media)
         connection = session.connection()
         statement = _insert_statement(connection)
         last_id_before = int(
@@ -321,6 +339,14 @@ def import_dataset(
                 writer.extra_keys[ORIGINAL_TIME_COLUMN] = None
             progress(source.size, source.size, "Indexing for search")
             index_new_posts(connection, last_id_before)
+            media.store(
+                connection,
+                dataset_id=dataset.id,
+                after_id=last_id_before,
+                report=report,
+                progress=progress,
+                cancel=cancel,
+            )
         if report.rows_read == 0:
             raise UserError("has a header but no rows", file=source.file)
         known = dict.fromkeys(dataset.extra_columns or [])

@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -35,6 +38,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.imports.column_mapping import FIELDS, detect_mapping
 from annotator.services.imports.importing import ImportOptions
+from annotator.services.imports.media_refs import media_columns
 from annotator.services.imports.sources import FORMATS, SourceTable, open_source
 from annotator.ui.errors import report_error
 from annotator.ui.project.preview_model import RAW_ROLE, PreviewTableModel
@@ -207,6 +211,27 @@ class ImportDialog(QDialog):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(5, 1)
+        # Pictures: one tick per column, those whose name says so ticked when read.
+        self.media_list = QListWidget()
+        self.media_list.setObjectName("mediaColumns")
+        self.media_list.setFlow(QListView.Flow.LeftToRight)
+        self.media_list.setWrapping(True)
+        self.media_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.media_list.setSpacing(2)
+        self.media_list.setFixedHeight(self.media_list.fontMetrics().height() * 2 + 16)
+        self.media_list.setToolTip(
+            "Columns holding pictures or video stills: file paths (relative to the file's "
+            "folder, or absolute) or web addresses; several in one cell may be separated by "
+            "| ; , or spaces. Pictures from files are stored in the project. Space ticks the "
+            "current column."
+        )
+        self.media_list.itemChanged.connect(self._mapping_changed)
+        media_label = QLabel("Pictures/video:")
+        media_label.setBuddy(self.media_list)
+        media_label.setToolTip(self.media_list.toolTip())
+        rows = (len(FIELDS) + 2) // 3
+        grid.addWidget(media_label, rows, 0)
+        grid.addWidget(self.media_list, rows, 1, 1, 5)
 
         self.table = QTableView()
         # Owned by the view, so the view never outlives the model it shows.
@@ -303,7 +328,18 @@ class ImportDialog(QDialog):
             fmt=self.format_combo.currentData(),
             sheet=sheet if isinstance(sheet, str) else None,
             header_row=header_index + 1 if isinstance(header_index, int) else None,
+            media_cols=tuple(self.chosen_media()),
+            detect_media=False,
         )
+
+    def chosen_media(self) -> list[str]:
+        """The columns ticked as holding pictures, in file order."""
+        items = (self.media_list.item(i) for i in range(self.media_list.count()))
+        return [
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        ]
 
     def effective_mapping(self) -> dict[str, str]:
         """Field -> column as the importer will resolve the current options."""
@@ -429,6 +465,16 @@ class ImportDialog(QDialog):
     def _fill_combos(self, columns: list[str], mapping: dict[str, str]) -> None:
         filling, self._filling = self._filling, True
         try:
+            self.media_list.clear()
+            detected = set(media_columns(columns))
+            for column in columns:
+                item = QListWidgetItem(column, self.media_list)
+                item.setData(Qt.ItemDataRole.UserRole, column)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    Qt.CheckState.Checked if column in detected else Qt.CheckState.Unchecked
+                )
+            self.media_list.setEnabled(bool(columns))
             for field, combo in self.field_combos.items():
                 combo.clear()
                 if field == "text":
@@ -506,13 +552,13 @@ class ImportDialog(QDialog):
                 raise UserError("Choose the column that holds the post text.")
             effective = self.effective_mapping()
         except UserError as error:
-            self.model.set_mapping(chosen)
+            self.model.set_mapping(chosen, self.chosen_media())
             self._problems["mapping"] = str(error)
             self._show_problems()
             self._update_state()
             return
         self._show_problems()
-        self.model.set_mapping(effective)
+        self.model.set_mapping(effective, self.chosen_media())
         self._fit_headers()
         self._update_state()
 

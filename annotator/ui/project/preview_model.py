@@ -20,6 +20,7 @@ _FIELD_NAMES = {
     "created_at": ("time", "time"),
     "platform": ("platform", "platform"),
     "url": ("url", "URL"),
+    "pictures": ("pictures", "pictures (stored in the project; the cells are kept as extra data)"),
 }
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -59,12 +60,15 @@ class PreviewTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_table([], [])
 
-    def set_mapping(self, mapping: dict[str, str]) -> None:
-        """Mark the columns that feed a post field (field -> column)."""
+    def set_mapping(self, mapping: dict[str, str], pictures: list[str] | None = None) -> None:
+        """Mark the columns that feed a post field (field -> column) or hold pictures."""
         field_of: dict[str, list[str]] = {}
         for field, column in mapping.items():
             if column in self._columns:
                 field_of.setdefault(column, []).append(field)
+        for column in pictures or []:
+            if column in self._columns:
+                field_of.setdefault(column, []).append("pictures")
         if field_of == self._field_of:
             return
         self._field_of = field_of

@@ -40,9 +40,12 @@ def expand_v2_page(page: dict[str, Any]) -> list[dict[str, Any]]:
 
     Each tweet gains ``author.username`` and ``author.name`` from ``includes.users``;
     a retweet, whose own text is cut off, gains ``retweeted.text`` with the full text
-    of the original from ``includes.tweets``.
+    of the original from ``includes.tweets``; a tweet with ``attachments.media_keys``
+    gains ``media_url`` (photos' ``url``) and ``video_url`` (the still of a video or GIF,
+    its ``preview_image_url``) from ``includes.media``, which import reads as pictures.
     """
     includes = page.get("includes") or {}
+    media = {str(m.get("media_key")): m for m in includes.get("media") or [] if isinstance(m, dict)}
     users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)}
     tweets = {str(t.get("id")): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
     records = []
@@ -62,8 +65,29 @@ def expand_v2_page(page: dict[str, Any]) -> list[dict[str, Any]]:
                         "text": original["text"],
                         "username": original_author.get("username"),
                     }
+        record.update(_joined_media(tweet, media))
         records.append(record)
     return records
+
+
+def _joined_media(tweet: dict[str, Any], media: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A tweet's pictures from ``includes.media``, by ``media_key`` in attachment order."""
+    attachments = tweet.get("attachments")
+    keys = attachments.get("media_keys") if isinstance(attachments, dict) else None
+    photos: list[str] = []
+    stills: list[str] = []
+    for key in keys if isinstance(keys, list) else []:
+        item = media.get(str(key)) or {}
+        if item.get("type") == "photo" and item.get("url"):
+            photos.append(str(item["url"]))
+        elif item.get("type") in ("video", "animated_gif") and item.get("preview_image_url"):
+            stills.append(str(item["preview_image_url"]))
+    joined: dict[str, Any] = {}
+    if photos:
+        joined["media_url"] = photos
+    if stills:
+        joined["video_url"] = stills
+    return joined
 
 
 def _is_v2_page(value: Any) -> bool:
