@@ -144,18 +144,46 @@ class Project:
                 session.commit()
             except DBAPIError as error:
                 _quiet_rollback(session)
-                if "locked" in str(error.orig) or "busy" in str(error.orig):
-                    raise ProjectBusyError(
-                        f"{self.location}: another program is writing to the project; "
-                        "nothing was saved, try again in a moment"
-                    ) from error
-                found = machine_error(error, where=self.location)
-                if found is not None:
-                    raise found from error
-                raise
+                named = self._named(error)
+                if named is error:
+                    raise
+                raise named from error
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def pinned_session(self) -> Iterator[Session]:
+        """A session on one connection held for the whole block, for a write done in
+        several transactions that must share the connection (a TEMP table filled before
+        the write lock is taken and read after it). The caller commits; anything left
+        uncommitted is rolled back, and errors are named as in ``session``."""
+        with (
+            self.engine.connect() as connection,
+            Session(bind=connection, expire_on_commit=False) as session,
+        ):
+            try:
+                yield session
+            except DBAPIError as error:
+                _quiet_rollback(session)
+                named = self._named(error)
+                if named is error:
+                    raise
+                raise named from error
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _named(self, error: DBAPIError) -> BaseException:
+        """The error to show for a failed write: the project busy, the machine's own
+        trouble (disk full, read-only), or the error itself."""
+        if "locked" in str(error.orig) or "busy" in str(error.orig):
+            return ProjectBusyError(
+                f"{self.location}: another program is writing to the project; "
+                "nothing was saved, try again in a moment"
+            )
+        found = machine_error(error, where=self.location)
+        return error if found is None else found
 
     def close(self) -> None:
         self.engine.dispose()

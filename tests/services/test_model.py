@@ -154,6 +154,49 @@ def test_predictions_are_stored_and_replaced_on_both_stores(
     project.close()
 
 
+def test_a_label_can_be_saved_while_the_predictions_are_being_written(tmp_path: Path) -> None:
+    """On SQLite the rows are staged before the write lock is taken: another writer that
+    does not wait at all (busy timeout 0) still gets through while they are made."""
+    from datetime import UTC, datetime
+
+    from annotator.services.model.stored_predictions import store_run
+    from annotator.store.engine import busy_timeout
+
+    project, _made = _project(tmp_path / "p.annotator", tmp_path, posts=60, labeled=40)
+    other = open_project(tmp_path / "p.annotator")
+    with project.engine.connect() as connection:
+        ids = [row[0] for row in connection.execute(text("SELECT id FROM post ORDER BY id"))]
+    written: list[int] = []
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for start in range(0, len(ids), 20):
+            with busy_timeout(0), other.session() as session:
+                session.execute(
+                    text("UPDATE project_meta SET value = :v WHERE key = 'probe'"),
+                    {"v": str(start)},
+                )
+            written.append(start)
+            yield [
+                (post_id, "a", 0.9, 0.8, None, None, None, '{"a": 0.9}', 0)
+                for post_id in ids[start : start + 20]
+            ]
+
+    store_run(
+        project,
+        trained_at=datetime.now(UTC),
+        settings={},
+        labels_hash="h",
+        report={},
+        chunks=chunks(),
+    )
+    assert written == [0, 20, 40]
+    with project.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM post_prediction")).scalar() == 60
+        assert connection.execute(text("SELECT count(*) FROM model_run")).scalar() == 1
+    other.close()
+    project.close()
+
+
 def test_schema_11_project_upgrades_to_12(tmp_path: Path) -> None:
     path = tmp_path / "v11.annotator"
     project = init_project(path)
