@@ -95,7 +95,10 @@ def test_the_label_tab_shows_the_pictures_after_the_source_folder_was_deleted(
     thumbnail = panel.thumbnails[0].pixmap()
     assert colour_at_centre(thumbnail) == "blue"
     assert panel.notes.isVisible()
-    assert panel.notes.text() == f"Picture file not found at import: missing_{window.labeling.current_post_id}_1.png"
+    assert (
+        panel.notes.text()
+        == f"Picture file not found at import: missing_{window.labeling.current_post_id}_1.png"
+    )
     assert panel.notes.textFormat() == Qt.TextFormat.PlainText
     # The text is still beside the pictures, not pushed away.
     text = window.labeling.post_panel.text
@@ -238,7 +241,7 @@ def test_browse_shows_a_thumbnail_column(qtbot: QtBot, window: MainWindow) -> No
     )
     thumbnail = serum.data(Qt.ItemDataRole.DecorationRole)
     assert colour_at_centre(thumbnail) == "red"
-    assert thumbnail.width() <= 40 and thumbnail.height() <= 40
+    assert thumbnail.width() <= 32 and thumbnail.height() <= 32
     # A post without a stored picture has an empty cell (asked once, then known).
     vote = model.index(rows[ids[VOTE]], PICTURE_COLUMN)
     vote.data(Qt.ItemDataRole.DecorationRole)

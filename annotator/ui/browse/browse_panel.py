@@ -60,7 +60,7 @@ _PADDING = 16
 #: the Text column's, so a post's text stays readable at 1024 pixels.
 _OTHERS_SHARE = 0.6
 #: The Picture column's thumbnails (rows grow to fit them when the project has pictures).
-THUMBNAIL_BOX = QSize(40, 40)
+THUMBNAIL_BOX = QSize(32, 32)
 
 
 class BrowseTableView(QTableView):

@@ -134,6 +134,7 @@ class LabelingView(QWidget):
         self.pictures = PicturePanel(self.tasks)
         self.pictures.open_requested.connect(self.open_picture)
         self.post_panel.body.addWidget(self.pictures)
+        self.pictures.follow_width_of(self.post_panel)
         self.picture_dialog: FullSizeDialog | None = None
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.label_panel)

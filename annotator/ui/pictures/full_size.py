@@ -16,8 +16,10 @@ from annotator.ui.pictures.loading import LatestLoader, to_pixmap
 from annotator.ui.pictures.picture_panel import LOADING, THUMBNAIL_BOX, PictureLabel, _scaled
 from annotator.ui.tasks import TaskRunner
 
-#: The share of the screen the picture may fill.
-SCREEN_SHARE = 0.85
+#: The share of the screen the dialog may fill.
+SCREEN_SHARE = 0.9
+#: Room around the picture for the caption, the strip and the hint (logical pixels).
+CHROME = QSize(48, 180)
 
 
 class FullSizeDialog(QDialog):
@@ -44,8 +46,8 @@ class FullSizeDialog(QDialog):
         screen = (parent.screen() if parent is not None else None) or (
             QGuiApplication.primaryScreen()
         )
-        available = screen.availableGeometry().size() * SCREEN_SHARE
-        self.box = QSize(available.width(), available.height() - 120)
+        self.available = screen.availableGeometry().size() * SCREEN_SHARE
+        self.box = self.available - CHROME
         self.caption = QLabel()
         self.caption.setObjectName("pictureCaption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -53,7 +55,7 @@ class FullSizeDialog(QDialog):
         self.picture = QLabel(LOADING)
         self.picture.setObjectName("fullPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(True)
         scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -78,7 +80,7 @@ class FullSizeDialog(QDialog):
         layout.addLayout(strip)
         layout.addWidget(hint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(min(available.width(), 900), min(available.height(), 760))
+        self.resize(self.available.boundedTo(QSize(640, 520)))
         self._load_thumbnails()
         self.show_picture(self.index)
 
@@ -108,6 +110,11 @@ class FullSizeDialog(QDialog):
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         self.picture.setText("")
         self.picture.setPixmap(pixmap)
+        # Grown to show the picture whole (never shrunk: switching must not jump).
+        viewport = self.scroll.viewport().size()
+        chrome = self.size() - viewport + QSize(4, 4)
+        wanted = QSize(pixmap.width(), pixmap.height()) / self.devicePixelRatioF() + chrome
+        self.resize(self.size().expandedTo(wanted).boundedTo(self.available))
 
     def _failed(self, error: BaseException) -> None:
         self.picture.setText(f"The stored picture could not be shown ({error}).")

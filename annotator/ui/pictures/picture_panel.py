@@ -8,7 +8,7 @@ no pictures hides the panel, so it takes no space.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -21,6 +21,10 @@ from annotator.ui.tasks import TaskRunner
 
 #: The box the first picture is fitted to (logical pixels; doubled on a high-DPI screen).
 LARGE_BOX = QSize(300, 340)
+#: The share of the post's width the pictures may take, and the narrowest they get: the
+#: text keeps most of a 1024-pixel window with the codebook open.
+WIDTH_SHARE = 0.38
+NARROWEST = 150
 #: The box of each thumbnail of the strip.
 THUMBNAIL_BOX = QSize(64, 64)
 #: Said in the large picture's place while its pixels load.
@@ -68,6 +72,8 @@ class PicturePanel(QWidget):
         self.project: Project | None = None
         self.post_id: int | None = None
         self.items: list[MediaItem] = []
+        #: The first picture as decoded (fitted to LARGE_BOX), scaled down when narrower.
+        self._large: QPixmap | None = None
         self.large = PictureLabel("largePicture")
         self.large.setMinimumSize(THUMBNAIL_BOX)
         self.large.setMaximumWidth(LARGE_BOX.width())
@@ -93,6 +99,36 @@ class PicturePanel(QWidget):
         self.setFixedWidth(LARGE_BOX.width())
         self.hide()
 
+    def follow_width_of(self, widget: QWidget) -> None:
+        """Take a share of ``widget``'s width (the post panel), so a narrow window keeps
+        the text readable."""
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            width = max(NARROWEST, min(LARGE_BOX.width(), int(watched.width() * WIDTH_SHARE)))
+            if width != self.width():
+                self.setFixedWidth(width)
+                self.large.setMaximumWidth(width)
+                self.notes.setMaximumWidth(width)
+                self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        """The first picture at the panel's width (never enlarged)."""
+        source = self._large
+        if source is None:
+            return
+        ratio = source.devicePixelRatio()
+        if source.width() / ratio <= self.width():
+            self.large.setPixmap(source)
+            return
+        scaled = source.scaledToWidth(
+            round(self.width() * ratio), Qt.TransformationMode.SmoothTransformation
+        )
+        scaled.setDevicePixelRatio(ratio)
+        self.large.setPixmap(scaled)
+
     @property
     def stored(self) -> list[MediaItem]:
         """The post's pictures that can be shown, in order (the large one first)."""
@@ -102,6 +138,7 @@ class PicturePanel(QWidget):
         """No post on screen: nothing shown, nothing loading."""
         self.loader.cancel()
         self.project, self.post_id, self.items = None, None, []
+        self._large = None
         self._set_strip(0)
         self.hide()
 
@@ -118,6 +155,7 @@ class PicturePanel(QWidget):
         sentences = [item.sentence() for item in self.items if not item.is_stored]
         self.notes.setText("\n".join(sentences))
         self.notes.setVisible(bool(sentences))
+        self._large = None
         self.large.setPixmap(QPixmap())
         self.large.setText(LOADING if stored else "")
         self.large.setVisible(bool(stored))
@@ -169,7 +207,8 @@ class PicturePanel(QWidget):
             pixmap = to_pixmap(pictures.large)
             pixmap.setDevicePixelRatio(ratio)
             self.large.setText("")
-            self.large.setPixmap(pixmap)
+            self._large = pixmap
+            self._fit()
         else:
             self.large.setText("The stored picture could not be read.")
         stored = self.stored
