@@ -55,7 +55,7 @@ class FullSizeDialog(QDialog):
         self.picture = QLabel(LOADING)
         self.picture.setObjectName("fullPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(True)
         scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -111,7 +111,7 @@ class FullSizeDialog(QDialog):
         self.picture.setText("")
         self.picture.setPixmap(pixmap)
         # Grown to show the picture whole (never shrunk: switching must not jump).
-        viewport = self.scroll.viewport().size()
+        viewport = self.scroll_area.viewport().size()
         chrome = self.size() - viewport + QSize(4, 4)
         wanted = QSize(pixmap.width(), pixmap.height()) / self.devicePixelRatioF() + chrome
         self.resize(self.size().expandedTo(wanted).boundedTo(self.available))
