@@ -20,6 +20,7 @@ import annotator.services.media.viewing as viewing
 from annotator.domain.changes import Change, changes
 from annotator.services.media.viewing import media_of
 from annotator.services.project.projects import Project, open_project
+from annotator.services.project.sample_project import build_sample_project
 from annotator.ui.browse.browse_model import PICTURE_COLUMN
 from annotator.ui.clusters.clusters_model import SHARED_IMAGE_COLUMN
 from annotator.ui.main_window import BROWSE_TAB, MainWindow
@@ -28,6 +29,7 @@ from annotator.ui.pictures.picture_panel import LARGE_BOX, PicturePanel
 from tests.services.test_cluster_summaries import build_cluster_project, post_ids
 from tests.ui.keys import external_id, go_to, press
 from tests.ui.picture_posts import REFUSED_REASON, add_pictures
+from tests.ui.test_fits_1024 import SMALL, elided_headers, settle, show_tab
 
 pytestmark = pytest.mark.gui
 
@@ -280,3 +282,37 @@ def test_the_clusters_tab_shows_copies_sharing_an_image(
         for row in range(3)
     }
     assert shared == {6: "with 5 other posts", 4: "", 3: ""}
+
+
+def test_pictures_fit_1024_by_700_with_the_codebook_open(
+    qtbot: QtBot, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    project = build_sample_project(tmp_path / "sample.annotator")
+    first_ids = sorted(post_ids(project).values())[:3]
+    add_pictures(
+        project,
+        tmp_path / "pictures",
+        {first_ids[0]: ["red", "blue", "green"], first_ids[1]: ["red"]},
+    )
+    location = project.location
+    project.close()
+    window = make_window(location)
+    window.resize(SMALL)
+    dock = window.first_run.codebook_dock
+    if not dock.isVisible():
+        window.first_run.toggle_dock(dock)
+    window.labeling.open_post(first_ids[0])
+    wait_large(qtbot, window.labeling.pictures)
+    settle(qtbot)
+    assert window.size() == SMALL
+    # The text keeps most of the post's width; the pictures take the rest.
+    post_panel, pictures = window.labeling.post_panel, window.labeling.pictures
+    assert post_panel.text.width() >= 0.55 * post_panel.width()
+    assert (
+        pictures.large.pixmap().width() / pictures.large.pixmap().devicePixelRatio()
+        <= pictures.width()
+    )
+    show_tab(qtbot, window, BROWSE_TAB)
+    assert not window.browse.view.isColumnHidden(PICTURE_COLUMN)
+    assert window.size() == SMALL
+    assert elided_headers(window) == []
