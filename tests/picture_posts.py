@@ -1,4 +1,4 @@
-"""Posts with pictures for the GUI tests: stored the way import stores them (the copies
+"""Posts with pictures for the tests: stored the way import stores them (the copies
 made by ``prepare_image``, rows written with ``store.media``), from files in a folder
 that the tests then delete."""
 
