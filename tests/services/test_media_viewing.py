@@ -15,8 +15,8 @@ from annotator.services.media.viewing import (
 )
 from annotator.services.project.projects import Project
 from tests.media_images import picture
-from tests.services.test_cluster_summaries import post_ids
 from tests.picture_posts import add_pictures
+from tests.services.test_cluster_summaries import post_ids
 
 
 def test_decode_fits_the_box_and_never_enlarges() -> None:

@@ -26,9 +26,9 @@ from annotator.ui.clusters.clusters_model import SHARED_IMAGE_COLUMN
 from annotator.ui.main_window import BROWSE_TAB, MainWindow
 from annotator.ui.pictures.full_size import FullSizeDialog
 from annotator.ui.pictures.picture_panel import LARGE_BOX, PicturePanel
+from tests.picture_posts import REFUSED_REASON, add_pictures
 from tests.services.test_cluster_summaries import build_cluster_project, post_ids
 from tests.ui.keys import external_id, go_to, press
-from tests.picture_posts import REFUSED_REASON, add_pictures
 from tests.ui.test_fits_1024 import SMALL, elided_headers, settle, show_tab
 
 pytestmark = pytest.mark.gui
