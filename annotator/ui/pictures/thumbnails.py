@@ -8,6 +8,7 @@ are asked once.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QSize, QTimer, Signal
@@ -17,6 +18,8 @@ from annotator.services.media.viewing import Pixels, first_thumbnails
 from annotator.services.project.projects import Project
 from annotator.ui.pictures.loading import to_pixmap
 from annotator.ui.tasks import Operation, TaskRunner
+
+_log = logging.getLogger(__name__)
 
 #: Thumbnails kept (about 10 KB each at 40 px).
 CACHE_SIZE = 2_000
@@ -89,7 +92,8 @@ class ThumbnailCache(QObject):
             Operation(
                 job=lambda _progress, _cancel: first_thumbnails(project, wanted, box=box),
                 on_success=arrived,
-                on_error=lambda _error: None,  # a missing thumbnail is only a blank cell
+                # A thumbnail that cannot be read is a blank cell, not a dialog per row.
+                on_error=lambda error: _log.warning("thumbnails not read: %s", error),
                 owner=self,
             )
         )
