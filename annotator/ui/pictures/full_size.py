@@ -91,7 +91,8 @@ class FullSizeDialog(QDialog):
         self.index = index % len(self.items)
         item = self.items[self.index]
         self.setWindowTitle(f"Picture {self.index + 1} of {len(self.items)} — {self.post_name}")
-        self.caption.setText(f"Picture {self.index + 1} of {len(self.items)}: {item.source}")
+        still = " (a still of the video)" if item.kind == "video" else ""
+        self.caption.setText(f"Picture {self.index + 1} of {len(self.items)}{still}: {item.source}")
         for number, label in enumerate(self.strip):
             current = number == self.index
             label.setFrameShape(QLabel.Shape.Box if current else QLabel.Shape.StyledPanel)
