@@ -16,11 +16,15 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from sample_pictures import add_sample_pictures
+from sqlalchemy import select
 
 from annotator.app import build_main_window
+from annotator.domain.changes import Change, changes
 from annotator.services.clusters.clustering import find_clusters
 from annotator.services.project.projects import open_project
 from annotator.store.navigation import QueueMode
+from annotator.store.tables import Post
 from annotator.ui.main_window import MainWindow
 
 DISCLOSED_POST = "Paid for by"
@@ -106,7 +110,7 @@ def _fetch_dialog(window: MainWindow, copy: Path) -> QDialog:
     with project.session() as session:
         connection = session.connection()
         if not media_counts(connection).get(REMOTE):
-            ids = post_ids(session)[:40]
+            ids = post_ids(session)[-40:]  # not the "#ad" posts `_pictures` uses
             insert_post_media(connection, [
                 {"post_id": post_id, "position": 0, "source_column": "image_url",
                  "source": f"https://example.com/p/{post_id}.jpg", "status": REMOTE}
@@ -120,6 +124,55 @@ def _fetch_dialog(window: MainWindow, copy: Path) -> QDialog:
     assert dialog is not None
     QTest.qWait(200)
     return dialog
+
+
+def _pictures(window: MainWindow, copy: Path, out_dir: Path) -> None:
+    """Pictures added to a few "#ad" posts of the copy (after the other screenshots, which
+    stay as they were): the Label tab with a picture post, the picture full size, and
+    Browse's Picture column at the smallest size."""
+    opened = open_project(copy)
+    with opened.session() as session:
+        ids = list(
+            session.execute(
+                select(Post.id).where(Post.text.contains("#ad")).order_by(Post.id).limit(4)  # type: ignore[attr-defined]
+            ).scalars()
+        )
+    add_sample_pictures(opened, ids)
+    opened.close()
+    window.workspace.set_mode(QueueMode("all"))
+    window.workspace.notify(changes(Change.MEDIA | Change.DATASETS))  # as a merge does
+    view = window.labeling
+    window.tabs.setCurrentIndex(0)
+    for size, suffix in SIZES:
+        _resize(window, size)
+        view.open_post(ids[0])
+        _wait_for(lambda: view.pictures.large.pixmap() is not None
+                  and not view.pictures.large.pixmap().isNull())  # fmt: skip
+        _wait_for(lambda: all(not label.pixmap().isNull() for label in view.pictures.thumbnails))
+        QTest.qWait(200)
+        _grab(window, out_dir / f"picture-post{suffix}.png", size)
+    view.open_post(ids[3])  # a refused picture: a sentence on the post
+    QTest.qWait(200)
+    _grab(window, out_dir / "picture-refused.png", LARGE)
+    view.open_post(ids[0])
+    view.open_picture(0)
+    dialog = view.picture_dialog
+    assert dialog is not None
+    _wait_for(lambda: not dialog.picture.pixmap().isNull()
+              and all(not label.pixmap().isNull() for label in dialog.strip))  # fmt: skip
+    QTest.qWait(200)
+    dialog.grab().save(str(out_dir / "picture-full-size.png"))
+    dialog.reject()
+    _resize(window, SMALL)
+    window.tabs.setCurrentIndex(1)
+    browse = window.browse
+    row = browse.model.row_of(ids[0])
+    if row is not None:
+        browse.view.scrollTo(browse.model.index(row, 0))
+    _wait_for(lambda: row is None or browse.thumbnails._cache.get(ids[0]) is not None)
+    QTest.qWait(300)
+    _grab(window, out_dir / "browse-pictures-1024x700.png", SMALL)
+    window.tabs.setCurrentIndex(0)
 
 
 def main(project: Path, out_dir: Path) -> int:
@@ -199,6 +252,7 @@ def main(project: Path, out_dir: Path) -> int:
         QApplication.processEvents()
         about.grab().save(str(out_dir / "about.png"))
         about.close()
+        _pictures(window, copy, out_dir)
         window.first_run.close_project()  # the welcome page, with this project as recent
         QApplication.processEvents()
         window.grab().save(str(out_dir / "welcome.png"))

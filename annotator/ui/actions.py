@@ -32,6 +32,7 @@ class ActionId(StrEnum):
     POST_SKIP = "post.skip"
     POST_FLAG = "post.flag"
     POST_CLUSTER = "post.cluster"
+    POST_PICTURE = "post.picture"
     GO_NEXT = "go.next"
     GO_PREVIOUS = "go.previous"
     GO_NEXT_UNLABELED = "go.next_unlabeled"
@@ -101,6 +102,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
             ActionId.POST_FLAG,
             None,
             ActionId.POST_CLUSTER,
+            ActionId.POST_PICTURE,
         ),
     ),
     (

@@ -71,6 +71,7 @@ ONLY_ON: dict[str, tuple[int, ...]] = {
     ActionId.POST_SKIP: LABELING_TABS,
     ActionId.POST_FLAG: LABELING_TABS,
     ActionId.POST_CLUSTER: (*LABELING_TABS, CLUSTERS_TAB),
+    ActionId.POST_PICTURE: LABELING_TABS,
     ActionId.POST_NOTES: LABELING_TABS,
     ActionId.POST_SPONSOR: LABELING_TABS,
     ActionId.GO_NEXT: LABELING_TABS,
@@ -91,6 +92,7 @@ NEED_POST = (
     ActionId.POST_EVIDENCE,
     ActionId.POST_SKIP,
     ActionId.POST_FLAG,
+    ActionId.POST_PICTURE,
 )
 #: Actions that need an open project.
 NEED_PROJECT = (
@@ -133,10 +135,10 @@ class MainWindow(QMainWindow):
         #: Trains the model on request and after every N new labels, in the background.
         self.model_training = ModelTraining(self.workspace, self.tasks)
 
-        self.labeling = LabelingView(self.workspace)
+        self.labeling = LabelingView(self.workspace, tasks=self.tasks)
         self.labeling.changed.connect(self.refresh_actions)
         self.labeling.message.connect(self.say)
-        self.browse = BrowsePanel()
+        self.browse = BrowsePanel(tasks=self.tasks)
         self.browse.bind(self.workspace)
         self.browse.post_activated.connect(self.open_post)
         self.review = ReviewPanel(self.tasks, self.model_training)
@@ -268,6 +270,14 @@ class MainWindow(QMainWindow):
                 "Ctrl+K",
                 self.open_cluster,
                 tip="The shown post's cluster; on the Clusters tab, the selected one",
+            ),
+            ActionSpec(
+                ActionId.POST_PICTURE,
+                "Open the p&icture full size",
+                "Ctrl+Shift+I",
+                view.open_picture,
+                tip="The post's first picture full size; Left and Right switch, Esc closes",
+                auto_repeat=False,
             ),
             ActionSpec(ActionId.POST_NOTES, "Write &notes", "N", self._focus_notes),
             ActionSpec(ActionId.POST_SPONSOR, "Enter s&ponsor", "P", self._focus_sponsor),

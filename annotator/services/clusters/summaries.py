@@ -62,6 +62,9 @@ class ClusterSummary:
     representative: str
     #: Resolved label -> how many of the cluster's posts have it, most first.
     labels: dict[str, int] = field(default_factory=dict)
+    #: How many other posts show the representative post's picture (same content hash);
+    #: filled by the Campaigns tab (``services.media.viewing.shared_image_counts``).
+    shared_image: int = 0
 
     def share(self, label: str) -> float:
         """The fraction of the cluster's posts with this resolved label."""

@@ -13,6 +13,7 @@ from annotator.domain.queue_modes import QueueMode
 from annotator.domain.records import BrowseRow
 from annotator.services.labeling.browsing import browse_rows, count_rows
 from annotator.services.project.projects import Project, codebook_of
+from annotator.ui.pictures.thumbnails import ThumbnailCache
 from annotator.ui.table_flags import read_only_flags
 from annotator.ui.table_headers import horizontal_header, is_column_header
 
@@ -46,11 +47,13 @@ COLUMNS: tuple[BrowseColumn, ...] = (
     BrowseColumn("My label", "label", "The label you gave the post"),
     BrowseColumn("My notes", "notes", "Your notes on the post"),
     BrowseColumn("Labels", "labels", "How many annotators have labeled the post"),
+    BrowseColumn("Picture", None, "The post's first picture; open the post to see them all"),
 )
 _TITLES = tuple(column.title for column in COLUMNS)
 _TIPS = tuple(column.tip for column in COLUMNS)
 ID_COLUMN, DATASET_COLUMN, AUTHOR_COLUMN, TIME_COLUMN = 0, 1, 2, 3
 TEXT_COLUMN, LABEL_COLUMN, NOTES_COLUMN, COUNT_COLUMN = 4, 5, 6, 7
+PICTURE_COLUMN = 8
 
 
 def short_time(created_at: str) -> str:
@@ -88,6 +91,23 @@ class BrowseTableModel(QAbstractTableModel):
         # Set while rows are being replaced or added: a view or model tester reacting to
         # the change signals must not start another fetch from a stale offset.
         self._busy = False
+        #: Where the Picture column's thumbnails come from (None: no pictures shown).
+        self.thumbnails: ThumbnailCache | None = None
+
+    def show_thumbnails(self, cache: ThumbnailCache) -> None:
+        """Fill the Picture column from ``cache``, repainting rows as thumbnails arrive."""
+        self.thumbnails = cache
+        cache.loaded.connect(self._thumbnails_arrived)
+
+    def _thumbnails_arrived(self, post_ids: list[int]) -> None:
+        arrived = set(post_ids)
+        rows = [i for i, row in enumerate(self._rows) if row.post_id in arrived]
+        if rows:
+            top, bottom = (
+                self.index(min(rows), PICTURE_COLUMN),
+                self.index(max(rows), PICTURE_COLUMN),
+            )
+            self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DecorationRole])
 
     # ----- context -------------------------------------------------------------------------
 
@@ -226,6 +246,8 @@ class BrowseTableModel(QAbstractTableModel):
             return self._tooltip(post, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
             return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.DecorationRole and column == PICTURE_COLUMN:
+            return self.thumbnails.get(post.post_id) if self.thumbnails is not None else None
         return None
 
     def _display(self, post: BrowseRow, column: int) -> str:
@@ -243,6 +265,8 @@ class BrowseTableModel(QAbstractTableModel):
             return self._label_name(post.label)
         if column == NOTES_COLUMN:
             return single_line(post.notes)
+        if column == PICTURE_COLUMN:
+            return ""
         return str(post.annotations)
 
     def _tooltip(self, post: BrowseRow, column: int) -> str | None:

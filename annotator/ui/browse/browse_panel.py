@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.changes import Change, Changes
 from annotator.domain.queue_modes import QueueMode
+from annotator.services.media.viewing import has_stored_pictures
 from annotator.services.project.projects import Project
 from annotator.ui.browse.browse_model import (
     AUTHOR_COLUMN,
@@ -25,10 +26,13 @@ from annotator.ui.browse.browse_model import (
     ID_COLUMN,
     LABEL_COLUMN,
     NOTES_COLUMN,
+    PICTURE_COLUMN,
     TEXT_COLUMN,
     TIME_COLUMN,
     BrowseTableModel,
 )
+from annotator.ui.pictures.thumbnails import ThumbnailCache
+from annotator.ui.tasks import TaskRunner
 from annotator.ui.workspace import Workspace
 
 #: Default column widths as sample text (measured in the table's font) plus padding.
@@ -55,6 +59,8 @@ _PADDING = 16
 #: The other columns together take at most this share of the table's width: the rest is
 #: the Text column's, so a post's text stays readable at 1024 pixels.
 _OTHERS_SHARE = 0.6
+#: The Picture column's thumbnails (rows grow to fit them when the project has pictures).
+THUMBNAIL_BOX = QSize(32, 32)
 
 
 class BrowseTableView(QTableView):
@@ -75,11 +81,14 @@ class BrowsePanel(QWidget):
 
     post_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self._has_project = False
         self._stale = False
+        self._has_pictures = False
         self.model = BrowseTableModel(self)
+        self.thumbnails = ThumbnailCache(tasks or TaskRunner(self), THUMBNAIL_BOX, self)
+        self.model.show_thumbnails(self.thumbnails)
         self.count = QLabel()
         self.count.setObjectName("browseCount")
         self.count.setTextFormat(Qt.TextFormat.PlainText)
@@ -120,6 +129,9 @@ class BrowsePanel(QWidget):
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
+        view.setIconSize(THUMBNAIL_BOX)
+        view.setColumnHidden(PICTURE_COLUMN, True)  # until the project has pictures
+        view.setColumnWidth(PICTURE_COLUMN, THUMBNAIL_BOX.width() + _PADDING)
         header = view.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -143,6 +155,8 @@ class BrowsePanel(QWidget):
         author, label, time), each no further than its title or its narrowest sample."""
         view, metrics = self.view, self.view.fontMetrics()
         widths = {c: metrics.horizontalAdvance(s) + _PADDING for c, s in _WIDTH_SAMPLES.items()}
+        if not view.isColumnHidden(PICTURE_COLUMN):
+            widths[PICTURE_COLUMN] = THUMBNAIL_BOX.width() + _PADDING
         excess = sum(w for c, w in widths.items() if not view.isColumnHidden(c)) - int(
             max(view.viewport().width(), 1) * _OTHERS_SHARE
         )
@@ -178,6 +192,8 @@ class BrowsePanel(QWidget):
             self.model.set_sort(-1, Qt.SortOrder.AscendingOrder)
         self._has_project = project is not None
         self._stale = False
+        self.thumbnails.set_project(project)
+        self._show_pictures(project is not None and has_stored_pictures(project))
         self.model.set_context(project, annotator, mode)
         self.view.scrollToTop()
         self._show_count()
@@ -199,7 +215,13 @@ class BrowsePanel(QWidget):
                 blind=workspace.blind,
             )
             self._select_post(workspace.current_post_id)
-        elif what.touches(Change.LABELS | Change.GOLD | Change.MARKS | Change.DATASETS):
+            return
+        if what.touches(Change.MEDIA | Change.DATASETS) and workspace.project is not None:
+            # Pictures fetched, merged or imported: the column shows once there are some.
+            self.thumbnails.forget(set(what.post_ids) if what.post_ids else None)
+            self._show_pictures(has_stored_pictures(workspace.project))
+            self.view.viewport().update()
+        if what.touches(Change.LABELS | Change.GOLD | Change.MARKS | Change.DATASETS):
             self.refresh()  # drafts are not in the table: typing never reloads it
 
     def refresh(self) -> None:
@@ -217,6 +239,20 @@ class BrowsePanel(QWidget):
             self._reload_in_place()
 
     # ----- private -------------------------------------------------------------------------
+
+    def _show_pictures(self, shown: bool) -> None:
+        """The Picture column and rows tall enough for its thumbnails, only in a project
+        with pictures (the rest pay nothing: the hidden column is never painted)."""
+        if shown == self._has_pictures:
+            return
+        self._has_pictures = shown
+        view = self.view
+        view.setColumnHidden(PICTURE_COLUMN, not shown)
+        line = view.fontMetrics().height() + 10
+        view.verticalHeader().setDefaultSectionSize(
+            max(line, THUMBNAIL_BOX.height() + 4) if shown else line
+        )
+        self._fit_columns()
 
     def _reload_in_place(self) -> None:
         self._stale = False

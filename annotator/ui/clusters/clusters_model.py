@@ -67,11 +67,18 @@ COLUMNS: tuple[ClusterColumn, ...] = (
         "share still unlabeled",
         lambda s: s.share(UNLABELED),
     ),
+    ClusterColumn(
+        "Shared image",
+        "How many other posts show the same picture as this cluster's post (the same "
+        "image file, by its content)",
+        lambda s: s.shared_image,
+    ),
     ClusterColumn("Text", "One of the posts; hover for more of it", lambda s: s.representative),
 )
 _TITLES = tuple(column.title for column in COLUMNS)
 _TIPS = tuple(column.tip for column in COLUMNS)
-SIZE_COLUMN, ACCOUNTS_COLUMN, FIRST_COLUMN, LAST_COLUMN, LABELS_COLUMN, TEXT_COLUMN = range(6)
+SIZE_COLUMN, ACCOUNTS_COLUMN, FIRST_COLUMN, LAST_COLUMN, LABELS_COLUMN = range(5)
+SHARED_IMAGE_COLUMN, TEXT_COLUMN = 5, 6
 
 
 class ClusterTableModel(QAbstractTableModel):
@@ -89,6 +96,11 @@ class ClusterTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self._order()
         self.endResetModel()
+
+    @property
+    def any_shared_image(self) -> bool:
+        """Whether a cluster's picture is shown by other posts (else the column hides)."""
+        return any(summary.shared_image for summary in self._rows)
 
     def clear(self) -> None:
         self.set_rows(self.codebook, [])
@@ -156,6 +168,9 @@ class ClusterTableModel(QAbstractTableModel):
             ]
             more = len(summary.labels) - SHARES_SHOWN
             return " · ".join(shown) + (f" · +{more}" if more > 0 else "")
+        if column == SHARED_IMAGE_COLUMN:
+            count = summary.shared_image
+            return f"with {count:,} other post{'' if count == 1 else 's'}" if count else ""
         return single_line(summary.representative)
 
     def _tooltip(self, summary: ClusterSummary, column: int) -> str | None:
@@ -176,7 +191,7 @@ class ClusterTableModel(QAbstractTableModel):
             section, orientation, len(COLUMNS)
         ):
             # Counts sort biggest first on the first click; times and text A to Z.
-            descending = section in (SIZE_COLUMN, ACCOUNTS_COLUMN)
+            descending = section in (SIZE_COLUMN, ACCOUNTS_COLUMN, SHARED_IMAGE_COLUMN)
             order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
             return order.value
         return horizontal_header(_TITLES, section, orientation, role, tooltips=_TIPS)

@@ -4,6 +4,8 @@ the posts of a cluster together."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -36,11 +38,17 @@ from annotator.services.clusters.summaries import (
     cluster_timeline,
 )
 from annotator.services.labeling.batch_labeling import BatchLabelCommand
+from annotator.services.media.viewing import shared_image_counts
 from annotator.services.project.project_settings import cluster_threshold, set_cluster_threshold
 from annotator.services.project.projects import Project
 from annotator.ui.clusters.cluster_dialog import ClusterDialog
 from annotator.ui.clusters.cluster_timeline import LabelShareList, TimelineChart
-from annotator.ui.clusters.clusters_model import SIZE_COLUMN, TEXT_COLUMN, ClusterTableModel
+from annotator.ui.clusters.clusters_model import (
+    SHARED_IMAGE_COLUMN,
+    SIZE_COLUMN,
+    TEXT_COLUMN,
+    ClusterTableModel,
+)
 from annotator.ui.errors import report_error
 from annotator.ui.flow_layout import FlowLayout
 from annotator.ui.look import plain_label
@@ -152,11 +160,19 @@ class ClustersPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
         metrics = view.fontMetrics()
-        widths = ["Accounts", "Accounts", "2020-02-14 18:03", "2020-02-14 18:03", "L" * 44]
+        widths = [
+            "Accounts",
+            "Accounts",
+            "2020-02-14 18:03",
+            "2020-02-14 18:03",
+            "L" * 44,
+            "with 1,000 other posts",
+        ]
         for column, sample in enumerate(widths):
             view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         header.setSortIndicator(SIZE_COLUMN, Qt.SortOrder.DescendingOrder)
         view.setSortingEnabled(True)
+        view.setColumnHidden(SHARED_IMAGE_COLUMN, True)  # until a cluster shares a picture
         view.selectionModel().selectionChanged.connect(self._selection_changed)
         view.doubleClicked.connect(lambda _index: self.label_cluster())
 
@@ -269,7 +285,7 @@ class ClustersPanel(QWidget):
             if self.project is not None:
                 self.loader.follow()
                 self._show_state()
-        elif what.touches(Change.LABELS | Change.CLUSTERS | Change.DATASETS):
+        elif what.touches(Change.LABELS | Change.CLUSTERS | Change.DATASETS | Change.MEDIA):
             self.refresh()
 
     def _store_threshold(self) -> None:
@@ -365,12 +381,23 @@ class ClustersPanel(QWidget):
         if project is None:
             return None
         smallest = self.min_size.value()
-        return lambda _progress, _cancel: cluster_summaries(project, min_size=smallest)
+
+        def job(_progress: object, _cancel: object) -> list[ClusterSummary]:
+            rows = cluster_summaries(project, min_size=smallest)
+            # Copies sharing a picture: one indexed join on the content hash of the
+            # representatives' pictures; no picture is read.
+            shared = shared_image_counts(project, [row.representative_post_id for row in rows])
+            return [
+                replace(row, shared_image=shared.get(row.representative_post_id, 0)) for row in rows
+            ]
+
+        return job
 
     def _loaded_rows(self, rows: list[ClusterSummary]) -> None:
         shown = self.current_summary()
         self._loaded = True
         self.model.set_rows(self.codebook, rows)
+        self.view.setColumnHidden(SHARED_IMAGE_COLUMN, not self.model.any_shared_image)
         if rows:
             kept = shown is not None and self.model.row_of(shown.id) is not None
             self.select_cluster(shown.id if kept and shown else self.model.summary(0).id)

@@ -41,7 +41,10 @@ from annotator.ui.labeling.active_timer import ActiveTimer
 from annotator.ui.labeling.author_panel import AuthorPanel
 from annotator.ui.labeling.label_panel import LabelPanel
 from annotator.ui.labeling.post_panel import SHOWN_LIMIT, PostPanel
+from annotator.ui.pictures.full_size import FullSizeDialog
+from annotator.ui.pictures.picture_panel import PicturePanel
 from annotator.ui.settings import Positions
+from annotator.ui.tasks import TaskRunner
 from annotator.ui.workspace import Workspace
 
 #: Typing is saved as a draft this long after the last keystroke (well within a second).
@@ -87,9 +90,16 @@ class LabelingView(QWidget):
     #: A sentence for the status bar.
     message = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.tasks = tasks or TaskRunner(self)
         self.positions = Positions()
         self.shown: _Shown | None = None
         self.queue: LabelingQueue | None = None
@@ -120,6 +130,12 @@ class LabelingView(QWidget):
             # Under the header and its link, just above the text it speaks of.
             below_link = post_layout.indexOf(self.post_panel.link) + 1
             post_layout.insertWidget(below_link, self.cluster_badge)
+        # The post's pictures beside its text (see ui/pictures): loaded by a worker.
+        self.pictures = PicturePanel(self.tasks)
+        self.pictures.open_requested.connect(self.open_picture)
+        self.post_panel.body.addWidget(self.pictures)
+        self.pictures.follow_width_of(self.post_panel)
+        self.picture_dialog: FullSizeDialog | None = None
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.label_panel)
         side.addWidget(self.author_panel)
@@ -148,6 +164,12 @@ class LabelingView(QWidget):
         """Reload what the change concerns; a change this view made is already shown."""
         if what.touches(Change.MODEL) and not what.touches(_NEW_QUEUE):
             self._model_changed()
+        if (
+            what.touches(Change.MEDIA)
+            and not what.touches(_NEW_QUEUE)
+            and what.touches_post(self.current_post_id)
+        ):
+            self.pictures.refresh()  # fetched or merged while the post is on screen
         if what.others:
             self._others_changed(what)
             return
@@ -291,6 +313,7 @@ class LabelingView(QWidget):
         if shown is None or queue is None:
             self.post_panel.show_message("Open or create a project from the File menu.")
             self.author_panel.hide()
+            self.pictures.clear()
         elif post is None:
             empty = (
                 NO_MODEL_MESSAGE
@@ -301,6 +324,7 @@ class LabelingView(QWidget):
             )
             self.post_panel.show_message(empty)
             self.author_panel.hide()
+            self.pictures.clear()
         else:
             state = post_state(shown.project, post_id=post.id, annotator=shown.annotator)
             self.annotation, self._draft = state.annotation, state.draft
@@ -317,6 +341,7 @@ class LabelingView(QWidget):
             )
             self.label_panel.show_marks(flagged=FLAG in state.marks, skipped=SKIP in state.marks)
             self._show_author(post.author, post.id)
+            self.pictures.show_post(shown.project, post.id)
             self.positions.save(shown.project.location, shown.annotator, post.id)
         self._show_suggestion(post)
         # In blind mode the badge's count of accounts would hint at who wrote the post.
@@ -620,6 +645,29 @@ class LabelingView(QWidget):
         self.leave_post()
         self.queue.go_to_post(post_id)
         self.show_current()
+
+    # ----- pictures ---------------------------------------------------------------------------
+
+    def open_picture(self, index: int = 0) -> None:
+        """The post's stored picture ``index`` full size (a click on it, or Ctrl+Shift+I)."""
+        shown, stored = self.shown, self.pictures.stored
+        if shown is None or self.current_post_id is None:
+            return
+        if not stored:
+            items = self.pictures.items
+            self.message.emit(items[0].sentence() if items else "This post has no picture to show.")
+            return
+        dialog = FullSizeDialog(
+            project=shown.project,
+            items=stored,
+            index=index,
+            tasks=self.tasks,
+            post_name=post_ref(self._post(), self.current_post_id),
+            parent=self,
+        )
+        dialog.finished.connect(lambda _result: setattr(self, "picture_dialog", None))
+        self.picture_dialog = dialog
+        dialog.open()
 
     # ----- cluster batch labeling -----------------------------------------------------------
 

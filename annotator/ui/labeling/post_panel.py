@@ -237,7 +237,10 @@ class PostPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.meta)
         layout.addWidget(self.link)
-        layout.addWidget(self.text, stretch=1)
+        #: The text, and beside it whatever the view adds there (the post's pictures).
+        self.body = QHBoxLayout()
+        self.body.addWidget(self.text, stretch=1)
+        layout.addLayout(self.body, stretch=1)
         layout.addWidget(self.more_button)
         layout.addWidget(self.suggestion)
         layout.addWidget(self.evidence_box)
