@@ -80,7 +80,10 @@ class MediaItem:
         if self.status == MISSING:
             return f"Picture file not found at import: {self.source}"
         if self.status == REMOTE:
-            return f"Picture on the web, not fetched (the lead turns fetching on): {self.source}"
+            return (
+                "Picture on the web, not fetched yet (Project > Fetch pictures from the web): "
+                f"{self.source}"
+            )
         reason = self.message or "unreadable"
         if self.status == FAILED:
             return f"Picture could not be fetched ({reason}): {self.source}"

@@ -364,6 +364,8 @@ class PostMedia(SQLModel, table=True):
             "status IN ('stored', 'missing', 'refused', 'remote', 'failed')",
             name="ck_post_media_status",
         ),
+        # "Does the project show any picture?" and the fetcher's work list read by status.
+        Index("ix_post_media_status", "status", "post_id"),
     )
 
     post_id: int = Field(
