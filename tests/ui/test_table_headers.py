@@ -46,7 +46,9 @@ def test_is_column_header_only_for_columns_in_range() -> None:
 def test_browse_headers_titles_tips_alignment_and_first_click_order() -> None:
     model = BrowseTableModel()
     titles = [model.headerData(c, H) for c in range(model.columnCount())]
-    assert titles == ["ID", "Dataset", "Author", "Time", "Text", "My label", "My notes", "Labels"]
+    assert titles == [
+        "ID", "Dataset", "Author", "Time", "Text", "My label", "My notes", "Labels", "Picture"
+    ]  # fmt: skip
     assert "hover a cell" in str(model.headerData(TEXT_COLUMN, H, TIP))
     centre = int(Qt.AlignmentFlag.AlignCenter)
     assert model.headerData(COUNT_COLUMN, H, Qt.ItemDataRole.TextAlignmentRole) == centre
@@ -60,7 +62,7 @@ def test_browse_headers_titles_tips_alignment_and_first_click_order() -> None:
 def test_cluster_headers_sort_counts_biggest_first_on_the_first_click() -> None:
     model = ClusterTableModel()
     titles = [model.headerData(c, H) for c in range(model.columnCount())]
-    assert titles == ["Posts", "Accounts", "First", "Last", "Labels", "Text"]
+    assert titles == ["Posts", "Accounts", "First", "Last", "Labels", "Shared image", "Text"]
     assert model.headerData(ACCOUNTS_COLUMN, H, TIP) == "How many different accounts posted it"
     descending, ascending = Qt.SortOrder.DescendingOrder.value, Qt.SortOrder.AscendingOrder.value
     assert model.headerData(SIZE_COLUMN, H, FIRST_ORDER) == descending
