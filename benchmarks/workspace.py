@@ -45,6 +45,7 @@ def build_project(folder: Path, posts: int, target: str | None = None) -> Path:
     sys.path.insert(0, str(HERE))
     from import_rate import make_csv
 
+    from annotator.services.clusters.clustering import find_clusters
     from annotator.services.imports.importing import import_dataset
     from annotator.services.project.projects import init_project
 
@@ -53,6 +54,9 @@ def build_project(folder: Path, posts: int, target: str | None = None) -> Path:
     path = folder / "million.annotator"
     project = init_project(target or path)
     import_dataset(project, source)
+    # As the app does after an import: without clusters, the model's first training
+    # would search for them while the keys are pressed (a slower, rarer case).
+    find_clusters(project)
     project.close()
     source.unlink()
     return path

@@ -9,7 +9,12 @@ import pytest
 
 from annotator.domain.text_similarity import normalise
 from annotator.services.clusters.cluster_quality import simulated_posts
-from annotator.services.clusters.clustering import cluster_of, find_clusters, list_clusters
+from annotator.services.clusters.clustering import (
+    cluster_of,
+    find_clusters,
+    list_clusters,
+    post_cluster,
+)
 from annotator.services.imports.importing import import_dataset
 from annotator.services.project.projects import Project
 from tests.conftest import write_csv
@@ -152,6 +157,27 @@ def test_counts_first_and_last_come_from_the_members(project: Project, tmp_path:
     # The legacy Twitter time became ISO at import and counts; "yesterday" cannot.
     assert (cluster.first, cluster.last) == ("2020-01-31T09:00:00", "2021-05-02T10:00:00+00:00")
     assert sorted(cluster.post_ids) == ["a", "b", "c", "d", "f"]
+
+
+def test_the_badge_counts_the_accounts_of_the_other_copies(
+    project: Project, tmp_path: Path
+) -> None:
+    text = SCRIPTS[0]
+    rows = [("a", "ann"), ("b", "ann"), ("c", "bob"), ("d", ""), ("e", "cem")]
+    body = "".join(f'{i},"{text} {n}",{a}\n' for n, (i, a) in enumerate(rows))
+    import_dataset(project, write_csv(tmp_path / "copies.csv", "id,text,author\n" + body))
+    find_clusters(project)
+    from annotator.store.queries import external_id_index
+
+    with project.session() as session:
+        ids = {key: found[0] for key, found in external_id_index(session).items()}
+    accounts = {}
+    for key in "abcde":
+        found = post_cluster(project, ids[key])
+        assert found is not None and found[0].size == 5
+        accounts[key] = found[1]
+    # ann has another copy (b), so ann still counts for a; bob and cem have none.
+    assert accounts == {"a": 3, "b": 3, "c": 2, "d": 3, "e": 2}
 
 
 def test_the_projects_similarity_is_kept_and_used(project: Project, tmp_path: Path) -> None:

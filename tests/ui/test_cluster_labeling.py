@@ -14,7 +14,8 @@ from annotator.services.clusters.clustering import find_clusters
 from annotator.services.imports.importing import import_dataset
 from annotator.services.labeling.annotating import current_annotation
 from annotator.services.project.projects import Project, open_project
-from annotator.ui.clusters.cluster_badge import badge_text, cluster_posts
+from annotator.store.queries import get_post
+from annotator.ui.clusters.cluster_badge import badge_text
 from annotator.ui.main_window import MainWindow
 from tests.conftest import write_csv
 from tests.ui.keys import external_id, go_to, press
@@ -52,8 +53,8 @@ def labels(window: MainWindow) -> dict[str, AnnotationRecord | None]:
     assert window.project is not None
     project = open_project(window.project.location)
     try:
-        posts = cluster_posts(project, "ana", list(range(1, 10)))
-        assert len(posts) == 9
+        with project.session() as session:
+            posts = [get_post(session, post_id) for post_id in range(1, 10)]
         return {
             p.external_id: current_annotation(project, post_id=p.id, annotator="ana") for p in posts
         }

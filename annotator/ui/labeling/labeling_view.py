@@ -26,6 +26,7 @@ from annotator.domain.records import (
     EvidenceSpan,
     PostRecord,
 )
+from annotator.services.clusters.clustering import cluster_member_ids
 from annotator.services.labeling.annotating import current_annotation, post_state
 from annotator.services.labeling.batch_labeling import BatchLabelCommand
 from annotator.services.labeling.browsing import other_posts_by, sponsor_names
@@ -190,8 +191,6 @@ class LabelingView(QWidget):
             if what.touches(Change.LABELS | Change.MARKS) and self.queue is not None:
                 self.queue.refresh_labeled()
             return
-        if what.touches(Change.CLUSTERS):
-            self.cluster_badge.forget()
         if what.touches(Change.LABELS | Change.MARKS):
             self.queue.refresh_labeled()
         if what.undo and len(what.post_ids) == 1 and what.touches(Change.POST_DATA & ~Change.GOLD):
@@ -274,7 +273,6 @@ class LabelingView(QWidget):
 
     def _new_queue(self, *, start_at: int | None) -> None:
         workspace = self.workspace
-        self.cluster_badge.forget()
         self.queue, self.shown = None, None
         if not workspace.ready:
             return
@@ -347,7 +345,6 @@ class LabelingView(QWidget):
         # In blind mode the badge's count of accounts would hint at who wrote the post.
         self.cluster_badge.show_for(
             shown.project if shown and not workspace.blind else None,
-            shown.annotator if shown else "",
             post,
         )
         typed = self._draft or self._saved_state()
@@ -682,7 +679,7 @@ class LabelingView(QWidget):
             annotator=shown.annotator,
             codebook=codebook,
             cluster=badge.cluster,
-            member_ids=badge.member_ids,
+            member_ids=cluster_member_ids(shown.project, badge.cluster.id),
             label_key=self.annotation.label_key if self.annotation else None,
             notes=self.label_panel.notes.toPlainText(),
             sponsor=self.label_panel.sponsor.text().strip(),
