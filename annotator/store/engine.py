@@ -138,19 +138,9 @@ class Project:
             with Session(bind=held[0], expire_on_commit=False) as session:
                 yield session
             return
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except DBAPIError as error:
-                _quiet_rollback(session)
-                named = self._named(error)
-                if named is error:
-                    raise
-                raise named from error
-            except BaseException:
-                session.rollback()
-                raise
+        with Session(self.engine, expire_on_commit=False) as session, self._named_errors(session):
+            yield session
+            session.commit()
 
     @contextmanager
     def pinned_session(self) -> Iterator[Session]:
@@ -161,29 +151,30 @@ class Project:
         with (
             self.engine.connect() as connection,
             Session(bind=connection, expire_on_commit=False) as session,
+            self._named_errors(session),
         ):
-            try:
-                yield session
-            except DBAPIError as error:
-                _quiet_rollback(session)
-                named = self._named(error)
-                if named is error:
-                    raise
-                raise named from error
-            except BaseException:
-                session.rollback()
-                raise
+            yield session
 
-    def _named(self, error: DBAPIError) -> BaseException:
-        """The error to show for a failed write: the project busy, the machine's own
-        trouble (disk full, read-only), or the error itself."""
-        if "locked" in str(error.orig) or "busy" in str(error.orig):
-            return ProjectBusyError(
-                f"{self.location}: another program is writing to the project; "
-                "nothing was saved, try again in a moment"
-            )
-        found = machine_error(error, where=self.location)
-        return error if found is None else found
+    @contextmanager
+    def _named_errors(self, session: Session) -> Iterator[None]:
+        """Roll ``session`` back on any error, and name a database error for the person:
+        the project busy, the machine's own trouble (disk full, read-only)."""
+        try:
+            yield
+        except DBAPIError as error:
+            _quiet_rollback(session)
+            if "locked" in str(error.orig) or "busy" in str(error.orig):
+                raise ProjectBusyError(
+                    f"{self.location}: another program is writing to the project; "
+                    "nothing was saved, try again in a moment"
+                ) from error
+            found = machine_error(error, where=self.location)
+            if found is not None:
+                raise found from error
+            raise
+        except BaseException:
+            session.rollback()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

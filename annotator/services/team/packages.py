@@ -15,7 +15,8 @@ carries its posts' pictures, a merge checks them and takes none (``package_media
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -216,28 +217,9 @@ def _damaged(name: str, error: SQLAlchemyError | sqlite3.Error) -> UserError:
     return UserError(f"{name}: is damaged or not an annotator package ({reason})")
 
 
-def _read_package(project: Project, package_path: Path) -> _PackageContent:
-    """Every package row a merge needs, read as raw values (the checks decide what they
-    mean), with the project's known change ids deciding which events are read whole."""
-    name = package_path.name
-    try:
-        package = open_project(package_path, check_structure=False)
-    except SQLAlchemyError as error:
-        raise _damaged(name, error) from None
-    try:
-        with package.engine.connect() as connection, project.session() as session:
-            raw = connection.connection.driver_connection
-            assert isinstance(raw, sqlite3.Connection)  # a package is always a file
-            reader = _PackageReader(raw, name)
-            return reader.content(lambda uids: _known_uids(session, uids))
-    finally:
-        package.close()
-
-
-def _check_package_pictures(
-    session: Session, package_path: Path, post_map: dict[int, int]
-) -> PictureCheck:
-    """The package's pictures against the project's, before anything is written."""
+@contextmanager
+def _package_reader(package_path: Path) -> Iterator[_PackageReader]:
+    """A reader of the package file's raw rows, open for the block."""
     name = package_path.name
     try:
         package = open_project(package_path, check_structure=False)
@@ -247,10 +229,26 @@ def _check_package_pictures(
         with package.engine.connect() as connection:
             raw = connection.connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)  # a package is always a file
-            reader = _PackageReader(raw, name)
-            return check_pictures(reader, session.connection(), package=name, post_map=post_map)
+            yield _PackageReader(raw, name)
     finally:
         package.close()
+
+
+def _read_package(project: Project, package_path: Path) -> _PackageContent:
+    """Every package row a merge needs, read as raw values (the checks decide what they
+    mean), with the project's known change ids deciding which events are read whole."""
+    with _package_reader(package_path) as reader, project.session() as session:
+        return reader.content(lambda uids: _known_uids(session, uids))
+
+
+def _check_package_pictures(
+    session: Session, package_path: Path, post_map: dict[int, int]
+) -> PictureCheck:
+    """The package's pictures against the project's, before anything is written."""
+    with _package_reader(package_path) as reader:
+        return check_pictures(
+            reader, session.connection(), package=package_path.name, post_map=post_map
+        )
 
 
 def merge(project: Project, package_path: Path) -> MergeReport:
