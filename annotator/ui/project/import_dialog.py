@@ -462,6 +462,15 @@ class ImportDialog(QDialog):
         for widget in (self.sheet_label, self.sheet_combo, self.header_label, self.header_spin):
             widget.setVisible(visible)
 
+    def _fit_media_list(self) -> None:
+        """Two whole rows of ticks (the rest scrolls): a row is as tall as the style's
+        check box, which is taller than the font."""
+        rows = self.media_list.sizeHintForRow(0) if self.media_list.count() else -1
+        row = max(rows, self.media_list.fontMetrics().height() + 4)
+        spacing = self.media_list.spacing()
+        frame = self.media_list.frameWidth()
+        self.media_list.setFixedHeight(2 * (row + 2 * spacing) + 2 * frame + 2)
+
     def _fill_combos(self, columns: list[str], mapping: dict[str, str]) -> None:
         filling, self._filling = self._filling, True
         try:
@@ -475,6 +484,7 @@ class ImportDialog(QDialog):
                     Qt.CheckState.Checked if column in detected else Qt.CheckState.Unchecked
                 )
             self.media_list.setEnabled(bool(columns))
+            self._fit_media_list()
             for field, combo in self.field_combos.items():
                 combo.clear()
                 if field == "text":
