@@ -41,7 +41,7 @@ class Change(Flag):
     CURRENT_POST = auto()
     #: The model's predictions (a training run finished, here or elsewhere).
     MODEL = auto()
-    #: Pictures of posts: fetched from the web, or arrived with a merged package.
+    #: Pictures of posts fetched from the web (in this window or by another program).
     MEDIA = auto()
     #: A project was opened or closed: everything is new.
     PROJECT = auto()

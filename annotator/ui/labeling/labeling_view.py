@@ -170,7 +170,7 @@ class LabelingView(QWidget):
             and not what.touches(_NEW_QUEUE)
             and what.touches_post(self.current_post_id)
         ):
-            self.pictures.refresh()  # fetched or merged while the post is on screen
+            self.pictures.refresh()  # fetched while the post is on screen
         if what.others:
             self._others_changed(what)
             return
