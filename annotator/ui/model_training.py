@@ -22,7 +22,6 @@ from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
 from annotator.services.model.report import ModelReport, ModelSettings
-from annotator.services.model.training import train_model
 from annotator.services.project.project_settings import retrain_after_labels
 from annotator.services.project.projects import Project
 from annotator.ui.look import plain_label
@@ -115,6 +114,10 @@ class ModelTraining(QObject):
         settings = self.settings
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> ModelReport:
+            # Imported here: scikit-learn takes 2 s to import, which the app's start-up
+            # would otherwise pay for a model it may never train.
+            from annotator.services.model.training import train_model
+
             return train_model(project, settings, progress=progress, cancel=cancel)
 
         self._token = self.tasks.run(

@@ -16,8 +16,9 @@ from annotator.services.imports.importing import import_dataset
 from annotator.services.imports.label_import import import_labels
 from annotator.services.model.evaluation import fold_assignment
 from annotator.services.model.report import ModelSettings
+from annotator.services.model.stored_predictions import latest_report
 from annotator.services.model.suggestions import find_suspects, next_posts
-from annotator.services.model.training import latest_report, train_model
+from annotator.services.model.training import train_model
 from annotator.services.model.training_data import read_training_data, training_label
 from annotator.services.project.project_settings import (
     retrain_after_labels,

@@ -14,8 +14,7 @@ from pytestqt.qtbot import QtBot
 from annotator.services.imports.importing import import_dataset
 from annotator.services.imports.label_import import import_labels
 from annotator.services.labeling.annotating import current_annotation
-from annotator.services.model.stored_predictions import has_predictions
-from annotator.services.model.training import latest_report
+from annotator.services.model.stored_predictions import has_predictions, latest_report
 from annotator.services.project.project_settings import (
     retrain_after_labels,
     set_retrain_after_labels,

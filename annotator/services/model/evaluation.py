@@ -21,11 +21,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from annotator.domain.errors import UserError
 from annotator.services.model.features import make_classifier
+from annotator.services.model.report import MIN_LABELS
 
 #: Shares of each training fold the learning curve trains on.
 CURVE_SHARES = (0.25, 0.5, 0.75, 1.0)
-#: Fewest labeled posts the model trains on.
-MIN_LABELS = 20
 
 
 def check_labels(labels: list[str], folds: int) -> None:

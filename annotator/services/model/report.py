@@ -8,6 +8,16 @@ from typing import Any
 
 from annotator.domain.errors import UserError
 
+#: Fewest labeled posts the model trains on (here, not in evaluation.py, so the app's
+#: Model page can say it without importing scikit-learn at start-up).
+MIN_LABELS = 20
+
+
+def post_key(dataset: str, external_id: str) -> str:
+    """How JSON output names a post: its dataset and its id in the source (the same
+    text can be two posts; the database id means nothing outside the project)."""
+    return f"{dataset}/{external_id}"
+
 
 @dataclass(frozen=True)
 class ModelSettings:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 from sqlmodel import col
 
+from annotator.services.model.report import ModelReport
 from annotator.store.bulk_copy import streamed_rows
 from annotator.store.engine import Project
 from annotator.store.queries import hold_writers
@@ -127,6 +128,12 @@ def _indexes_rebuilt_after(connection: Connection) -> Iterator[None]:
     yield
     for index in indexes:
         index.create(connection)
+
+
+def latest_report(project: Project) -> ModelReport | None:
+    """The report of the last run, or None when the model was never trained."""
+    found = latest_report_json(project)
+    return None if found is None else ModelReport.from_json(found)
 
 
 def latest_report_json(project: Project) -> str | None:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from annotator.domain.errors import UserError
+from annotator.services.model.report import post_key
 from annotator.services.model.stored_predictions import has_predictions
-from annotator.services.model.training_data import post_key
 from annotator.store.engine import Project
 from annotator.store.navigation import annotator_id_of, unlabeled_filter
 from annotator.store.tables import ClusterMember, Dataset, Post, PostPrediction

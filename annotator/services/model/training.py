@@ -35,7 +35,7 @@ from annotator.services.model.features import (
 )
 from annotator.services.model.queue_order import margins_of, spread_rounds
 from annotator.services.model.report import ModelReport, ModelSettings
-from annotator.services.model.stored_predictions import latest_report_json, store_run
+from annotator.services.model.stored_predictions import store_run
 from annotator.services.model.training_data import (
     GROUP_BY,
     TrainingData,
@@ -257,9 +257,3 @@ def _chunk_probabilities(
         for start in starts
     )
     yield from zip(starts, found, strict=True)
-
-
-def latest_report(project: Project) -> ModelReport | None:
-    """The report of the last run, or None when the model was never trained."""
-    found = latest_report_json(project)
-    return None if found is None else ModelReport.from_json(found)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from annotator.services.exports.export_frames import has_clusters as clusters_found
+from annotator.services.model.report import post_key
 from annotator.store.engine import Project
 from annotator.store.tables import Annotation, ClusterMember, Dataset, GoldLabel, Post
 
@@ -56,12 +57,6 @@ class TrainingData:
             if label is not None:
                 digest.update(f"{key}\t{label}\n".encode())
         return digest.hexdigest()
-
-
-def post_key(dataset: str, external_id: str) -> str:
-    """How JSON output names a post: its dataset and its id in the source (the same
-    text can be two posts; the database id means nothing outside the project)."""
-    return f"{dataset}/{external_id}"
 
 
 def read_training_data(project: Project, group_by: str) -> TrainingData:

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.progress import CancelToken, ProgressCallback
-from annotator.services.model.evaluation import MIN_LABELS
-from annotator.services.model.report import ModelReport
-from annotator.services.model.training import latest_report
+from annotator.services.model.report import MIN_LABELS, ModelReport
+from annotator.services.model.stored_predictions import latest_report
 from annotator.services.project.projects import Project
 from annotator.ui.errors import report_error
 from annotator.ui.label_chips import chip_icon, label_colour
