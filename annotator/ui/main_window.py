@@ -9,6 +9,7 @@ import getpass
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
@@ -396,6 +397,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
         def follow() -> None:
+            if not (shiboken6.isValid(stack) and shiboken6.isValid(undo)):  # emitted in teardown
+                return
             undo.setEnabled(stack.canUndo())
             redo.setEnabled(stack.canRedo())
             undo.setText(f"&Undo: {stack.undoText()}" if stack.canUndo() else "&Undo")
