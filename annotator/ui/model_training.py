@@ -18,9 +18,14 @@ from functools import partial
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
+# Imported with the window, not at the first training: importing scikit-learn (2 s,
+# holding the GIL) in the training's thread delayed the label keys of the first minute
+# (p95 72 ms against 27 ms at 20,000 posts, benchmarks/workspace.py). Start-up pays it.
+import annotator.services.model.training  # noqa: F401
 from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
+from annotator.services.model.child_training import train_in_child
 from annotator.services.model.report import ModelReport, ModelSettings
 from annotator.services.project.project_settings import retrain_after_labels
 from annotator.services.project.projects import Project
@@ -114,11 +119,9 @@ class ModelTraining(QObject):
         settings = self.settings
 
         def job(progress: ProgressCallback, cancel: CancelToken) -> ModelReport:
-            # Imported here: scikit-learn takes 2 s to import, which the app's start-up
-            # would otherwise pay for a model it may never train.
-            from annotator.services.model.training import train_model
-
-            return train_model(project, settings, progress=progress, cancel=cancel)
+            # In a child process (services/model/child_training.py): the keys stay fast
+            # and the app's memory small while a large project trains.
+            return train_in_child(project, settings, progress=progress, cancel=cancel)
 
         self._token = self.tasks.run(
             Operation(

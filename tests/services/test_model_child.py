@@ -1,0 +1,89 @@
+"""Training in a child process: the same report and stored run, its errors as sentences,
+and a cancel that stores nothing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from annotator.domain.errors import CancelledError, UserError
+from annotator.domain.progress import CancelToken
+from annotator.services.model.child_training import train_in_child
+from annotator.services.model.report import ModelSettings
+from annotator.services.model.stored_predictions import latest_report
+from tests.services.test_model import _project
+
+
+@pytest.fixture(autouse=True)
+def always_in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These projects are small: make them train in a child all the same."""
+    monkeypatch.setattr("annotator.services.model.child_training.CHILD_FROM", 0)
+
+
+def _counts(project) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    with project.engine.connect() as connection:
+        runs = connection.execute(text("SELECT count(*) FROM model_run")).scalar_one()
+        rows = connection.execute(text("SELECT count(*) FROM post_prediction")).scalar_one()
+    return runs, rows
+
+
+def test_a_child_process_trains_and_stores_the_run(tmp_path: Path) -> None:
+    project, made = _project(tmp_path / "p.annotator", tmp_path, posts=200, labeled=150)
+    steps: list[str] = []
+
+    def progress(done: int, total: int, what: str) -> None:
+        steps.append(what)
+
+    report = train_in_child(project, ModelSettings(folds=3), progress=progress)
+    assert report.labels_used == 150 and report.predicted_posts == len(made.truth)
+    assert _counts(project) == (1, len(made.truth))
+    stored = latest_report(project)
+    assert stored is not None and stored.labels_hash == report.labels_hash
+    assert steps and steps[-1].startswith("Predicted")
+    project.close()
+
+
+def test_a_users_mistake_comes_back_as_the_same_sentence(tmp_path: Path) -> None:
+    project, _ = _project(tmp_path / "tiny.annotator", tmp_path, posts=30, labeled=8, campaigns=0)
+    with pytest.raises(UserError, match="needs at least 20, so label 12 more"):
+        train_in_child(project, ModelSettings())
+    project.close()
+
+
+def test_cancel_ends_the_child_and_stores_nothing(tmp_path: Path) -> None:
+    project, _ = _project(tmp_path / "c.annotator", tmp_path, posts=400, labeled=300)
+    cancel = CancelToken()
+
+    def progress(done: int, total: int, what: str) -> None:
+        if done >= 1:  # cancel once the child is under way
+            cancel.cancel()
+
+    before = threading.active_count()
+    with pytest.raises(CancelledError):
+        train_in_child(project, ModelSettings(folds=3), progress=progress, cancel=cancel)
+    training = [c for c in multiprocessing.active_children() if c.name == "annotator-training"]
+    assert not training  # ended, not left training
+    assert _counts(project) == (0, 0)
+    assert threading.active_count() <= before + 1  # the queue's feeder may linger a moment
+    project.close()
+
+
+def test_a_small_project_trains_in_the_calling_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("annotator.services.model.child_training.CHILD_FROM", 10_000)
+    project, _ = _project(tmp_path / "s.annotator", tmp_path, posts=200, labeled=150)
+    started = multiprocessing.Process.start
+    spawned: list[object] = []
+    monkeypatch.setattr(
+        multiprocessing.process.BaseProcess,
+        "start",
+        lambda self: (spawned.append(self), started(self))[1],
+    )
+    train_in_child(project, ModelSettings(folds=3))
+    assert spawned == [] and _counts(project)[0] == 1
+    project.close()
