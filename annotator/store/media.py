@@ -9,23 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Integer, String, and_, cast, func, select, update
 
 from annotator.domain.media import STORED, MediaItem
-from annotator.store.tables import MediaImage, PostMedia
+from annotator.store.queries import dialect_insert
+from annotator.store.tables import MediaImage, PostMedia, ProjectMeta
 
 IMAGE = MediaImage.__table__  # type: ignore[attr-defined]
 POST_MEDIA = PostMedia.__table__  # type: ignore[attr-defined]
 #: Rows per statement on bulk paths (SQLite allows 32,766 bound values per statement).
 _BATCH = 500
-
-
-def _insert(connection: Connection, table: Any) -> Any:
-    if connection.dialect.name == "postgresql":
-        return postgresql_insert(table)
-    return sqlite_insert(table)
 
 
 def stored_hashes(connection: Connection, hashes: Iterable[str]) -> set[str]:
@@ -49,7 +42,9 @@ def insert_images(connection: Connection, images: Sequence[dict[str, Any]]) -> i
     new = [image for image in images if image["sha256"] not in before]
     new = list({image["sha256"]: image for image in new}.values())
     for start in range(0, len(new), _BATCH):
-        statement = _insert(connection, IMAGE).on_conflict_do_nothing(index_elements=["sha256"])
+        statement = dialect_insert(connection, IMAGE).on_conflict_do_nothing(
+            index_elements=["sha256"]
+        )
         connection.execute(statement, new[start : start + _BATCH])
     return len(new)
 
@@ -59,7 +54,7 @@ def insert_post_media(connection: Connection, rows: Sequence[dict[str, Any]]) ->
     ``message`` optional) for positions that have none yet."""
     rows = [{"kind": "image", "image_sha256": None, "message": None, **row} for row in rows]
     for start in range(0, len(rows), _BATCH):
-        statement = _insert(connection, POST_MEDIA).on_conflict_do_nothing(
+        statement = dialect_insert(connection, POST_MEDIA).on_conflict_do_nothing(
             index_elements=["post_id", "position"]
         )
         connection.execute(statement, rows[start : start + _BATCH])
@@ -262,13 +257,9 @@ MEDIA_VERSION = "media_version"
 def bump_media_version(connection: Connection) -> None:
     """Count one more write of pictures, in the caller's transaction (one statement that
     adds 1, so two programs storing pictures at once never lose a count)."""
-    from sqlalchemy import Integer, String, cast
-
-    from annotator.store.tables import ProjectMeta
-
     meta = ProjectMeta.__table__  # type: ignore[attr-defined]
     connection.execute(
-        _insert(connection, meta)
+        dialect_insert(connection, meta)
         .values(key=MEDIA_VERSION, value="0")
         .on_conflict_do_nothing(index_elements=["key"])
     )

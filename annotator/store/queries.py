@@ -116,10 +116,12 @@ def _insert_annotator(session: Session, name: str) -> Annotator:
     return session.exec(select(Annotator).where(Annotator.name == name)).one()
 
 
-def dialect_insert(session: Session, table: Any) -> Any:
-    """The INSERT of the session's database, which knows ``ON CONFLICT`` (SQLite and
-    PostgreSQL spell it alike, SQLAlchemy has one construct per dialect)."""
-    if session.get_bind().dialect.name == "postgresql":
+def dialect_insert(session: Session | Connection, table: Any) -> Any:
+    """The INSERT of the session's (or connection's) database, which knows ``ON
+    CONFLICT`` (SQLite and PostgreSQL spell it alike, SQLAlchemy has one construct per
+    dialect)."""
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    if bind.dialect.name == "postgresql":
         return postgresql_insert(table)
     return sqlite_insert(table)
 

@@ -22,13 +22,11 @@ import queue
 import sys
 from typing import Any
 
-from sqlalchemy import func, select
-
 from annotator.domain.errors import CancelledError, UserError
 from annotator.domain.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.model.report import ModelReport, ModelSettings
 from annotator.store.engine import Project
-from annotator.store.tables import Post
+from annotator.store.queries import count_posts
 
 #: Posts from which a project trains in a child process (the size where prediction also
 #: goes to worker processes, services/model/features.py).
@@ -88,8 +86,8 @@ def train_in_child(
 
 
 def _posts(project: Project) -> int:
-    with project.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(Post)).scalar_one())
+    with project.session() as session:
+        return count_posts(session)
 
 
 def _target_of(project: Project) -> str:
