@@ -137,14 +137,22 @@ def browse_page(
 
 
 def author_posts(
-    session: Session, *, author: str, exclude_post_id: int | None = None, limit: int = 50
+    session: Session,
+    *,
+    author: str,
+    exclude_post_id: int | None = None,
+    limit: int = 50,
+    before_id: int | None = None,
 ) -> list[AuthorPost]:
-    """The author's other posts (newest id first) and each annotator's label on them."""
+    """The author's other posts (newest id first; with ``before_id``, the page after the
+    one ending at that post) and each annotator's label on them."""
     statement = select(col(Post.id), col(Post.text), col(Post.created_at)).where(
         col(Post.author) == author
     )
     if exclude_post_id is not None:
         statement = statement.where(col(Post.id) != exclude_post_id)
+    if before_id is not None:
+        statement = statement.where(col(Post.id) < before_id)
     rows = session.execute(statement.order_by(col(Post.id).desc()).limit(limit)).all()
     ids = [int(r[0]) for r in rows]
     labels: dict[int, dict[str, str]] = {i: {} for i in ids}

@@ -304,10 +304,13 @@ def count_in_mode(
     annotator_id: int | None,
     *,
     up_to: int | None = None,
+    after: int | None = None,
 ) -> int:
     """How many posts the mode holds (with ``up_to``: how many come up to that post,
-    by id or, in a model queue, in its order)."""
+    by id or, in a model queue, in its order; with ``after`` too, only those after that
+    id: a model queue does not take it)."""
     if mode.kind in ORDERED_MODES:
+        assert after is None, "a model queue is not ordered by id"
         return _count_ordered(session, mode, annotator_id, up_to)
     statement = select(func.count()).select_from(Post)
     where = mode_filter(session, mode, annotator_id)
@@ -315,6 +318,8 @@ def count_in_mode(
         statement = statement.where(where)
     if up_to is not None:
         statement = statement.where(col(Post.id) <= up_to)
+    if after is not None:
+        statement = statement.where(col(Post.id) > after)
     return int(session.execute(statement).scalar_one())
 
 

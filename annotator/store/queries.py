@@ -76,7 +76,20 @@ def annotator_id(session: Session, name: str, *, create: bool = True) -> int | N
     A name as stored matches exactly (old projects may hold spellings that today's rules
     refuse); otherwise names are compared cleaned and case-folded, so ``ANA`` finds
     ``Ana`` and the first spelling stays the one shown. A new name is cleaned first
-    (``clean_name``), which refuses invisible characters and mixed scripts."""
+    (``clean_name``), which refuses invisible characters and mixed scripts.
+
+    Remembered for the rest of the session (one transaction): a label key asks for it
+    in every step of its save."""
+    known_ids: dict[str, int] = session.info.setdefault("annotator_ids", {})
+    if name in known_ids:
+        return known_ids[name]
+    found = _annotator_id(session, name, create=create)
+    if found is not None:
+        known_ids[name] = found
+    return found
+
+
+def _annotator_id(session: Session, name: str, *, create: bool) -> int | None:
     row = session.exec(select(Annotator).where(Annotator.name == name)).first()
     if row is None:
         keys = _annotator_keys(session)

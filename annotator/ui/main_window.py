@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QProgressBar,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +49,7 @@ from annotator.ui.project.file_jobs import FileJobs
 from annotator.ui.project.first_run import FirstRun
 from annotator.ui.project.picture_fetching import FetchStatus, PictureFetching
 from annotator.ui.project.project_menu import ProjectMenu
+from annotator.ui.quiet_tabs import QuietTabWidget
 from annotator.ui.review.review_panel import (
     AGREEMENT_PAGE,
     DISAGREEMENTS_PAGE,
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.review.bind(self.workspace)
         self.clusters = ClustersPanel(self.workspace, self.tasks)
         self.clusters.post_opened.connect(self.open_post)
-        self.tabs = QTabWidget()
+        self.tabs = QuietTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(self.labeling, "Label")

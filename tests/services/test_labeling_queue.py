@@ -131,3 +131,33 @@ def test_empty_project_has_no_current_post(project: Project) -> None:
     assert queue.current_post() is None
     assert queue.go_to_next_unlabeled() is False
     assert queue.position == 0
+
+
+def test_the_place_counted_from_the_last_one_matches_a_fresh_count(
+    small_project: Project,
+) -> None:
+    """The queue counts its place from the previous one (a million posts in); forward,
+    back, a jump and a wrap must give what counting from the first post gives."""
+    queue = LabelingQueue(small_project, "ana")
+    ids = _ids(LabelingQueue(small_project, "ana"))
+
+    def fresh_place() -> int:
+        again = LabelingQueue(small_project, "ana", start_at=queue.current_id)
+        return again.position
+
+    seen = []
+    for move in ("next", "next", "back", "jump_last", "next_unlabeled", "back", "jump_first"):
+        if move == "next":
+            queue.go_next()
+        elif move == "back":
+            queue.go_previous()
+        elif move == "jump_last":
+            queue.go_to_post(ids[-1])
+        elif move == "jump_first":
+            queue.go_to_post(ids[0])
+        else:
+            _label(small_project, ids[-1], "ana", "not_sponsored")
+            assert queue.go_to_next_unlabeled()  # wraps round to the start
+        seen.append(queue.position)
+        assert queue.position == fresh_place()
+    assert seen == [2, 3, 2, 4, 1, 1, 1]

@@ -261,6 +261,38 @@ def test_more_from_this_author_lists_and_opens_other_posts(
     assert external_id(window) == "1229871234567890123"
 
 
+def test_the_author_list_reads_more_posts_as_it_is_scrolled_to_its_end(
+    qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable
+) -> None:
+    """A label key reads one page of the author's other posts; scrolling to the end of
+    the list reads the next page, until every post is listed, none twice."""
+    rows = "".join(
+        f"{n},Post number {n} by the prolific one,zed,2020-01-01,x,\n" for n in range(40)
+    )
+    import_dataset(
+        project, write_csv(tmp_path / "zed.csv", "id,text,author,created_at,platform,url\n" + rows)
+    )
+    location = project.location
+    project.close()
+    window: MainWindow = make_window(location)
+    window.open_post(40)  # the 40th post imported: "39"
+    assert external_id(window) == "39"
+    authors = window.labeling.author_panel
+    assert "39 other posts" in authors.title.text()
+    first_page = authors.posts.count()
+    assert 0 < first_page < 39
+    scroll_bar = authors.posts.verticalScrollBar()
+    for _ in range(10):
+        scroll_bar.setValue(scroll_bar.maximum())
+        qtbot.wait(10)
+    listed = [
+        int(authors.posts.item(i).data(Qt.ItemDataRole.UserRole))
+        for i in range(authors.posts.count())
+    ]
+    assert len(listed) == 39 and len(set(listed)) == 39
+    assert window.labeling.current_post_id not in listed
+
+
 def test_position_is_remembered_per_project(
     qtbot: QtBot, window: MainWindow, make_window: Callable
 ) -> None:

@@ -53,6 +53,20 @@ def other_posts_by(
         return posts, count_author_posts(session, author)
 
 
+def more_posts_by(
+    project: Project, author: str, *, exclude_post_id: int | None, before_id: int, limit: int
+) -> list[AuthorPost]:
+    """The next page of the author's other posts: those older than ``before_id``."""
+    with project.session() as session:
+        return author_posts(
+            session,
+            author=author,
+            exclude_post_id=exclude_post_id,
+            limit=limit,
+            before_id=before_id,
+        )
+
+
 def sponsor_names(project: Project) -> list[str]:
     """Sponsors already entered, most used first."""
     with project.session() as session:

@@ -38,6 +38,12 @@ class LabelingQueue:
         self.annotator = annotator
         self.mode = mode or QueueMode()
         self.current_id: int | None = None
+        #: The post last read and the place last counted, each with its post id: a label
+        #: key shows the next post once, not once per part of the screen, and counts its
+        #: place from the last one (counting from the first post grows with the place:
+        #: tens of milliseconds half-way through a million posts).
+        self._post_read: PostRecord | None = None
+        self._place: tuple[int, int] | None = None
         self._total = 0
         self._project_total: int | None = None
         with project.session() as session:
@@ -79,6 +85,7 @@ class LabelingQueue:
             self._total = count_in_mode(session, self._walk_mode, self._annotator())
             self._project_total = None
             self._labeled = count_labeled_by(session, self._annotator())
+        self._post_read, self._place = None, None
 
     def __len__(self) -> int:
         return self._total
@@ -100,16 +107,33 @@ class LabelingQueue:
     @property
     def position(self) -> int:
         """1-based place of the current post in the mode (0 when there is none)."""
-        if self.current_id is None:
+        current = self.current_id
+        if current is None:
             return 0
+        mode, annotator_id = self._walk_mode, self._annotator()
         with self.project.session() as session:
-            return count_in_mode(session, self._walk_mode, self._annotator(), up_to=self.current_id)
+            if self._place is not None and mode.kind == "all":
+                # Every post belongs to "all" whatever is labeled, so the posts between
+                # the last place and this one are all that moved.
+                last_id, last_place = self._place
+                low, high = sorted((last_id, current))
+                between = count_in_mode(session, mode, annotator_id, up_to=high, after=low)
+                place = last_place + between if current >= last_id else last_place - between
+            else:
+                place = count_in_mode(session, mode, annotator_id, up_to=current)
+        self._place = (current, place)
+        return place
 
     def current_post(self) -> PostRecord | None:
-        if self.current_id is None:
+        """The post on screen, read once per visit (posts do not change while shown;
+        ``refresh_counts`` forgets it after imports and merges)."""
+        current = self.current_id
+        if current is None:
             return None
-        with self.project.session() as session:
-            return get_post(session, self.current_id)
+        if self._post_read is None or self._post_read.id != current:
+            with self.project.session() as session:
+                self._post_read = get_post(session, current)
+        return self._post_read
 
     def refresh_labeled(self) -> None:
         """Re-count my labels (indexed by annotator: cheap) after a label changes; the

@@ -147,6 +147,7 @@ def merge_annotators(project: Project, source: str, into: str) -> AnnotatorMerge
                     session.add(item)
         old.merged_into = new.id
         session.add(old)
+        session.info.pop("annotator_ids", None)  # queries.annotator_id's memory of names
     return report
 
 

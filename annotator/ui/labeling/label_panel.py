@@ -159,7 +159,10 @@ class LabelPanel(QWidget):
     def show_current(self, key: str | None) -> None:
         """Mark the button of the label this annotator gave the post."""
         for label_key, button in self._buttons.items():
-            button.setProperty("current", label_key == key)
+            current = label_key == key
+            if button.property("current") == current:
+                continue  # re-polishing an unchanged button re-lays the panel out
+            button.setProperty("current", current)
             button.style().unpolish(button)
             button.style().polish(button)
 

@@ -29,7 +29,7 @@ from annotator.domain.records import (
 from annotator.services.clusters.clustering import cluster_member_ids
 from annotator.services.labeling.annotating import current_annotation, post_state
 from annotator.services.labeling.batch_labeling import BatchLabelCommand
-from annotator.services.labeling.browsing import other_posts_by, sponsor_names
+from annotator.services.labeling.browsing import more_posts_by, other_posts_by, sponsor_names
 from annotator.services.labeling.draft_commands import ChangeDraftCommand, SaveAnnotationCommand
 from annotator.services.labeling.drafts import save_draft
 from annotator.services.labeling.labeling_queue import LabelingQueue
@@ -39,7 +39,7 @@ from annotator.services.project.projects import Project
 from annotator.ui.clusters.cluster_badge import ClusterBadge
 from annotator.ui.clusters.cluster_dialog import ClusterDialog
 from annotator.ui.labeling.active_timer import ActiveTimer
-from annotator.ui.labeling.author_panel import AuthorPanel
+from annotator.ui.labeling.author_panel import PAGE_ENTRIES, AuthorPanel
 from annotator.ui.labeling.label_panel import LabelPanel
 from annotator.ui.labeling.post_panel import SHOWN_LIMIT, PostPanel
 from annotator.ui.pictures.full_size import FullSizeDialog
@@ -122,6 +122,7 @@ class LabelingView(QWidget):
         self.label_panel.sponsor.textChanged.connect(self._typed)
         self.post_panel.remove_evidence.connect(self.remove_evidence)
         self.author_panel.post_activated.connect(self.open_post)
+        self.author_panel.more_wanted.connect(self._more_by_author)
         # Cluster badge (see cluster_badge.py): under the post's header line.
         self.cluster_badge = ClusterBadge()
         self.cluster_badge.clicked.connect(self.open_cluster)
@@ -388,10 +389,27 @@ class LabelingView(QWidget):
             self.author_panel.hide()
             return
         posts, total = (
-            other_posts_by(shown.project, author, exclude_post_id=post_id) if author else ([], 0)
+            other_posts_by(shown.project, author, exclude_post_id=post_id, limit=PAGE_ENTRIES)
+            if author
+            else ([], 0)
         )
         self.author_panel.show_author(author, posts, total, self.workspace.codebook)
         self.author_panel.show()
+
+    def _more_by_author(self, author: str, before_id: int) -> None:
+        """The author list was scrolled to its end: its next page."""
+        shown = self.shown
+        if shown is None:
+            return
+        self.author_panel.add_posts(
+            more_posts_by(
+                shown.project,
+                author,
+                exclude_post_id=self.current_post_id,
+                before_id=before_id,
+                limit=PAGE_ENTRIES,
+            )
+        )
 
     def _saved_state(self) -> Draft:
         """What the post holds without a draft: its annotation, or nothing typed yet."""
