@@ -93,12 +93,20 @@ def _photo(seed: int) -> bytes:
 
 
 def add_pictures(target: str, posts: int) -> None:
-    """Give posts 1..``posts`` one to three pictures each, as import stores them."""
+    """Give the next ``posts`` posts the app will walk one to three pictures each, as
+    import stores them (a kept project has its first thousands labeled by earlier runs)."""
+    from sqlalchemy import text
+
     from annotator.domain.media import STORED
     from annotator.services.media.images import prepare_image
     from annotator.services.project.projects import open_project
     from annotator.store.media import insert_images, insert_post_media
 
+    project = open_project(target)
+    with project.session() as session:
+        labeled = session.execute(text("SELECT coalesce(max(post_id), 0) FROM annotation"))
+        first = int(labeled.scalar_one()) + 1
+    project.close()
     prepared = [prepare_image(_photo(seed)) for seed in range(PICTURE_POOL)]
     rows = [
         {
@@ -109,7 +117,7 @@ def add_pictures(target: str, posts: int) -> None:
             "status": STORED,
             "image_sha256": prepared[(post_id * 7 + position) % PICTURE_POOL].sha256,
         }
-        for post_id in range(1, posts + 1)
+        for post_id in range(first, first + posts)
         for position in range(1 + post_id % 3)
     ]
     project = open_project(target)
