@@ -153,14 +153,19 @@ def child(project: str, launched: float, presses: int) -> None:
     assert shown, "no post shown"
 
     timings = []
+    training: list[float] = []  # the presses made while a training ran
     for _ in range(presses):
         before = window.labeling.current_post_id
+        was_training = window.model_training.running
         started = time.perf_counter()
         QTest.keyClick(window, Qt.Key.Key_1)
         QApplication.processEvents()
         timings.append(time.perf_counter() - started)
+        if was_training:
+            training.append(timings[-1])
         assert window.labeling.current_post_id != before
     timings.sort()
+    training.sort()
 
     # With pictures: from the key to the next post's first picture on screen (waiting
     # for each, as a person looks at it before the next key).
@@ -194,6 +199,10 @@ def child(project: str, launched: float, presses: int) -> None:
                 "startup_s": startup,
                 "press_median_ms": statistics.median(timings) * 1000,
                 "press_p95_ms": timings[int(0.95 * len(timings)) - 1] * 1000,
+                "training_presses": len(training),
+                "training_p95_ms": training[max(int(0.95 * len(training)) - 1, 0)] * 1000
+                if training
+                else 0.0,
                 "search_ms": search * 1000,
                 "search_found": bool(found),
                 "picture_median_ms": statistics.median(shown) * 1000 if shown else 0.0,
@@ -233,6 +242,10 @@ def _print(result: dict[str, float], presses: int) -> None:
     print(
         f"label key to next post:      median {result['press_median_ms']:.1f} ms, "
         f"p95 {result['press_p95_ms']:.1f} ms over {presses} presses"
+    )
+    print(
+        f"  of which while the model trained: {result.get('training_presses', 0)}, "
+        f"p95 {result.get('training_p95_ms', 0.0):.1f} ms"
     )
     if result.get("picture_p95_ms"):
         print(

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from annotator.domain.errors import CancelledError, UserError
 from annotator.domain.progress import CancelToken
-from annotator.services.model.child_training import train_in_child
+from annotator.services.model.child_training import stop_training_child, train_in_child
 from annotator.services.model.report import ModelSettings
 from annotator.services.model.stored_predictions import latest_report
 from tests.services.test_model import _project
@@ -87,3 +87,37 @@ def test_a_small_project_trains_in_the_calling_thread(
     train_in_child(project, ModelSettings(folds=3))
     assert spawned == [] and _counts(project)[0] == 1
     project.close()
+
+
+def _training_children() -> list[multiprocessing.Process]:
+    return [c for c in multiprocessing.active_children() if c.name == "annotator-training"]
+
+
+def test_one_child_serves_run_after_run_and_a_cancel_starts_a_new_one(tmp_path: Path) -> None:
+    """Starting a process and importing scikit-learn for every run took the window's CPU:
+    the child waits for the next run instead; a cancelled run ends it, and the next run
+    starts another that trains as well."""
+    first, _ = _project(tmp_path / "a.annotator", tmp_path, posts=200, labeled=150)
+    second, _ = _project(tmp_path / "b.annotator", tmp_path, posts=200, labeled=150)
+    train_in_child(first, ModelSettings(folds=3))
+    [child] = _training_children()
+    train_in_child(second, ModelSettings(folds=3))
+    assert [c.pid for c in _training_children()] == [child.pid]
+    assert _counts(first)[0] == 1 and _counts(second)[0] == 1
+
+    cancel = CancelToken()
+    with pytest.raises(CancelledError):
+        train_in_child(
+            first,
+            ModelSettings(folds=3),
+            progress=lambda done, total, what: cancel.cancel(),
+            cancel=cancel,
+        )
+    assert not _training_children() and _counts(first)[0] == 1
+    train_in_child(first, ModelSettings(folds=3))
+    [again] = _training_children()
+    assert again.pid != child.pid and _counts(first)[0] == 2
+    stop_training_child()
+    assert not _training_children()
+    first.close()
+    second.close()
