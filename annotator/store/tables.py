@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 #: Version of the table layout written into every project file.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 #: Marks a database as ours, so we never mistake someone else's SQLite file for a project.
 PROJECT_FORMAT = "annotator-project"
@@ -323,10 +323,10 @@ class PostPrediction(SQLModel, table=True):
     )
     label: str
     confidence: float
-    margin: float = Field(index=True)
+    margin: float
     resolved_label: str | None = None
     oof_label: str | None = None
-    own_label_probability: float | None = Field(default=None, index=True)
+    own_label_probability: float | None = None
     probabilities: str = "{}"
     #: 0 for the smallest-margin post of its cluster (and any post in no cluster), 1 for
     #: the next, and so on: "most informative first" walks round by round, so one

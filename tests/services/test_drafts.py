@@ -254,7 +254,7 @@ def test_version_9_project_gets_drafts_after_a_backup(tmp_path: Path) -> None:
     _as_version_9(project)
     before = set(list_backups(path))
     upgraded = open_project(path)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 14
+    assert schema_version(upgraded) == SCHEMA_VERSION == 15
     with upgraded.engine.connect() as connection:
         assert inspect(connection).has_table("draft")
     assert LabelingQueue(upgraded, "ana").labeled_count == 1

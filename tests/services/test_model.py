@@ -209,7 +209,7 @@ def test_schema_11_project_upgrades_to_12(tmp_path: Path) -> None:
         )
     project.close()
     upgraded = open_project(path)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 14
+    assert schema_version(upgraded) == SCHEMA_VERSION == 15
     with upgraded.engine.connect() as connection:
         assert inspect(connection).has_table("post_prediction")
     assert latest_report(upgraded) is None

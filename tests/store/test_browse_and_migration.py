@@ -97,7 +97,7 @@ def test_version_1_project_is_upgraded_with_its_labels(tmp_path: Path) -> None:
     path = tmp_path / "old.annotator"
     shutil.copy(FIXTURES / "project_v1.annotator", path)
     project = open_project(path)
-    assert schema_version(project) == SCHEMA_VERSION == 14
+    assert schema_version(project) == SCHEMA_VERSION == 15
     with project.session() as session:
         [annotation] = list(iter_annotations(session))
         assert annotation.label_key == "sponsored_disclosed"

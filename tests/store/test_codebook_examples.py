@@ -67,7 +67,7 @@ def test_version_7_project_gets_shipped_examples_for_untouched_labels(tmp_path: 
     path = tmp_path / "v7.annotator"
     _make_version_7(path, edited_key="not_sponsored")
     project = open_project(path)
-    assert schema_version(project) == SCHEMA_VERSION == 14
+    assert schema_version(project) == SCHEMA_VERSION == 15
     codebook = codebook_of(project)
     default = default_codebook()
     assert codebook.get("not_sponsored").examples == ()
@@ -89,7 +89,7 @@ def test_version_1_project_is_upgraded_to_examples(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "project_v1.annotator", path)
     project = open_project(path)
     codebook = codebook_of(project)
-    assert schema_version(project) == SCHEMA_VERSION == 14
+    assert schema_version(project) == SCHEMA_VERSION == 15
     assert all(isinstance(label.examples, tuple) for label in codebook.labels)
     assert codebook.keys == default_codebook().keys
     project.close()
@@ -104,7 +104,7 @@ def test_version_7_upgrade_and_engine_name_on_postgres(database: str) -> None:
     _make_version_7(database, edited_key="sponsored_undisclosed")
     project = open_project(database)
     codebook = codebook_of(project)
-    assert schema_version(project) == SCHEMA_VERSION == 14
+    assert schema_version(project) == SCHEMA_VERSION == 15
     assert codebook.get("sponsored_undisclosed").examples == ()
     assert codebook.get("not_sponsored").examples == default_codebook().labels[0].examples
     with project.engine.connect() as connection:

@@ -55,6 +55,6 @@ def test_version_8_project_finds_its_extra_columns_from_the_posts(
         connection.execute(text("UPDATE project_meta SET value = '8' WHERE key = 'schema_version'"))
     small_project.close()
     upgraded = open_project(small_project.location)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 14
+    assert schema_version(upgraded) == SCHEMA_VERSION == 15
     assert _stored(upgraded) == expected
     upgraded.close()

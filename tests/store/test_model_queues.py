@@ -167,7 +167,7 @@ def test_schema_12_project_upgrades_to_13(tmp_path: Path) -> None:
         )
     project.close()
     upgraded = open_project(path)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 14
+    assert schema_version(upgraded) == SCHEMA_VERSION == 15
     with upgraded.engine.connect() as connection:
         table = inspect(connection)
         assert "spread_round" in {c["name"] for c in table.get_columns("post_prediction")}
@@ -177,4 +177,31 @@ def test_schema_12_project_upgrades_to_13(tmp_path: Path) -> None:
         assert "ix_annotation_annotator_post" in {
             i["name"] for i in table.get_indexes("annotation")
         }
+    upgraded.close()
+
+
+def test_schema_14_project_upgrades_to_15_without_the_two_covered_indexes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v14.annotator"
+    project = init_project(path)
+    with project.engine.begin() as connection:
+        connection.execute(
+            text("CREATE INDEX ix_post_prediction_margin ON post_prediction (margin)")
+        )
+        connection.execute(
+            text(
+                "CREATE INDEX ix_post_prediction_own_label_probability "
+                "ON post_prediction (own_label_probability)"
+            )
+        )
+        connection.execute(
+            text("UPDATE project_meta SET value = '14' WHERE key = 'schema_version'")
+        )
+    project.close()
+    upgraded = open_project(path)
+    assert schema_version(upgraded) == SCHEMA_VERSION == 15
+    with upgraded.engine.connect() as connection:
+        names = {i["name"] for i in inspect(connection).get_indexes("post_prediction")}
+    assert names == {"ix_post_prediction_informative", "ix_post_prediction_suspects"}
     upgraded.close()
