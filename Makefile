@@ -61,7 +61,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/import_rate.py --rows 1000000
 
 bench-workspace: $(STAMP)
-	$(PY) benchmarks/workspace.py --posts 1000000
+	$(PY) benchmarks/workspace.py --posts 1000000 --pictures
 
 bench-export: $(STAMP)
 	$(PY) benchmarks/export_rate.py --posts 1000000

@@ -13,15 +13,12 @@ training) stops it and nothing of that run is stored.
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-# Imported with the window, not at the first training: importing scikit-learn (2 s,
-# holding the GIL) in the training's thread delayed the label keys of the first minute
-# (p95 72 ms against 27 ms at 20,000 posts, benchmarks/workspace.py). Start-up pays it.
-import annotator.services.model.training  # noqa: F401
 from annotator.domain.changes import Change, Changes, changes
 from annotator.domain.errors import UserError
 from annotator.domain.progress import CancelToken, ProgressCallback
@@ -32,6 +29,13 @@ from annotator.services.project.projects import Project
 from annotator.ui.look import plain_label
 from annotator.ui.tasks import Operation, TaskRunner
 from annotator.ui.workspace import Workspace
+
+if getattr(sys, "frozen", False):
+    # The bundle trains in a thread of the app (services/model/child_training.py): there
+    # scikit-learn is imported with the window, since importing it (2 s, holding the GIL)
+    # in the training's thread delayed the first minute's label keys (p95 72 ms against
+    # 27 ms at 20,000 posts). Elsewhere only the training child imports it.
+    import annotator.services.model.training  # noqa: F401
 
 
 class ModelTraining(QObject):

@@ -144,9 +144,10 @@ def train_in_child(
     else here); progress and the report come back over a queue, and errors as the
     exception the child raised (a ``UserError`` stays one, so "too few labels" reads the
     same)."""
-    from annotator.services.model.training import train_model
-
     if getattr(sys, "frozen", False) or (CHILD_FROM and _posts(project) < CHILD_FROM):
+        # Imported here only: the app's own process never needs scikit-learn otherwise.
+        from annotator.services.model.training import train_model
+
         return train_model(project, settings, progress=progress, cancel=cancel)
     return _trainer.run(_target_of(project), settings, progress, cancel or CancelToken())
 
