@@ -154,20 +154,34 @@ def test_spread_rounds_count_within_each_cluster_by_margin() -> None:
     assert spread_rounds(clusters, margins, post_ids).tolist() == [2, 0, 0, 1, 1, 0, 0]
 
 
-def test_schema_12_project_upgrades_to_13(tmp_path: Path) -> None:
-    path = tmp_path / "v12.annotator"
+def _opened_from_version(path: Path, version: int, statements: list[str]) -> Project:
+    """A new project made to look as ``version`` left it (``statements``), opened again:
+    the upgrade runs, and it must reach today's version."""
     project = init_project(path)
     with project.engine.begin() as connection:
-        connection.execute(text("DROP INDEX ix_post_prediction_informative"))
-        connection.execute(text("DROP INDEX ix_post_prediction_suspects"))
-        connection.execute(text("DROP INDEX ix_annotation_annotator_post"))
-        connection.execute(text("ALTER TABLE post_prediction DROP COLUMN spread_round"))
+        for statement in statements:
+            connection.execute(text(statement))
         connection.execute(
-            text("UPDATE project_meta SET value = '12' WHERE key = 'schema_version'")
+            text("UPDATE project_meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(version)},
         )
     project.close()
     upgraded = open_project(path)
     assert schema_version(upgraded) == SCHEMA_VERSION == 15
+    return upgraded
+
+
+def test_schema_12_project_upgrades_to_13(tmp_path: Path) -> None:
+    upgraded = _opened_from_version(
+        tmp_path / "v12.annotator",
+        12,
+        [
+            "DROP INDEX ix_post_prediction_informative",
+            "DROP INDEX ix_post_prediction_suspects",
+            "DROP INDEX ix_annotation_annotator_post",
+            "ALTER TABLE post_prediction DROP COLUMN spread_round",
+        ],
+    )
     with upgraded.engine.connect() as connection:
         table = inspect(connection)
         assert "spread_round" in {c["name"] for c in table.get_columns("post_prediction")}
@@ -183,24 +197,15 @@ def test_schema_12_project_upgrades_to_13(tmp_path: Path) -> None:
 def test_schema_14_project_upgrades_to_15_without_the_two_covered_indexes(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "v14.annotator"
-    project = init_project(path)
-    with project.engine.begin() as connection:
-        connection.execute(
-            text("CREATE INDEX ix_post_prediction_margin ON post_prediction (margin)")
-        )
-        connection.execute(
-            text(
-                "CREATE INDEX ix_post_prediction_own_label_probability "
-                "ON post_prediction (own_label_probability)"
-            )
-        )
-        connection.execute(
-            text("UPDATE project_meta SET value = '14' WHERE key = 'schema_version'")
-        )
-    project.close()
-    upgraded = open_project(path)
-    assert schema_version(upgraded) == SCHEMA_VERSION == 15
+    upgraded = _opened_from_version(
+        tmp_path / "v14.annotator",
+        14,
+        [
+            "CREATE INDEX ix_post_prediction_margin ON post_prediction (margin)",
+            "CREATE INDEX ix_post_prediction_own_label_probability "
+            "ON post_prediction (own_label_probability)",
+        ],
+    )
     with upgraded.engine.connect() as connection:
         names = {i["name"] for i in inspect(connection).get_indexes("post_prediction")}
     assert names == {"ix_post_prediction_informative", "ix_post_prediction_suspects"}
