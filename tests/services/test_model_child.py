@@ -20,7 +20,8 @@ from tests.services.test_model import _project
 
 @pytest.fixture(autouse=True)
 def always_in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These projects are small: make them train in a child all the same."""
+    """Every project trains in the child (the default); set here so a test that changes
+    the threshold cannot leak into these."""
     monkeypatch.setattr("annotator.services.model.child_training.CHILD_FROM", 0)
 
 
