@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 
 class QuietTabWidget(QTabWidget):
@@ -20,8 +20,8 @@ class QuietTabWidget(QTabWidget):
     window and adding or removing tabs lay it out as ever (Qt does that outside this
     event)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self._hints: tuple[QSize, QSize] | None = None
 
     def event(self, event: QEvent) -> bool:

@@ -122,3 +122,53 @@ def test_one_child_serves_run_after_run_and_a_cancel_starts_a_new_one(tmp_path: 
     assert not _training_children()
     first.close()
     second.close()
+
+
+def test_a_killed_child_is_a_failed_run_and_the_next_run_starts_another(tmp_path: Path) -> None:
+    """The training process killed mid-run (out of memory, a person with `kill`): that run
+    fails with a sentence and stores nothing; the next one trains in a new process."""
+    import os
+    import signal
+
+    project, _ = _project(tmp_path / "k.annotator", tmp_path, posts=400, labeled=300)
+
+    def kill_it(done: int, total: int, what: str) -> None:
+        for child in _training_children():
+            os.kill(child.pid or 0, signal.SIGKILL)
+
+    with pytest.raises(RuntimeError, match="ended unexpectedly"):
+        train_in_child(project, ModelSettings(folds=3), progress=kill_it)
+    assert _counts(project) == (0, 0)
+    report = train_in_child(project, ModelSettings(folds=3))
+    assert report.labels_used == 300 and _counts(project)[0] == 1
+    project.close()
+
+
+_EXIT_SCRIPT = """
+import sys
+from pathlib import Path
+import annotator.services.model.child_training as child_training  # before multiprocessing
+from annotator.services.model.report import ModelSettings
+from tests.services.test_model import _project
+
+project, _ = _project(Path(sys.argv[1]) / "e.annotator", Path(sys.argv[1]), posts=200, labeled=150)
+child_training.train_in_child(project, ModelSettings(folds=3))
+project.close()
+"""
+
+
+def test_a_program_that_trained_exits_at_once(tmp_path: Path) -> None:
+    """The waiting child is told to end at exit: when this module was imported before
+    multiprocessing's own, the exit waited ten minutes for the child's idle timeout."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_SCRIPT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]

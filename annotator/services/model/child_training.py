@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util  # registers its exit handler now, before ours (see below)
 import queue
 import sys
 import threading
@@ -128,8 +129,9 @@ class _Trainer:
 
 
 _trainer = _Trainer()
-# Registered after multiprocessing's own exit handler, so it runs first (LIFO) and the
-# waiting child is told to end before multiprocessing joins it.
+# Registered after multiprocessing's own exit handler (imported above for that), so it
+# runs first (LIFO) and the waiting child is told to end before multiprocessing joins it:
+# the other way round, the exit waited for the child's idle timeout (ten minutes).
 atexit.register(_trainer.stop)
 
 
@@ -153,7 +155,8 @@ def train_in_child(
 
 
 def stop_training_child() -> None:
-    """End the training child now (the app's window closing); the next run starts one."""
+    """End the training child now (the tests; the app ends it at exit); the next run
+    starts one."""
     _trainer.stop()
 
 
